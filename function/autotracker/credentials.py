@@ -1,0 +1,57 @@
+"""Where the function's credentials come from: the agency (FunctionGraph) or the environment (local runs).
+
+The secret values are kept out of every repr so they cannot reach logs,
+results or exception text by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional, Tuple
+
+
+class CredentialsError(Exception):
+    """No usable credentials; the message names where they were looked for, never a value."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    ak: str = field(repr=False)
+    sk: str = field(repr=False)
+    security_token: Optional[str] = field(default=None, repr=False)
+    project_id: Optional[str] = None
+
+    def secrets(self) -> Tuple[str, ...]:
+        return tuple(value for value in (self.ak, self.sk, self.security_token) if value)
+
+
+def _call(context: Any, method: str) -> Optional[str]:
+    getter = getattr(context, method, None)
+    if getter is None:
+        return None
+    try:
+        value = getter()
+    except Exception:  # noqa: BLE001 - older runtimes lack some methods
+        return None
+    return str(value) if value else None
+
+
+def resolve_credentials(context: Any, environ: Mapping[str, str]) -> Credentials:
+    """Agency temporary credentials from `context`, else CLOUD_SDK_AK/SK[/SECURITY_TOKEN]."""
+    project_id = (
+        _call(context, "getProjectID")
+        or environ.get("RUNTIME_PROJECT_ID")
+        or environ.get("CLOUD_SDK_PROJECT_ID")
+        or None
+    )
+    ak = _call(context, "getSecurityAccessKey")
+    sk = _call(context, "getSecuritySecretKey")
+    if ak and sk:
+        return Credentials(ak, sk, _call(context, "getSecurityToken"), project_id)
+    ak, sk = environ.get("CLOUD_SDK_AK"), environ.get("CLOUD_SDK_SK")
+    if ak and sk:
+        return Credentials(ak, sk, environ.get("CLOUD_SDK_SECURITY_TOKEN") or None, project_id)
+    raise CredentialsError(
+        "no credentials: give the function an agency (context.getSecurityAccessKey/SecretKey/Token) "
+        "or set CLOUD_SDK_AK and CLOUD_SDK_SK"
+    )

@@ -1,0 +1,1 @@
+"""Event models (one per source) and envelopes (delivery formats)."""

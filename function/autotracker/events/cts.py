@@ -1,0 +1,87 @@
+"""A CTS audit trace (the `cts` object of a CTS-trigger event, or EventGrid's `data`).
+
+Real traces vary: empty or JSON-string `request`/`response`, `code` as 0, an
+HTTP status or a string, times as ms or strings, extra fields. Parsing is
+tolerant; what the function uses (bucket name, project id, region) is then
+validated strictly in `intents`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+
+def _text(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        text = str(value).strip()
+        return text or None
+    return None
+
+
+def _json_object(value: Any) -> Dict[str, Any]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
+
+
+class CtsTrace(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    service_type: Optional[str] = None
+    resource_type: Optional[str] = None
+    trace_name: Optional[str] = None
+    resource_name: Optional[str] = None
+    resource_id: Optional[str] = None
+    trace_id: Optional[str] = None
+    trace_status: Optional[str] = None
+    project_id: Optional[str] = None
+    code: Optional[int] = None
+    request: Dict[str, Any] = {}
+    response: Dict[str, Any] = {}
+
+    @field_validator(
+        "service_type",
+        "resource_type",
+        "trace_name",
+        "resource_name",
+        "resource_id",
+        "trace_id",
+        "trace_status",
+        "project_id",
+        mode="before",
+    )
+    @classmethod
+    def _tolerant_text(cls, value: Any) -> Optional[str]:
+        return _text(value)
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _tolerant_code(cls, value: Any) -> Optional[int]:
+        text = _text(value)
+        return int(text) if text is not None and text.isdigit() else None
+
+    @field_validator("request", "response", mode="before")
+    @classmethod
+    def _tolerant_body(cls, value: Any) -> Dict[str, Any]:
+        return _json_object(value)
+
+    @property
+    def operation(self) -> str:
+        """`Service:resource_type:trace_name`, the form CTS triggers are configured with."""
+        return f"{self.service_type or '?'}:{self.resource_type or '?'}:{self.trace_name or '?'}"
+
+    def failure(self) -> Optional[str]:
+        """Why the traced operation did not succeed, or None when it did."""
+        if self.code is not None and self.code >= 400:
+            return f"the traced operation failed (code {self.code})"
+        if self.trace_status is not None and self.trace_status.lower() != "normal":
+            return f"the traced operation did not succeed (trace_status {self.trace_status})"
+        return None

@@ -1,0 +1,73 @@
+"""Unwrap a delivery format down to the CTS traces it carries.
+
+- CTS trigger: `{"cts": {...trace...}}`
+- EventGrid CloudEvent: `{"specversion": "1.0", "type": ..., "source": ..., "data": trace}`;
+  `data` may also be `{"cts": trace}` or a JSON string (both readings are handled).
+- EventGrid batch: `{"events": [cloudevent, ...]}`
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Tuple
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+MAX_TRACES = 100
+
+
+class EventError(ValueError):
+    """The event cannot be understood; the message says what was expected."""
+
+
+class CloudEvent(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    specversion: str
+    id: str
+    source: str
+    type: str
+    data: Any = None
+
+
+def _trace_of(data: Any) -> Any:
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            raise EventError("CloudEvent data is a string but not JSON") from None
+    if isinstance(data, dict) and isinstance(data.get("cts"), dict):
+        return data["cts"]
+    return data
+
+
+def is_cts_delivery(event: Dict[str, Any]) -> bool:
+    return "cts" in event or "events" in event or "specversion" in event
+
+
+def unwrap(event: Dict[str, Any]) -> Tuple[str, List[Any]]:
+    """Return (trigger, raw traces); raise EventError for a malformed delivery."""
+    if "cts" in event:
+        return "cts", [event["cts"]]
+    if "events" in event:
+        items = event["events"]
+        if not isinstance(items, list) or not items:
+            raise EventError("'events' must be a non-empty list of CloudEvents")
+        if len(items) > MAX_TRACES:
+            raise EventError(f"'events' holds {len(items)} CloudEvents; at most {MAX_TRACES} are accepted")
+        return "eventgrid", [_cloud_event_trace(item, index) for index, item in enumerate(items)]
+    return "eventgrid", [_cloud_event_trace(event, None)]
+
+
+def _cloud_event_trace(item: Any, index: Optional[int]) -> Any:
+    where = "CloudEvent" if index is None else f"events[{index}]"
+    if not isinstance(item, dict):
+        raise EventError(f"{where} must be a JSON object")
+    try:
+        cloud_event = CloudEvent.model_validate(item)
+    except ValidationError as error:
+        missing = sorted({str(problem["loc"][0]) for problem in error.errors() if problem.get("loc")})
+        raise EventError(f"{where} is not a CloudEvent 1.0: bad or missing {', '.join(missing)}") from None
+    if cloud_event.data is None:
+        raise EventError(f"{where} has no data")
+    return _trace_of(cloud_event.data)

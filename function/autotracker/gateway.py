@@ -1,0 +1,155 @@
+"""The thin layer over the official SDK clients: build, call, retry, normalise errors.
+
+Everything that touches `huaweicloudsdk*` lives here, so the rest of the code
+deals in plain dicts and `CloudError`. Clients are built per invocation and
+per (service, region, project), because agency credentials are temporary.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
+
+import requests
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions.exceptions import (
+    ConnectionException,
+    RequestTimeoutException,
+    SdkException,
+    ServiceResponseException,
+)
+from huaweicloudsdkcore.http.http_config import HttpConfig
+
+from .credentials import Credentials
+from .retry import Deadline, RetryPolicy, call_with_retry
+from .settings import Settings
+
+T = TypeVar("T")
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 30.0
+
+
+class CloudError(Exception):
+    """A failed cloud call, with the service's own code; `transient` says whether retrying may help."""
+
+    def __init__(self, code: str, message: str, status: Optional[int] = None, transient: bool = False):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+        self.transient = transient
+
+
+def is_transient(error: BaseException) -> bool:
+    """Throttling, 5xx, dropped connections and timeouts; never 401/403, quota or validation errors."""
+    if isinstance(error, ServiceResponseException):
+        return error.status_code == 429 or error.status_code >= 500
+    return isinstance(error, (ConnectionException, RequestTimeoutException, requests.RequestException))
+
+
+def _normalise(error: BaseException, redact: Tuple[str, ...]) -> CloudError:
+    if isinstance(error, ServiceResponseException):
+        code = str(error.error_code or error.status_code)
+        message = str(error.error_msg or "")
+        status: Optional[int] = error.status_code
+    elif isinstance(error, (SdkException, requests.RequestException)):
+        code, status = type(error).__name__, None
+        message = str(getattr(error, "error_msg", None) or error)
+    else:
+        raise error
+    for secret in redact:
+        message = message.replace(secret, "***")
+    return CloudError(code, message[:500], status, is_transient(error))
+
+
+class Gateway:
+    def __init__(
+        self,
+        credentials: Credentials,
+        settings: Settings,
+        deadline: Deadline,
+        policy: RetryPolicy,
+        reserve: float = 0.0,
+    ):
+        self._credentials = credentials
+        self._settings = settings
+        self._deadline = deadline
+        self._policy = policy
+        self._reserve = reserve
+        self._clients: Dict[Tuple[str, str, str], Any] = {}
+
+    # -- CTS ---------------------------------------------------------------
+    def create_tracker(
+        self,
+        region: str,
+        project_id: str,
+        body: Dict[str, Any],
+        retry_on: Callable[[BaseException], bool] = is_transient,
+    ) -> Dict[str, Any]:
+        from huaweicloudsdkcts.v3.model.create_tracker_request import CreateTrackerRequest
+
+        client = self._cts(region, project_id)
+        request = CreateTrackerRequest(body=body)
+        return self._call(lambda: client.create_tracker(request).to_json_object() or {}, retry_on)
+
+    def list_trackers(
+        self, region: str, project_id: str, tracker_type: Optional[str] = None, tracker_name: Optional[str] = None
+    ) -> List[Dict[str, Any]]:
+        from huaweicloudsdkcts.v3.model.list_trackers_request import ListTrackersRequest
+
+        client = self._cts(region, project_id)
+        request = ListTrackersRequest(tracker_name=tracker_name, tracker_type=tracker_type)
+        payload = self._call(lambda: client.list_trackers(request).to_json_object() or {})
+        trackers = payload.get("trackers") if isinstance(payload, dict) else None
+        return [item for item in trackers or [] if isinstance(item, dict)]
+
+    # -- SMN ---------------------------------------------------------------
+    def publish(self, topic_urn: str, region: str, project_id: str, body: Dict[str, Any]) -> Dict[str, Any]:
+        from huaweicloudsdksmn.v2.model.publish_message_request import PublishMessageRequest
+
+        client = self._smn(region, project_id)
+        request = PublishMessageRequest(topic_urn=topic_urn, body=body)
+        return self._call(lambda: client.publish_message(request).to_json_object() or {})
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
+    # -- plumbing ----------------------------------------------------------
+    def _call(self, call: Callable[[], T], retry_on: Callable[[BaseException], bool] = is_transient) -> T:
+        try:
+            return call_with_retry(call, retry_on, self._policy, self._deadline, self._reserve)
+        except (SdkException, requests.RequestException) as error:
+            raise _normalise(error, self._credentials.secrets()) from None
+
+    def _cts(self, region: str, project_id: str) -> Any:
+        from huaweicloudsdkcts.v3.cts_client import CtsClient
+
+        return self._client("cts", CtsClient, self._settings.cts_endpoint, region, project_id)
+
+    def _smn(self, region: str, project_id: str) -> Any:
+        from huaweicloudsdksmn.v2.smn_client import SmnClient
+
+        return self._client("smn", SmnClient, self._settings.smn_endpoint, region, project_id)
+
+    def _client(self, service: str, client_type: Any, override: Optional[str], region: str, project_id: str) -> Any:
+        key = (service, region, project_id)
+        client = self._clients.get(key)
+        if client is None:
+            endpoint = override or f"https://{service}.{region}.myhuaweicloud.com"
+            config = HttpConfig.get_default_config()
+            config.retry_times = 0  # retries are ours, bounded by the deadline
+            config.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, max(1.0, self._deadline.remaining())))
+            credentials = BasicCredentials(self._credentials.ak, self._credentials.sk, project_id)
+            if self._credentials.security_token:
+                credentials = credentials.with_security_token(self._credentials.security_token)
+            client = (
+                client_type.new_builder()
+                .with_credentials(credentials)
+                .with_endpoints([endpoint])
+                .with_http_config(config)
+                .build()
+            )
+            self._clients[key] = client
+        return client

@@ -1,0 +1,90 @@
+"""From a CTS trace to an intent: "this bucket / project must be covered".
+
+Traces of failed operations and of other operations become `skipped` results;
+a trace that claims a creation but lacks a usable name or id becomes `failed`
+with a reason, so nothing is sent for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Union
+
+from pydantic import ValidationError
+
+from .events.cts import CtsTrace
+from .outcomes import Target, TargetResult, failed, skipped
+from .rules import bucket_name_problem
+from .settings import REGION
+
+PROJECT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+BUCKET_CREATED = ("obs", "bucket", "createbucket")
+PROJECT_CREATED = ("iam", "project", "createproject")
+
+
+@dataclass(frozen=True)
+class Intent:
+    target: Target
+    source: str  # the operation and trace id that asked for it, for the report
+
+
+def intent_from_trace(raw: Any, default_project_id: Optional[str], region: str) -> Union[Intent, TargetResult]:
+    if not isinstance(raw, dict):
+        return failed(None, "InvalidEvent", "a CTS trace must be a JSON object")
+    try:
+        trace = CtsTrace.model_validate(raw)
+    except ValidationError as error:  # only reachable through odd types the tolerant parser refuses
+        return failed(None, "InvalidEvent", f"unreadable CTS trace: {error.error_count()} problem(s)")
+    key = tuple((part or "").lower() for part in (trace.service_type, trace.resource_type, trace.trace_name))
+    if key == BUCKET_CREATED:
+        return _bucket_intent(trace, default_project_id, region)
+    if key == PROJECT_CREATED:
+        return _project_intent(trace)
+    return skipped(None, f"{trace.operation} is neither a bucket nor a project creation")
+
+
+def _bucket_intent(trace: CtsTrace, default_project_id: Optional[str], region: str) -> Union[Intent, TargetResult]:
+    name = trace.resource_name or trace.resource_id
+    project_id = trace.project_id or default_project_id
+    target = Target(kind="bucket", name=name, project_id=project_id, region=region)
+    failure = trace.failure()
+    if failure:
+        return skipped(target, failure)
+    if name is None:
+        return failed(target, "InvalidEvent", "createBucket trace carries no bucket name (resource_name/resource_id)")
+    problem = bucket_name_problem(name)
+    if problem:
+        return failed(target, "InvalidEvent", f"bucket name {name[:80]!r} {problem}")
+    if project_id is None or not PROJECT_ID.match(project_id):
+        return failed(target, "InvalidEvent", "no valid project id in the trace or the runtime")
+    return Intent(target=target, source=_source(trace))
+
+
+def _project_intent(trace: CtsTrace) -> Union[Intent, TargetResult]:
+    project = _dict(trace.response.get("project"))
+    requested = _dict(trace.request.get("project"))
+    project_id = _str(project.get("id")) or trace.resource_id
+    name = _str(requested.get("name")) or _str(project.get("name")) or trace.resource_name
+    region = name.split("_", 1)[0] if name else None
+    target = Target(kind="project", name=name, project_id=project_id, region=region)
+    failure = trace.failure()
+    if failure:
+        return skipped(target, failure)
+    if project_id is None or not PROJECT_ID.match(project_id):
+        return failed(target, "InvalidEvent", "createProject trace carries no valid project id")
+    if region is None or not REGION.match(region):
+        return failed(target, "InvalidEvent", "cannot tell the new project's region from its name")
+    return Intent(target=target, source=_source(trace))
+
+
+def _source(trace: CtsTrace) -> str:
+    return trace.operation + (f" trace {trace.trace_id}" if trace.trace_id else "")
+
+
+def _dict(value: Any) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> Optional[str]:
+    return value.strip() or None if isinstance(value, str) else None

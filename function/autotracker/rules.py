@@ -1,0 +1,55 @@
+"""The CreateTracker API page's value rules, in one place.
+
+Settings and request models both check against these, so a value the API
+would refuse is caught before anything is sent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Tuple
+
+DATA_EVENTS: Tuple[str, ...] = ("READ", "WRITE")
+BUCKET_LIFECYCLE_DAYS: Tuple[int, ...] = (0, 30, 60, 90, 180, 1095)
+COMPRESS_TYPES: Tuple[str, ...] = ("gzip", "json")
+EXCLUDABLE_SERVICES: Tuple[str, ...] = ("KMS",)
+SYSTEM_TRACKER = "system"
+RESERVED_DATA_TRACKER_NAMES = frozenset({"system", "system-trace"})
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{2,62}$")
+_FILE_PREFIX = re.compile(r"^[A-Za-z0-9._-]{0,64}$")
+_TRACKER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+
+
+def bucket_name_problem(name: str) -> str:
+    """Why an OBS bucket name breaks the page's rule, or '' when it is valid."""
+    if not 3 <= len(name) <= 63:
+        return "must be 3 to 63 characters"
+    if not _BUCKET.match(name):
+        return "must start with a lowercase letter or digit and hold only lowercase letters, digits, '-' and '.'"
+    return ""
+
+
+def check_transfer_bucket_name(name: str) -> str:
+    problem = bucket_name_problem(name)
+    if problem:
+        raise ValueError(f"bucket name {name!r} {problem}")
+    return name
+
+
+def check_file_prefix(prefix: str) -> str:
+    if not _FILE_PREFIX.match(prefix):
+        raise ValueError("file prefix must be 0 to 64 letters, digits, '.', '_' or '-'")
+    return prefix
+
+
+def check_tracker_name(name: str, tracker_type: str) -> str:
+    if tracker_type == "system":
+        if name != SYSTEM_TRACKER:
+            raise ValueError("a management tracker is always named 'system'")
+        return name
+    if not _TRACKER_NAME.match(name):
+        raise ValueError("tracker name must be 1 to 32 letters, digits, '_' or '-', not starting with '_' or '-'")
+    if name.lower() in RESERVED_DATA_TRACKER_NAMES:
+        raise ValueError(f"a data tracker cannot be named {name!r}")
+    return name

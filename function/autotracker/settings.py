@@ -1,0 +1,267 @@
+"""Configuration: FunctionGraph environment variables, validated once, every problem named.
+
+The variable names are the public contract (README, template.yaml). Validation
+happens before any cloud call so that a bad configuration creates nothing.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .rules import (
+    BUCKET_LIFECYCLE_DAYS,
+    DATA_EVENTS,
+    check_file_prefix,
+    check_transfer_bucket_name,
+)
+
+TOPIC_URN = re.compile(r"^urn:smn:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):(?P<name>[A-Za-z0-9_-]{1,255})$")
+REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
+AGENCY_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,64}$")
+
+VARIABLES: Tuple[str, ...] = (
+    "REGION",
+    "TRACE_BUCKET",
+    "TRACE_FILE_PREFIX",
+    "TRACE_LIFECYCLE_DAYS",
+    "TRACE_COMPRESS",
+    "TRACE_SORT_BY_SERVICE",
+    "DATA_EVENTS",
+    "ENABLE_LTS",
+    "ENABLE_VALIDATION",
+    "KMS_KEY_ID",
+    "EXCLUDE_KMS_DATAKEY_TRACES",
+    "ORGANIZATION_TRACKER",
+    "AGENCY_NAME",
+    "SMN_TOPIC_URN",
+    "EXCLUDE_BUCKETS",
+    "DRY_RUN",
+    "CTS_ENDPOINT",
+    "SMN_ENDPOINT",
+    "IAM_ENDPOINT",
+    "OBS_ENDPOINT",
+    "RETRY_MAX_ATTEMPTS",
+    "RETRY_BASE_DELAY_MS",
+)
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off", ""}
+
+
+def _flag(value: Any) -> Any:
+    """Accept the usual spellings of a boolean in an environment variable, nothing else."""
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ValueError("must be true or false")
+    return value
+
+
+def _csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value.strip() if isinstance(value, str) else value
+
+
+class Settings(BaseModel):
+    """What the function does, read from its environment variables."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    region: str = Field(alias="REGION")
+    trace_bucket: Optional[str] = Field(default=None, alias="TRACE_BUCKET")
+    trace_file_prefix: Optional[str] = Field(default=None, alias="TRACE_FILE_PREFIX")
+    trace_lifecycle_days: Optional[int] = Field(default=None, alias="TRACE_LIFECYCLE_DAYS")
+    trace_compress: Optional[str] = Field(default=None, alias="TRACE_COMPRESS")
+    trace_sort_by_service: Optional[bool] = Field(default=None, alias="TRACE_SORT_BY_SERVICE")
+    data_events: Tuple[str, ...] = Field(default=DATA_EVENTS, alias="DATA_EVENTS")
+    enable_lts: bool = Field(default=False, alias="ENABLE_LTS")
+    enable_validation: bool = Field(default=False, alias="ENABLE_VALIDATION")
+    kms_key_id: Optional[str] = Field(default=None, alias="KMS_KEY_ID")
+    exclude_kms_datakey_traces: bool = Field(default=False, alias="EXCLUDE_KMS_DATAKEY_TRACES")
+    organization_tracker: bool = Field(default=False, alias="ORGANIZATION_TRACKER")
+    agency_name: Optional[str] = Field(default="cts_admin_trust", alias="AGENCY_NAME")
+    smn_topic_urn: Optional[str] = Field(default=None, alias="SMN_TOPIC_URN")
+    exclude_buckets: Tuple[str, ...] = Field(default=(), alias="EXCLUDE_BUCKETS")
+    dry_run: bool = Field(default=False, alias="DRY_RUN")
+    cts_endpoint: Optional[str] = Field(default=None, alias="CTS_ENDPOINT")
+    smn_endpoint: Optional[str] = Field(default=None, alias="SMN_ENDPOINT")
+    iam_endpoint: Optional[str] = Field(default=None, alias="IAM_ENDPOINT")
+    obs_endpoint: Optional[str] = Field(default=None, alias="OBS_ENDPOINT")
+    retry_max_attempts: int = Field(default=5, ge=1, le=10, alias="RETRY_MAX_ATTEMPTS")
+    retry_base_delay_ms: int = Field(default=500, ge=0, le=10_000, alias="RETRY_BASE_DELAY_MS")
+
+    _flags = field_validator(
+        "trace_sort_by_service",
+        "enable_lts",
+        "enable_validation",
+        "exclude_kms_datakey_traces",
+        "organization_tracker",
+        "dry_run",
+        mode="before",
+    )(_flag)
+
+    _optional_text = field_validator(
+        "trace_bucket",
+        "trace_file_prefix",
+        "trace_lifecycle_days",
+        "trace_compress",
+        "kms_key_id",
+        "smn_topic_urn",
+        "cts_endpoint",
+        "smn_endpoint",
+        "iam_endpoint",
+        "obs_endpoint",
+        mode="before",
+    )(_blank_to_none)
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region(cls, value: Any) -> Any:
+        if isinstance(value, str) and not REGION.match(value.strip()):
+            raise ValueError("must be a region id such as ap-southeast-1")
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("trace_bucket")
+    @classmethod
+    def _trace_bucket(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else check_transfer_bucket_name(value)
+
+    @field_validator("trace_file_prefix")
+    @classmethod
+    def _prefix(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else check_file_prefix(value)
+
+    @field_validator("trace_lifecycle_days")
+    @classmethod
+    def _lifecycle(cls, value: Optional[int]) -> Optional[int]:
+        if value is not None and value not in BUCKET_LIFECYCLE_DAYS:
+            raise ValueError("must be one of " + ", ".join(map(str, BUCKET_LIFECYCLE_DAYS)))
+        return value
+
+    @field_validator("trace_compress")
+    @classmethod
+    def _compress(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and value.lower() not in ("gzip", "json"):
+            raise ValueError("must be gzip or json")
+        return None if value is None else value.lower()
+
+    @field_validator("data_events", mode="before")
+    @classmethod
+    def _data_events(cls, value: Any) -> Any:
+        events = _csv(value)
+        if isinstance(events, list):
+            upper = [event.upper() for event in events]
+            unknown = sorted(set(upper) - set(DATA_EVENTS))
+            if unknown:
+                raise ValueError("only READ and WRITE are allowed, got " + ", ".join(unknown))
+            if not upper:
+                raise ValueError("must name at least one of READ, WRITE")
+            return tuple(event for event in DATA_EVENTS if event in upper)
+        return value
+
+    @field_validator("agency_name", mode="before")
+    @classmethod
+    def _agency(cls, value: Any) -> Any:
+        """'none' leaves agency_name out of the request (the agency must then already exist)."""
+        value = _blank_to_none(value)
+        if isinstance(value, str) and value.lower() == "none":
+            return None
+        if isinstance(value, str) and not AGENCY_NAME.match(value):
+            raise ValueError("must be 1-64 letters, digits, spaces, '.', '_' or '-'")
+        return value
+
+    @field_validator("smn_topic_urn")
+    @classmethod
+    def _topic(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not TOPIC_URN.match(value):
+            raise ValueError("must look like urn:smn:{region}:{project_id}:{topic}")
+        return value
+
+    @field_validator("exclude_buckets", mode="before")
+    @classmethod
+    def _globs(cls, value: Any) -> Any:
+        return tuple(_csv(value)) if isinstance(value, str) else value
+
+    @field_validator("cts_endpoint", "smn_endpoint", "iam_endpoint", "obs_endpoint")
+    @classmethod
+    def _endpoint(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
+            raise ValueError("must be a full URL such as https://cts.ap-southeast-1.myhuaweicloud.com")
+        return None if value is None else value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "Settings":
+        if self.trace_bucket is None and not self.enable_lts:
+            raise ValueError("TRACE_BUCKET: set a transfer bucket, or ENABLE_LTS=true, so that traces are kept")
+        if self.trace_bucket is None and (self.trace_file_prefix or self.trace_lifecycle_days is not None):
+            raise ValueError("TRACE_BUCKET: TRACE_FILE_PREFIX and TRACE_LIFECYCLE_DAYS need a transfer bucket")
+        return self
+
+    @property
+    def encrypt_trace_files(self) -> bool:
+        return self.kms_key_id is not None
+
+    def is_excluded(self, bucket: str) -> Optional[str]:
+        """The EXCLUDE_BUCKETS pattern that matches the bucket, if any."""
+        return next((glob for glob in self.exclude_buckets if fnmatch.fnmatchcase(bucket, glob)), None)
+
+
+class ConfigurationError(Exception):
+    """Every problem with the configuration, each naming its variable."""
+
+    def __init__(self, problems: List[str]):
+        super().__init__("invalid configuration: " + "; ".join(problems))
+        self.problems = problems
+
+
+def read_environment(environ: Mapping[str, str], user_data: Optional[Callable[[str], Any]] = None) -> Dict[str, str]:
+    """Collect the known variables; FunctionGraph's getUserData also sees encrypted ones."""
+    values: Dict[str, str] = {}
+    for name in VARIABLES:
+        value = environ.get(name)
+        if value is None and user_data is not None:
+            try:
+                value = user_data(name) or None
+            except Exception:  # noqa: BLE001 - a runtime without the variable is not an error
+                value = None
+        if value is not None and str(value).strip():  # blank means unset, as in the console
+            values[name] = str(value)
+    if "REGION" not in values and "SMN_TOPIC_URN" in values:
+        match = TOPIC_URN.match(values["SMN_TOPIC_URN"].strip())
+        if match:
+            values["REGION"] = match.group("region")
+    return values
+
+
+def load_settings(values: Mapping[str, str]) -> Settings:
+    """Validate the variables; raise ConfigurationError listing each bad one."""
+    try:
+        return Settings.model_validate(dict(values))
+    except ValidationError as error:
+        raise ConfigurationError([_describe(item) for item in error.errors()]) from None
+
+
+def _describe(item: Any) -> str:
+    message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+    location = item.get("loc") or ()
+    if not location:
+        return message
+    name = str(location[0])
+    if item.get("type") == "missing":
+        extra = " (or set SMN_TOPIC_URN to derive it)" if name == "REGION" else ""
+        return f"{name}: required{extra}"
+    return f"{name}: {message}"
