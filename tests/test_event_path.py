@@ -276,3 +276,35 @@ def test_agency_token_is_sent_and_signed(invoke, cloud):
     headers = cloud.calls_of("CreateTracker")[0].headers
     assert "x-security-token" in headers
     assert "x-security-token" in headers["authorization"].split("SignedHeaders=")[1].split(",")[0]
+
+
+def test_result_shape_is_the_same_for_every_outcome(invoke, cloud):
+    result = invoke(sample("eventgrid-batch.json"))
+    assert set(result) == {"ok", "trigger", "dry_run", "summary", "results", "notification", "error"}
+    assert result["summary"] == {"created": 1, "skipped": 2}
+    assert set(result["notification"]) == {"sent", "topic_urn", "message_id", "error", "reason"}
+    for entry in result["results"]:
+        assert set(entry) == {"target", "outcome", "tracker", "reason", "error"}
+        assert entry["outcome"] in {"created", "already_tracked", "updated", "planned", "skipped", "failed"}
+        assert isinstance(entry["reason"], str) and entry["reason"]
+        if entry["target"] is not None:
+            assert set(entry["target"]) == {"kind", "name", "project_id", "region"}
+        if entry["tracker"] is not None:
+            assert set(entry["tracker"]) == {"name", "type", "id"}
+    error_result = invoke({"unexpected": True})
+    assert set(error_result) == set(result)
+    assert set(error_result["error"]) == {"code", "message"}
+
+
+def test_endpoint_overrides_reach_a_fake_served_on_localhost(cloud, env, monkeypatch):
+    import index
+    from conftest import FakeContext
+
+    with cloud.serve() as base_url:
+        env.update({"CTS_ENDPOINT": base_url, "SMN_ENDPOINT": base_url})
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        result = index.handler(bucket_event("photos-2026"), FakeContext())
+    assert result["ok"] is True and only(result)["outcome"] == "created"
+    assert [call.action for call in cloud.calls] == ["CreateTracker", "PublishMessage"]
+    assert cloud.calls[0].headers["host"].startswith("127.0.0.1:")
