@@ -18,7 +18,8 @@ ACTIONS = {
     "create_tracker": "cts:tracker:create",
     "list_trackers": "cts:tracker:list",
     "update_tracker": "cts:tracker:update",
-    "list_quotas": "cts:quota:list",
+    "keystone_list_projects": "iam:projects:listProjects",
+    "list_buckets": "obs:bucket:ListAllMyBuckets",
     "publish_message": "smn:topic:publish",
 }
 CREATE_TRACKER_DEPENDENCIES = {

@@ -14,13 +14,12 @@ from .outcomes import (
     ALREADY_TRACKED,
     CREATED,
     FAILED,
-    PLANNED,
     ErrorInfo,
     Target,
     TargetResult,
     TrackerRef,
 )
-from .plan import CreateTracker, Step
+from .plan import CreateTracker, Step, planned
 
 ALREADY_COVERED = {
     "CTS.0201": "the project already has its management tracker",
@@ -38,9 +37,7 @@ def _run(step: CreateTracker, gateway: Gateway, dry_run: bool) -> TargetResult:
     target, body = step.intent.target, step.body
     ours = TrackerRef(name=body.tracker_name, type=body.tracker_type)
     if dry_run:
-        return TargetResult(
-            target, PLANNED, f"dry run: would create {body.tracker_type} tracker {body.tracker_name!r}", ours
-        )
+        return planned(target, body)
     region, project_id = target.region or "", target.project_id or ""
     try:
         record = gateway.create_tracker(region, project_id, body.to_wire(), retry_on=_retry_on(body.tracker_type))

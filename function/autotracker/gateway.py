@@ -7,6 +7,7 @@ per (service, region, project), because agency credentials are temporary.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 import requests
@@ -27,6 +28,7 @@ T = TypeVar("T")
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
+POOL_SIZE = 32  # connections per client: sweeps call one endpoint from many threads
 
 
 class CloudError(Exception):
@@ -77,6 +79,7 @@ class Gateway:
         self._policy = policy
         self._reserve = reserve
         self._clients: Dict[Tuple[str, str, str], Any] = {}
+        self._lock = threading.Lock()
 
     # -- CTS ---------------------------------------------------------------
     def create_tracker(
@@ -102,6 +105,47 @@ class Gateway:
         payload = self._call(lambda: client.list_trackers(request).to_json_object() or {})
         trackers = payload.get("trackers") if isinstance(payload, dict) else None
         return [item for item in trackers or [] if isinstance(item, dict)]
+
+    def update_tracker(self, region: str, project_id: str, body: Dict[str, Any]) -> None:
+        from huaweicloudsdkcts.v3.model.update_tracker_request import UpdateTrackerRequest
+
+        client = self._cts(region, project_id)
+        request = UpdateTrackerRequest(body=body)
+        self._call(lambda: client.update_tracker(request))
+
+    # -- inventory ---------------------------------------------------------
+    def list_buckets(self, region: str) -> List[Dict[str, str]]:
+        """Every bucket of the account with its location (OBS lists all regions from any endpoint)."""
+        from huaweicloudsdkobs.v1.model.list_buckets_request import ListBucketsRequest
+
+        client = self._obs(region)
+        response = self._call(lambda: client.list_buckets(ListBucketsRequest()))
+        buckets = getattr(getattr(response, "buckets", None), "bucket", None) or []
+        return [
+            {"name": str(bucket.name), "location": str(bucket.location or region)}
+            for bucket in buckets
+            if getattr(bucket, "name", None)
+        ]
+
+    def list_projects(self, region: str, project_id: str, page_size: int = 1000) -> List[Dict[str, Any]]:
+        """Every project of the account, page by page (IAM KeystoneListProjects)."""
+        from huaweicloudsdkiam.v3.model.keystone_list_projects_request import KeystoneListProjectsRequest
+
+        client = self._iam(region, project_id)
+        projects: List[Dict[str, Any]] = []
+        page = 1
+        while True:
+            request = KeystoneListProjectsRequest(page=page, per_page=page_size)
+
+            def call(request: Any = request) -> Dict[str, Any]:
+                return client.keystone_list_projects(request).to_json_object() or {}
+
+            payload = self._call(call)
+            batch = [item for item in payload.get("projects") or [] if isinstance(item, dict)]
+            projects.extend(batch)
+            if len(batch) < page_size:
+                return projects
+            page += 1
 
     # -- SMN ---------------------------------------------------------------
     def publish(self, topic_urn: str, region: str, project_id: str, body: Dict[str, Any]) -> Dict[str, Any]:
@@ -133,23 +177,46 @@ class Gateway:
 
         return self._client("smn", SmnClient, self._settings.smn_endpoint, region, project_id)
 
-    def _client(self, service: str, client_type: Any, override: Optional[str], region: str, project_id: str) -> Any:
+    def _iam(self, region: str, project_id: str) -> Any:
+        from huaweicloudsdkiam.v3.iam_client import IamClient
+
+        return self._client("iam", IamClient, self._settings.iam_endpoint, region, project_id)
+
+    def _obs(self, region: str) -> Any:
+        from huaweicloudsdkobs.v1.obs_client import ObsClient
+        from huaweicloudsdkobs.v1.obs_credentials import ObsCredentials
+
+        credentials = ObsCredentials(self._credentials.ak, self._credentials.sk, self._credentials.security_token)
+        return self._client("obs", ObsClient, self._settings.obs_endpoint, region, "", credentials)
+
+    def _client(
+        self,
+        service: str,
+        client_type: Any,
+        override: Optional[str],
+        region: str,
+        project_id: str,
+        credentials: Any = None,
+    ) -> Any:
         key = (service, region, project_id)
-        client = self._clients.get(key)
-        if client is None:
-            endpoint = override or f"https://{service}.{region}.myhuaweicloud.com"
-            config = HttpConfig.get_default_config()
-            config.retry_times = 0  # retries are ours, bounded by the deadline
-            config.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, max(1.0, self._deadline.remaining())))
-            credentials = BasicCredentials(self._credentials.ak, self._credentials.sk, project_id)
-            if self._credentials.security_token:
-                credentials = credentials.with_security_token(self._credentials.security_token)
-            client = (
-                client_type.new_builder()
-                .with_credentials(credentials)
-                .with_endpoints([endpoint])
-                .with_http_config(config)
-                .build()
-            )
-            self._clients[key] = client
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                endpoint = override or f"https://{service}.{region}.myhuaweicloud.com"
+                config = HttpConfig.get_default_config()
+                config.retry_times = 0  # retries are ours, bounded by the deadline
+                config.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, max(1.0, self._deadline.remaining())))
+                config.pool_maxsize = config.pool_connections = POOL_SIZE
+                if credentials is None:
+                    credentials = BasicCredentials(self._credentials.ak, self._credentials.sk, project_id)
+                    if self._credentials.security_token:
+                        credentials = credentials.with_security_token(self._credentials.security_token)
+                client = (
+                    client_type.new_builder()
+                    .with_credentials(credentials)
+                    .with_endpoints([endpoint])
+                    .with_http_config(config)
+                    .build()
+                )
+                self._clients[key] = client
         return client

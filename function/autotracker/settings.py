@@ -46,6 +46,10 @@ VARIABLES: Tuple[str, ...] = (
     "OBS_ENDPOINT",
     "RETRY_MAX_ATTEMPTS",
     "RETRY_BASE_DELAY_MS",
+    "BASELINE_REGIONS",
+    "REMEDIATE_DRIFT",
+    "SWEEP_CONCURRENCY",
+    "PRIORITY_BUCKETS",
 )
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -103,6 +107,10 @@ class Settings(BaseModel):
     obs_endpoint: Optional[str] = Field(default=None, alias="OBS_ENDPOINT")
     retry_max_attempts: int = Field(default=5, ge=1, le=10, alias="RETRY_MAX_ATTEMPTS")
     retry_base_delay_ms: int = Field(default=500, ge=0, le=10_000, alias="RETRY_BASE_DELAY_MS")
+    baseline_regions: Tuple[str, ...] = Field(default=(), alias="BASELINE_REGIONS")
+    remediate_drift: bool = Field(default=False, alias="REMEDIATE_DRIFT")
+    sweep_concurrency: int = Field(default=8, ge=1, le=64, alias="SWEEP_CONCURRENCY")
+    priority_buckets: Tuple[str, ...] = Field(default=(), alias="PRIORITY_BUCKETS")
 
     _flags = field_validator(
         "trace_sort_by_service",
@@ -111,6 +119,7 @@ class Settings(BaseModel):
         "exclude_kms_datakey_traces",
         "organization_tracker",
         "dry_run",
+        "remediate_drift",
         mode="before",
     )(_flag)
 
@@ -191,7 +200,16 @@ class Settings(BaseModel):
             raise ValueError("must look like urn:smn:{region}:{project_id}:{topic}")
         return value
 
-    @field_validator("exclude_buckets", mode="before")
+    @field_validator("baseline_regions", mode="before")
+    @classmethod
+    def _regions(cls, value: Any) -> Any:
+        regions = tuple(_csv(value)) if isinstance(value, str) else value
+        bad = [region for region in regions or () if not REGION.match(str(region))]
+        if bad:
+            raise ValueError("not region ids: " + ", ".join(map(str, bad)))
+        return regions
+
+    @field_validator("exclude_buckets", "priority_buckets", mode="before")
     @classmethod
     def _globs(cls, value: Any) -> Any:
         return tuple(_csv(value)) if isinstance(value, str) else value
@@ -210,6 +228,11 @@ class Settings(BaseModel):
         if self.trace_bucket is None and (self.trace_file_prefix or self.trace_lifecycle_days is not None):
             raise ValueError("TRACE_BUCKET: TRACE_FILE_PREFIX and TRACE_LIFECYCLE_DAYS need a transfer bucket")
         return self
+
+    @property
+    def scope_regions(self) -> Tuple[str, ...]:
+        """Regions a sweep covers: BASELINE_REGIONS, else REGION."""
+        return self.baseline_regions or (self.region,)
 
     @property
     def encrypt_trace_files(self) -> bool:

@@ -163,3 +163,9 @@ def system_tracker_body(settings: Settings) -> CreateTrackerBody:
         is_support_validate=settings.enable_validation,
         agency_name=settings.agency_name,
     )
+
+
+class UpdateTrackerBody(CreateTrackerBody):
+    """UpdateTracker takes the create body plus `status`; the tracked bucket cannot change."""
+
+    status: Literal["enabled", "disabled"] = "enabled"

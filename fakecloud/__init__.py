@@ -1,0 +1,8 @@
+"""A stateful, moto-style HTTP-level fake of the Huawei Cloud APIs this project calls."""
+
+from __future__ import annotations
+
+from fakecloud.cloud import FakeCloud
+from fakecloud.core.dispatch import Call
+
+__all__ = ["Call", "FakeCloud"]

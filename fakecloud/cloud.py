@@ -1,0 +1,104 @@
+"""FakeCloud: one stateful fake account (IAM, OBS, CTS, SMN) reachable in-process or by socket."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fakecloud.core import mock as _mock
+from fakecloud.core import server as _server
+from fakecloud.core.auth import CredentialStore
+from fakecloud.core.dispatch import Call, Dispatcher, Router
+from fakecloud.core.faults import Faults
+from fakecloud.cts import urls as cts_urls
+from fakecloud.cts.models import CtsBackend
+from fakecloud.iam.models import IamBackend
+from fakecloud.obs.models import ObsBackend
+from fakecloud.smn import urls as smn_urls
+from fakecloud.smn.models import SmnBackend
+
+_MUTATING_PREFIXES = ("Create", "Update", "Delete")
+
+
+class FakeCloud:
+    """Facade over the backends, the dispatcher and the two transports."""
+
+    def __init__(self, default_region: str = "ap-southeast-1", domain_id: str | None = None) -> None:
+        self.default_region = default_region
+        self.domain_id = domain_id or uuid.uuid4().hex
+        self.iam = IamBackend(self.domain_id)
+        self.obs = ObsBackend()
+        self.cts = CtsBackend(self.iam, self.obs, self.domain_id)
+        self.smn = SmnBackend()
+        self.faults = Faults()
+        self._credentials = CredentialStore()
+        router = Router()
+        cts_urls.register(router, self.cts)
+        smn_urls.register(router, self.smn)
+        self.dispatcher = Dispatcher(router, self._credentials, self.iam.region_of, self.faults)
+
+    # ----- seeding -------------------------------------------------------------------------
+    def add_credentials(self, ak: str, sk: str, security_token: str | None = None) -> None:
+        """Accept this key; with a token, requests must send it as X-Security-Token."""
+        self._credentials.add(ak, sk, security_token)
+
+    def add_project(self, name: str, project_id: str | None = None) -> str:
+        """`{region}` or `{region}_{suffix}`; returns the id (32 hex chars if generated)."""
+        return self.iam.add_project(name, project_id)
+
+    def add_bucket(self, name: str, region: str) -> None:
+        self.obs.add_bucket(name, region)
+
+    def add_agency(self, name: str) -> None:
+        self.iam.add_agency(name)
+
+    def add_topic(self, name: str, region: str | None = None, project_id: str | None = None) -> str:
+        """Returns `urn:smn:{region}:{project_id}:{name}`; defaults to the region's main project."""
+        if project_id is None:
+            region = region or self.default_region
+            project = self.iam.project_by_name(region)
+            if project is None:
+                raise ValueError(f"no project named {region!r}: call add_project first")
+            project_id = str(project["id"])
+        else:
+            project_region = self.iam.region_of(project_id)
+            if project_region is None:
+                raise ValueError(f"unknown project {project_id!r}: call add_project first")
+            if region not in (None, project_region):
+                raise ValueError(f"project {project_id!r} is in {project_region}, not {region}")
+            region = project_region
+        return self.smn.add_topic(name, region, project_id)
+
+    # ----- call log ----------------------------------------------------------------------
+    @property
+    def calls(self) -> list[Call]:
+        """Every request received, in completion order (a snapshot)."""
+        return self.dispatcher.calls
+
+    def calls_of(self, action: str) -> list[Call]:
+        return [call for call in self.calls if call.action == action]
+
+    def mutating_calls(self) -> list[Call]:
+        """CTS Create*/Update*/Delete* attempts, whatever their status."""
+        return [call for call in self.calls if call.service == "cts" and call.action.startswith(_MUTATING_PREFIXES)]
+
+    def reset_calls(self) -> None:
+        self.dispatcher.clear_calls()
+
+    # ----- transports --------------------------------------------------------------------
+    @contextmanager
+    def mock(self) -> Iterator[None]:
+        """Route every `requests` call in this process to the fake."""
+        with _mock.activate(self.dispatcher):
+            yield None
+
+    @contextmanager
+    def serve(self) -> Iterator[str]:
+        """Serve the fake on 127.0.0.1; yields the base URL."""
+        with _server.serve(self.dispatcher) as base_url:
+            yield base_url
+
+    def endpoint(self, service: str, region: str | None = None) -> str:
+        """The SDK's real default endpoint form, `https://{service}.{region}.myhuaweicloud.com`."""
+        return f"https://{service}.{region or self.default_region}.myhuaweicloud.com"

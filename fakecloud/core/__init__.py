@@ -1,0 +1,1 @@
+"""Wire-level machinery shared by every fake service (signing, dispatch, faults, transports)."""

@@ -1,0 +1,130 @@
+"""Fault injection: throttling, server errors, dropped connections and latency on demand.
+
+Decisions are taken after authentication and before the service handler, so an injected
+fault never changes state.
+"""
+
+from __future__ import annotations
+
+import random as _random
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What to do instead of calling the handler: answer `status`, or drop the connection."""
+
+    status: int = 0
+    drop: bool = False
+    error_code: str | None = None
+
+
+@dataclass
+class _Rule:
+    fault: Fault
+    service: str | None
+    action: str | None
+    remaining: int | None  # None: forever
+
+    def matches(self, service: str, action: str) -> bool:
+        return (self.service in (None, service)) and (self.action in (None, action))
+
+
+@dataclass
+class _Latency:
+    seconds: float
+    service: str | None
+    action: str | None
+
+
+@dataclass
+class _Random:
+    rate: float
+    statuses: tuple[int, ...]
+    rng: _random.Random
+    service: str | None
+    action: str | None
+
+
+class Faults:
+    """Switches used by reliability tests; all methods are thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[_Rule] = []
+        self._latencies: list[_Latency] = []
+        self._random: _Random | None = None
+
+    def inject(
+        self,
+        status: int | None = None,
+        action: str | None = None,
+        count: int | None = 1,
+        error_code: str | None = None,
+        *,
+        drop: bool = False,
+        service: str | None = None,
+    ) -> None:
+        """The next `count` matching requests (None: all) answer `status` or are dropped."""
+        if drop == (status is not None):
+            raise ValueError("give exactly one of status=... or drop=True")
+        if count is not None and count < 1:
+            raise ValueError("count must be >= 1 or None")
+        fault = Fault(status=status or 0, drop=drop, error_code=error_code)
+        with self._lock:
+            self._rules.append(_Rule(fault, service, action, count))
+
+    def latency(self, seconds: float, service: str | None = None, action: str | None = None) -> None:
+        """Every matching request sleeps `seconds` before it is handled."""
+        if seconds < 0:
+            raise ValueError("seconds must be >= 0")
+        with self._lock:
+            self._latencies.append(_Latency(seconds, service, action))
+
+    def random(
+        self,
+        rate: float = 0.3,
+        statuses: Sequence[int] = (429, 500, 503),
+        seed: int = 1,
+        action: str | None = None,
+        service: str | None = None,
+    ) -> None:
+        """Matching requests fail with probability `rate`, reproducibly for a given seed."""
+        if not 0.0 <= rate <= 1.0 or not statuses:
+            raise ValueError("rate must be in [0, 1] and statuses non-empty")
+        with self._lock:
+            self._random = _Random(rate, tuple(statuses), _random.Random(seed), service, action)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+            self._latencies.clear()
+            self._random = None
+
+    def delay(self, service: str, action: str) -> float:
+        """Seconds a request should sleep before being handled (sum of matching rules)."""
+        with self._lock:
+            return sum(
+                lat.seconds
+                for lat in self._latencies
+                if lat.service in (None, service) and lat.action in (None, action)
+            )
+
+    def take(self, service: str, action: str) -> Fault | None:
+        """Consume and return the fault for this request, if any."""
+        with self._lock:
+            for rule in self._rules:
+                if rule.matches(service, action):
+                    if rule.remaining is not None:
+                        rule.remaining -= 1
+                        if rule.remaining == 0:
+                            self._rules.remove(rule)
+                    return rule.fault
+            rnd = self._random
+            if rnd and rnd.service in (None, service) and rnd.action in (None, action):
+                roll, pick = rnd.rng.random(), rnd.rng.choice(rnd.statuses)
+                if roll < rnd.rate:
+                    return Fault(status=pick)
+        return None

@@ -1,0 +1,1 @@
+"""Cloud Trace Service v3: trackers and quotas."""

@@ -1,0 +1,1 @@
+"""IAM state (projects, agencies); wire handlers can be added beside it later."""

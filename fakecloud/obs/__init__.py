@@ -1,0 +1,1 @@
+"""OBS state (buckets); wire handlers can be added beside it later."""

@@ -1,0 +1,1 @@
+"""Simple Message Notification v2: topics and PublishMessage."""

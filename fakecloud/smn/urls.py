@@ -1,0 +1,21 @@
+"""SMN v2 paths -> handlers (the SDK percent-encodes the topic URN in the path)."""
+
+from __future__ import annotations
+
+from fakecloud.core.dispatch import Router, ServiceInfo
+from fakecloud.smn.models import SmnBackend
+from fakecloud.smn.responses import SmnResponses
+
+SERVICE = ServiceInfo(name="smn", forbidden_code="SMN.0013", read_error_code="SMN.0001", write_error_code="SMN.0001")
+
+
+def register(router: Router, backend: SmnBackend) -> None:
+    handlers = SmnResponses(backend)
+    router.add_service(SERVICE)
+    router.add(
+        "POST",
+        "/v2/{project_id}/notifications/topics/{topic_urn}/publish",
+        "smn",
+        "PublishMessage",
+        handlers.publish_message,
+    )

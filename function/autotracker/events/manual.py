@@ -1,0 +1,86 @@
+"""A manual invoke: backfill named buckets/projects or everything, or audit; optionally a dry run.
+
+    {"action": "backfill", "buckets": ["a", "b"], "projects": ["<project id>"]}
+    {"action": "backfill", "all": true}
+    {"action": "audit"}
+    ... any of them with "dry_run": true and/or "regions": ["ap-southeast-1"]
+
+Anything else is refused with a message naming the problem.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..intents import PROJECT_ID
+from ..rules import bucket_name_problem
+from ..settings import REGION
+from .envelopes import EventError
+
+MAX_NAMES = 1000
+
+
+class ManualRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    action: Literal["backfill", "audit"]
+    buckets: List[str] = Field(default_factory=list, max_length=MAX_NAMES)
+    projects: List[str] = Field(default_factory=list, max_length=MAX_NAMES)
+    all: bool = False
+    dry_run: bool = False
+    regions: Optional[List[str]] = Field(default=None, min_length=1, max_length=64)
+
+    @field_validator("buckets")
+    @classmethod
+    def _buckets(cls, value: List[str]) -> List[str]:
+        for name in value:
+            problem = bucket_name_problem(name)
+            if problem:
+                raise ValueError(f"bucket {name[:80]!r} {problem}")
+        return list(dict.fromkeys(value))
+
+    @field_validator("projects")
+    @classmethod
+    def _projects(cls, value: List[str]) -> List[str]:
+        for project_id in value:
+            if not PROJECT_ID.match(project_id):
+                raise ValueError(f"project id {project_id[:80]!r} must be 1-64 letters, digits or '-'")
+        return list(dict.fromkeys(value))
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: Optional[List[str]]) -> Optional[List[str]]:
+        for region in value or []:
+            if not REGION.match(region):
+                raise ValueError(f"{region[:80]!r} is not a region id")
+        return value
+
+    @model_validator(mode="after")
+    def _scope(self) -> "ManualRequest":
+        named = bool(self.buckets or self.projects)
+        if self.action == "backfill" and named == self.all:
+            raise ValueError('backfill needs either "buckets"/"projects" or "all": true (not both)')
+        return self
+
+    @property
+    def everything(self) -> bool:
+        return self.all or not (self.buckets or self.projects)
+
+
+def is_manual(event: Dict[str, Any]) -> bool:
+    return "action" in event
+
+
+def parse_manual(event: Dict[str, Any]) -> ManualRequest:
+    try:
+        return ManualRequest.model_validate(event)
+    except ValidationError as error:
+        raise EventError("invalid manual request: " + "; ".join(_describe(item) for item in error.errors())) from None
+
+
+def _describe(item: Any) -> str:
+    location = ".".join(str(part) for part in item.get("loc") or ())
+    message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"{location}: {message}" if location else message
