@@ -10,33 +10,54 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from .apply import apply
 from .credentials import CredentialsError, resolve_credentials
+from .events.apig import http_response, is_apig, request_body
 from .events.envelopes import EventError, is_cts_delivery, unwrap
+from .events.manual import ManualRequest, is_manual, parse_manual
+from .events.timer import is_timer
 from .gateway import Gateway
 from .intents import Intent, intent_from_trace
-from .notify import counts, publish
+from .notify import build_message, counts, publish
 from .outcomes import FAILED, TargetResult
 from .plan import plan
 from .retry import Deadline, RetryPolicy
 from .settings import ConfigurationError, Settings, load_settings, read_environment
+from .sweep import Mode, Scope, SweepError, sweep
 
 LOG = logging.getLogger("cts_autotracker")
 NOTIFY_RESERVE_SECONDS = 3.0
 
 
+@dataclass(frozen=True)
+class Work:
+    """What the event asks for: traces to cover (CTS, EventGrid) or a sweep (timer, manual, APIG)."""
+
+    trigger: str
+    traces: Optional[List[Any]] = None
+    manual: Optional[ManualRequest] = None
+    http: bool = False
+
+
 def handle(event: Any, context: Any, environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     environ = os.environ if environ is None else environ
+    http = isinstance(event, dict) and is_apig(event)
+    result = _handle(event, context, environ)
+    return http_response(result) if http else result
+
+
+def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Dict[str, Any]:
     try:
         credentials = resolve_credentials(context, environ)
     except CredentialsError as error:
         credentials, missing = None, error
     secrets = credentials.secrets() if credentials else ()
-    trigger = "unknown"
+    trigger = _trigger_name(event)
     try:
-        trigger, traces = _classify(event)
+        work = _classify(event)
         settings = load_settings(read_environment(environ, getattr(context, "getUserData", None)))
     except EventError as error:
         return _finish(_error_result(trigger, "InvalidEvent", str(error)), secrets)
@@ -48,34 +69,71 @@ def handle(event: Any, context: Any, environ: Optional[Mapping[str, str]] = None
     deadline = Deadline(_remaining_ms(context))
     policy = RetryPolicy(max_attempts=settings.retry_max_attempts, base_delay=settings.retry_base_delay_ms / 1000.0)
     gateway = Gateway(credentials, settings, deadline, policy, reserve=NOTIFY_RESERVE_SECONDS)
+    dry_run = settings.dry_run or bool(work.manual and work.manual.dry_run)
+    problem: Optional[Dict[str, str]] = None
     try:
-        results = _track(traces, credentials.project_id, settings, gateway)
-        notification = publish(gateway, settings.smn_topic_urn, trigger, settings.region, results, settings.dry_run)
+        if work.traces is not None:
+            results = _track(work.traces, credentials.project_id, settings, gateway, dry_run)
+        else:
+            try:
+                results = _sweep(work, credentials.project_id, settings, gateway, deadline, dry_run)
+            except SweepError as error:
+                results, problem = [], {"code": error.code, "message": str(error)}
+        body = build_message(
+            work.trigger,
+            settings.region,
+            results,
+            dry_run,
+            attention_only=work.traces is None,
+            problem=problem["message"] if problem else None,
+        )
+        notification = publish(gateway, settings.smn_topic_urn, body)
     finally:
         gateway.close()
-    return _finish(_result(trigger, settings.dry_run, results, notification), secrets)
+    return _finish(_result(work.trigger, dry_run, results, notification, problem), secrets)
 
 
-def _classify(event: Any) -> "tuple[str, List[Any]]":
+def _trigger_name(event: Any) -> str:
+    if not isinstance(event, dict):
+        return "unknown"
+    if is_apig(event):
+        return "apig"
+    if is_timer(event):
+        return "timer"
+    if is_manual(event):
+        return "manual"
+    if "cts" in event:
+        return "cts"
+    return "eventgrid" if is_cts_delivery(event) else "unknown"
+
+
+def _classify(event: Any) -> Work:
     if not isinstance(event, dict):
         raise EventError("the event must be a JSON object")
+    if is_apig(event):
+        return Work("apig", manual=parse_manual(request_body(event)), http=True)
+    if is_timer(event):
+        return Work("timer", manual=None)
+    if is_manual(event):
+        return Work("manual", manual=parse_manual(event))
     if is_cts_delivery(event):
-        return unwrap(event)
+        trigger, traces = unwrap(event)
+        return Work(trigger, traces=traces)
     raise EventError(
-        'unrecognised event: expected a CTS trigger event {"cts": {...}} '
-        'or an EventGrid CloudEvent (alone or as {"events": [...]})'
+        'unrecognised event: expected a CTS trigger event {"cts": {...}}, an EventGrid CloudEvent '
+        '(alone or as {"events": [...]}), a timer event, or a manual request {"action": "backfill"|"audit", ...}'
     )
 
 
 def _track(
-    traces: List[Any], default_project_id: Optional[str], settings: Settings, gateway: Gateway
+    traces: List[Any], default_project_id: Optional[str], settings: Settings, gateway: Gateway, dry_run: bool
 ) -> List[TargetResult]:
     """Results in the order the traces arrived; a target repeated in one delivery is reported once."""
     decided: List[Union[Intent, TargetResult]] = [
         intent_from_trace(trace, default_project_id, settings.region) for trace in traces
     ]
     intents = [item for item in decided if isinstance(item, Intent)]
-    done = {result.target: result for result in apply(plan(intents, settings), gateway, settings.dry_run)}
+    done = {result.target: result for result in apply(plan(intents, settings), gateway, dry_run)}
     ordered: List[TargetResult] = []
     for item in decided:
         if isinstance(item, TargetResult):
@@ -83,6 +141,22 @@ def _track(
         elif item.target in done:
             ordered.append(done.pop(item.target))
     return ordered
+
+
+def _sweep(
+    work: Work,
+    default_project_id: Optional[str],
+    settings: Settings,
+    gateway: Gateway,
+    deadline: Deadline,
+    dry_run: bool,
+) -> List[TargetResult]:
+    manual = work.manual
+    regions = tuple(manual.regions) if manual and manual.regions else settings.scope_regions
+    scope = Scope(regions, tuple(manual.buckets) if manual else (), tuple(manual.projects) if manual else ())
+    audit = bool(manual and manual.action == "audit")
+    mode = Mode(mutate=not (dry_run or audit), audit=audit)
+    return sweep(scope, mode, settings, gateway, deadline, default_project_id or "")
 
 
 def _remaining_ms(context: Any) -> Optional[float]:
@@ -93,17 +167,23 @@ def _remaining_ms(context: Any) -> Optional[float]:
         return None
 
 
-def _result(trigger: str, dry_run: bool, results: List[TargetResult], notification: Dict[str, Any]) -> Dict[str, Any]:
-    failed = any(result.outcome == FAILED for result in results)
+def _result(
+    trigger: str,
+    dry_run: bool,
+    results: List[TargetResult],
+    notification: Dict[str, Any],
+    problem: Optional[Dict[str, str]] = None,
+) -> Dict[str, Any]:
+    attention = any(result.outcome == FAILED or result.error is not None for result in results)
     notification_failed = notification.get("error") is not None
     return {
-        "ok": not failed and not notification_failed,
+        "ok": not attention and not notification_failed and problem is None,
         "trigger": trigger,
         "dry_run": dry_run,
         "summary": counts(results),
         "results": [result.to_dict() for result in results],
         "notification": notification,
-        "error": None,
+        "error": problem,
     }
 
 

@@ -32,16 +32,30 @@ def _summary(tally: Dict[str, int]) -> str:
     return ", ".join(f"{count} {outcome.replace('_', ' ')}" for outcome, count in tally.items()) or "nothing to do"
 
 
-def _line(result: TargetResult) -> str:
-    target = result.target
-    what = (
-        f"{target.kind} {target.name or '-'} (project {target.project_id or '-'}, {target.region or '-'})"
-        if target
-        else "event"
-    )
-    tracker = f" tracker={result.tracker.name}" if result.tracker else ""
-    error = f" error={result.error.code}" if result.error else ""
-    return f"- {result.outcome.upper()}: {what}{tracker}{error}: {result.reason}"
+def needs_attention(result: TargetResult) -> bool:
+    """Created, repaired, planned, failed or flagged: what a reader of a sweep report must see."""
+    return result.error is not None or result.outcome not in ("already_tracked", "skipped")
+
+
+def _table(results: Sequence[TargetResult]) -> List[str]:
+    """A compact fixed-width table: outcome, kind, name, project, code, reason."""
+    rows = [
+        (
+            r.outcome,
+            r.target.kind if r.target else "-",
+            (r.target.name or "-") if r.target else "-",
+            (r.target.project_id or "-") if r.target else "-",
+            r.error.code if r.error else "-",
+            r.reason,
+        )
+        for r in results
+    ]
+    header = ("OUTCOME", "KIND", "NAME", "PROJECT", "CODE", "REASON")
+    widths = [min(40, max(len(row[i]) for row in [header, *rows])) for i in range(5)]
+    return [
+        "  ".join(cell[:40].ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5]
+        for row in [header, *rows]
+    ]
 
 
 def _fit_bytes(text: str, limit: int) -> str:
@@ -62,43 +76,57 @@ def _body_text(header: List[str], lines: List[str], budget: int) -> str:
     return text
 
 
-def _sms(trigger: str, region: str, tally: Dict[str, int], results: Sequence[TargetResult]) -> str:
+def _sms(
+    trigger: str, region: str, tally: Dict[str, int], results: Sequence[TargetResult], problem: Optional[str]
+) -> str:
     failed = [r.target.name or r.target.project_id or "?" for r in results if r.outcome == FAILED and r.target]
     text = f"cts-autotracker {region} {trigger}: {_summary(tally)}."
+    if problem:
+        text += f" Problem: {problem}."
     if failed:
         text += " Failed: " + ", ".join(failed)
     text = _SMS_FORBIDDEN.sub("", text)
     return text if len(text) <= SMS_CHARS else text[: SMS_CHARS - 3] + "..."
 
 
-def build_message(trigger: str, region: str, results: Sequence[TargetResult], dry_run: bool) -> Dict[str, Any]:
-    """The PublishMessage body: subject and a message_structure with default, email and sms."""
-    tally = counts(results)
-    flag = " (dry run)" if dry_run else ""
-    subject = _fit_bytes(f"cts-autotracker {region}: {_summary(tally)}{flag}", SUBJECT_BYTES)
-    header = [f"cts-autotracker, {trigger} trigger, region {region}{flag}", f"Summary: {_summary(tally)}", ""]
-    ordered = sorted(results, key=lambda r: r.outcome != FAILED)  # failures first, so truncation keeps them
-    lines = [_line(result) for result in ordered]
-    sms = _sms(trigger, region, tally, results)
-    # message_structure is one JSON string holding the text twice (default, email): halve the budget
-    overhead = len(json.dumps({"default": "", "email": "", "sms": sms}).encode("utf-8"))
-    budget = (MESSAGE_BYTES - overhead) // 2 - 64
-    text = _body_text(header, lines, budget)
-    while len(json.dumps({"default": text, "email": text, "sms": sms}).encode("utf-8")) > MESSAGE_BYTES:
-        budget = budget * 9 // 10  # JSON escaping (quotes, non-ASCII) made it longer than counted
-        text = _body_text(header, lines, budget)
-    structure = json.dumps({"default": text, "email": text, "sms": sms})
-    return {"subject": subject, "message_structure": structure}
-
-
-def publish(
-    gateway: Optional[Gateway],
-    topic_urn: Optional[str],
+def build_message(
     trigger: str,
     region: str,
     results: Sequence[TargetResult],
     dry_run: bool,
+    attention_only: bool = False,
+    problem: Optional[str] = None,
 ) -> Dict[str, Any]:
+    """The PublishMessage body: subject and a message_structure with default, email and sms.
+
+    Sweeps (`attention_only`) list only targets that need a reader's attention; the
+    counts still cover everything.
+    """
+    tally = counts(results)
+    flag = " (dry run)" if dry_run else ""
+    summary = f"FAILED: {problem}" if problem else _summary(tally)
+    subject = _fit_bytes(f"cts-autotracker {region}: {summary}{flag}", SUBJECT_BYTES)
+    header = [f"cts-autotracker, {trigger} trigger, region {region}{flag}", f"Summary: {_summary(tally)}"]
+    if problem:
+        header.append(f"Problem: {problem}")
+    listed = [r for r in results if needs_attention(r)] if attention_only else list(results)
+    if len(listed) < len(results):
+        header.append(f"({len(results) - len(listed)} compliant or skipped target(s) not listed)")
+    ordered = sorted(listed, key=lambda r: r.outcome != FAILED)  # failures first, so truncation keeps them
+    lines = _table(ordered) if ordered else []
+    sms = _sms(trigger, region, tally, results, problem)
+    # message_structure is one JSON string holding the text twice (default, email): halve the budget
+    overhead = len(json.dumps({"default": "", "email": "", "sms": sms}).encode("utf-8"))
+    budget = (MESSAGE_BYTES - overhead) // 2 - 64
+    text = _body_text([*header, ""], lines, budget)
+    while len(json.dumps({"default": text, "email": text, "sms": sms}).encode("utf-8")) > MESSAGE_BYTES:
+        budget = budget * 9 // 10  # JSON escaping (quotes, non-ASCII) made it longer than counted
+        text = _body_text([*header, ""], lines, budget)
+    structure = json.dumps({"default": text, "email": text, "sms": sms})
+    return {"subject": subject, "message_structure": structure}
+
+
+def publish(gateway: Gateway, topic_urn: Optional[str], body: Dict[str, Any]) -> Dict[str, Any]:
     """Publish the report; a failure is reported in the result, never raised."""
     if not topic_urn:
         return {
@@ -108,11 +136,8 @@ def publish(
             "error": None,
             "reason": "SMN_TOPIC_URN is not set",
         }
-    if gateway is None:
-        return {"sent": False, "topic_urn": topic_urn, "message_id": None, "error": None, "reason": "no credentials"}
     match = TOPIC_URN.match(topic_urn)
     assert match is not None  # Settings validated the URN
-    body = build_message(trigger, region, results, dry_run)
     try:
         answer = gateway.publish(topic_urn, match.group("region"), match.group("project_id"), body)
     except CloudError as error:

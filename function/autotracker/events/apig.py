@@ -23,7 +23,7 @@ class ApigEvent(BaseModel):
 
 
 def is_apig(event: Dict[str, Any]) -> bool:
-    return "httpMethod" in event and "requestContext" in event or ("httpMethod" in event and "body" in event)
+    return "httpMethod" in event
 
 
 def request_body(event: Dict[str, Any]) -> Dict[str, Any]:
