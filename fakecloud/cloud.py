@@ -13,7 +13,9 @@ from fakecloud.core.dispatch import Call, Dispatcher, Router
 from fakecloud.core.faults import Faults
 from fakecloud.cts import urls as cts_urls
 from fakecloud.cts.models import CtsBackend
+from fakecloud.iam import urls as iam_urls
 from fakecloud.iam.models import IamBackend
+from fakecloud.obs import urls as obs_urls
 from fakecloud.obs.models import ObsBackend
 from fakecloud.smn import urls as smn_urls
 from fakecloud.smn.models import SmnBackend
@@ -36,19 +38,26 @@ class FakeCloud:
         router = Router()
         cts_urls.register(router, self.cts)
         smn_urls.register(router, self.smn)
-        self.dispatcher = Dispatcher(router, self._credentials, self.iam.region_of, self.faults)
+        iam_urls.register(router, self.iam)
+        obs_urls.register(router, self.obs, self.domain_id)
+        self.dispatcher = Dispatcher(
+            router, self._credentials, self.iam.region_of, self.faults, project_exists=self.iam.has_project
+        )
 
     # ----- seeding -------------------------------------------------------------------------
     def add_credentials(self, ak: str, sk: str, security_token: str | None = None) -> None:
-        """Accept this key; with a token, requests must send it as X-Security-Token."""
+        """Accept this key; with a token, requests must send it (X-Security-Token, or
+        x-obs-security-token for OBS), and without one they must not."""
         self._credentials.add(ak, sk, security_token)
 
     def add_project(self, name: str, project_id: str | None = None) -> str:
-        """`{region}` or `{region}_{suffix}`; returns the id (32 hex chars if generated)."""
+        """`{region}`, `{region}_{suffix}` or `MOS` (no region); returns the id (32 hex chars
+        if generated)."""
         return self.iam.add_project(name, project_id)
 
-    def add_bucket(self, name: str, region: str) -> None:
-        self.obs.add_bucket(name, region)
+    def add_bucket(self, name: str, region: str, creation_date: str | None = None) -> None:
+        """`creation_date` as OBS shows it (`2026-01-01T00:00:00.000Z`); default: now."""
+        self.obs.add_bucket(name, region, creation_date)
 
     def add_agency(self, name: str) -> None:
         self.iam.add_agency(name)

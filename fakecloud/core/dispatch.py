@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 _REAL_HOST_RE = re.compile(r"^(?P<service>[a-z0-9-]+)(?:\.(?P<region>[a-z0-9-]+))?\.myhuaweicloud\.(?:com|cn|eu)$")
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 _REDACTED = "***"
-_SECRET_HEADERS = {"x-security-token"}
+_SECRET_HEADERS = {"x-security-token", "x-obs-security-token"}
 
 
 class Headers(Mapping[str, str]):
@@ -84,12 +84,18 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """What to answer; `drop=True` means close the connection without answering."""
+    """What to answer; `drop=True` means close the connection without answering.
+
+    `error_code` is what the call log records; when None it is read from a JSON error body.
+    A handler may set `X-Request-Id` itself (e.g. to match an id in its body); otherwise the
+    dispatcher adds one.
+    """
 
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
+    error_code: str | None = None
 
 
 def json_response(status: int, payload: Any) -> Response:
@@ -98,7 +104,8 @@ def json_response(status: int, payload: Any) -> Response:
 
 
 def error_response(status: int, code: str, msg: str) -> Response:
-    return json_response(status, {"error_code": code, "error_msg": msg})
+    """The API gateway's JSON error body, `{"error_code", "error_msg"}`."""
+    return replace(json_response(status, {"error_code": code, "error_msg": msg}), error_code=code)
 
 
 def empty_response(status: int) -> Response:
@@ -114,16 +121,31 @@ def parse_json_body(request: Request, invalid_code: str) -> Any:
 
 
 Handler = Callable[[Request, dict[str, str]], Response]
+Authenticator = Callable[[CredentialStore, Request], None]
+ErrorRenderer = Callable[[int, str, str], Response]
 
 
 @dataclass(frozen=True)
 class ServiceInfo:
-    """Per-service error codes the dispatcher uses for its own rejections and faults."""
+    """Per-service error codes and hooks the dispatcher uses for its own rejections and faults.
+
+    - `authenticate`: raises ServiceError unless the request is validly signed; None means the
+      API gateway's SDK-HMAC-SHA256 check (`core.auth.authenticate`).
+    - `render_error`: (status, code, message) -> Response; defaults to the gateway's JSON body.
+      Gateway-level 404s (unknown path, host of another service) are always JSON.
+    - `fault_codes`: status -> error code for injected faults, before the generic mapping.
+    - `regional`: False for global services (IAM): a project in X-Project-Id may belong to
+      any region, whatever the endpoint's region.
+    """
 
     name: str
     forbidden_code: str
     read_error_code: str
     write_error_code: str
+    authenticate: Authenticator | None = None
+    render_error: ErrorRenderer = error_response
+    fault_codes: Mapping[int, str] = field(default_factory=dict)
+    regional: bool = True
 
 
 @dataclass(frozen=True)
@@ -183,7 +205,11 @@ def _host_name(host: str) -> str:
 
 
 def _error_code_of(response: Response) -> str | None:
-    if response.status < 400 or not response.body:
+    if response.status < 400:
+        return None
+    if response.error_code is not None:
+        return response.error_code
+    if not response.body:
         return None
     try:
         code = json.loads(response.body).get("error_code")
@@ -201,11 +227,15 @@ class Dispatcher:
         credentials: CredentialStore,
         project_region: Callable[[str], str | None],
         faults: Faults,
+        project_exists: Callable[[str], bool] | None = None,
     ) -> None:
+        """`project_exists` (default: has a region) decides whether an X-Project-Id is known
+        on routes without a project in the path; projects without a region (MOS) count."""
         self.router = router
         self.credentials = credentials
         self.project_region = project_region
         self.faults = faults
+        self.project_exists = project_exists or (lambda pid: project_region(pid) is not None)
         self._lock = threading.Lock()
         self._calls: list[Call] = []
 
@@ -229,12 +259,8 @@ class Dispatcher:
             route, params = matched
             service, action = route.service, route.action
             response = self._handle_routed(request, route, params)
-        response = Response(
-            response.status,
-            response.body,
-            {**response.headers, "X-Request-Id": uuid.uuid4().hex},
-            response.drop,
-        )
+        if not any(name.lower() == "x-request-id" for name in response.headers):
+            response = replace(response, headers={**response.headers, "X-Request-Id": uuid.uuid4().hex})
         self._record(request, service, action, response)
         return response
 
@@ -245,22 +271,30 @@ class Dispatcher:
         info = self.router.services[route.service]
         try:
             host_region = self._check_host(request.host, route.service)
-            lowered = {name: request.headers[name] for name in request.headers}
-            authenticate(self.credentials, request.method, request.path, request.query, lowered, request.body)
-            if "project_id" in params:
-                self._check_project(params["project_id"], request, host_region, info)
         except ServiceError as err:
             return error_response(err.status, err.code, err.msg)
+        try:
+            if info.authenticate is not None:
+                info.authenticate(self.credentials, request)
+            else:
+                lowered = {name: request.headers[name] for name in request.headers}
+                authenticate(self.credentials, request.method, request.path, request.query, lowered, request.body)
+            if "project_id" in params:
+                self._check_project(params["project_id"], request, host_region, info)
+            elif "x-project-id" in request.headers:
+                self._check_header_project(request.headers["x-project-id"], host_region, info)
+        except ServiceError as err:
+            return info.render_error(err.status, err.code, err.msg)
         fault = self.faults.take(route.service, route.action)
         if fault is not None:
             return self._fault_response(fault, request, info)
         try:
             return route.handler(request, params)
         except ServiceError as err:
-            return error_response(err.status, err.code, err.msg)
+            return info.render_error(err.status, err.code, err.msg)
         except Exception:  # a bug in the fake answers 500; details go to the log
             log.exception("fakecloud handler %s failed", route.action)
-            return error_response(500, info.write_error_code, "fakecloud internal error")
+            return info.render_error(500, info.write_error_code, "fakecloud internal error")
 
     @staticmethod
     def _check_host(host: str, service: str) -> str | None:
@@ -285,6 +319,14 @@ class Dispatcher:
         if host_region is not None and host_region != region:
             raise ServiceError(403, info.forbidden_code, f"The project does not belong to region {host_region}.")
 
+    def _check_header_project(self, project_id: str, host_region: str | None, info: ServiceInfo) -> None:
+        """Routes without a project in the path: an X-Project-Id sent must name a known project."""
+        if not self.project_exists(project_id):
+            raise ServiceError(403, info.forbidden_code, "The project in X-Project-Id does not exist.")
+        region = self.project_region(project_id)
+        if info.regional and host_region is not None and region is not None and host_region != region:
+            raise ServiceError(403, info.forbidden_code, f"The project does not belong to region {host_region}.")
+
     @staticmethod
     def _fault_response(fault: Fault, request: Request, info: ServiceInfo) -> Response:
         if fault.drop:
@@ -292,6 +334,8 @@ class Dispatcher:
         status = fault.status
         if fault.error_code:
             code = fault.error_code
+        elif status in info.fault_codes:
+            code = info.fault_codes[status]
         elif status == 429:
             code = "APIGW.0308"
         elif status >= 500:
@@ -299,7 +343,7 @@ class Dispatcher:
         else:
             code = {401: "APIGW.0301", 403: "APIGW.0302", 404: "APIGW.0101"}.get(status, "APIGW.0201")
         messages = {429: "The throttling threshold has been reached."}
-        return error_response(status, code, messages.get(status, "Injected fault."))
+        return info.render_error(status, code, messages.get(status, "Injected fault."))
 
     def _record(self, request: Request, service: str, action: str, response: Response) -> None:
         try:

@@ -1,1 +1,1 @@
-"""IAM state (projects, agencies); wire handlers can be added beside it later."""
+"""IAM: projects and agencies (state) and KeystoneListProjects (wire)."""

@@ -1,1 +1,1 @@
-"""OBS state (buckets); wire handlers can be added beside it later."""
+"""OBS: buckets (state), the OBS V2 signature and ListBuckets (wire)."""

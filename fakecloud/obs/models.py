@@ -1,10 +1,17 @@
-"""OBS buckets: CTS checks tracked and transfer buckets against this state."""
+"""OBS buckets: CTS checks tracked and transfer buckets against this state; ListBuckets lists them."""
 
 from __future__ import annotations
 
 import copy
 import threading
+from datetime import datetime, timezone
 from typing import Any
+
+
+def _now() -> str:
+    """OBS's CreationDate form, e.g. `2026-01-01T00:00:00.000Z`."""
+    stamp = datetime.now(timezone.utc)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
 class ObsBackend:
@@ -13,14 +20,17 @@ class ObsBackend:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._buckets: dict[str, dict[str, Any]] = {}
+        self._created: dict[str, str] = {}
 
-    def add_bucket(self, name: str, region: str) -> None:
-        """Create the bucket (idempotent for the same region)."""
+    def add_bucket(self, name: str, region: str, creation_date: str | None = None) -> None:
+        """Create the bucket (idempotent for the same region; the first creation date stays)."""
         with self._lock:
             existing = self._buckets.get(name)
             if existing and existing["location"] != region:
                 raise ValueError(f"bucket {name!r} already exists in {existing['location']}")
             self._buckets[name] = {"name": name, "location": region}
+            if creation_date is not None or name not in self._created:
+                self._created[name] = creation_date or _now()
 
     def bucket(self, name: str) -> dict[str, Any] | None:
         with self._lock:
@@ -40,3 +50,10 @@ class ObsBackend:
     def buckets(self) -> list[dict[str, Any]]:
         with self._lock:
             return copy.deepcopy(list(self._buckets.values()))
+
+    def list_buckets(self) -> list[tuple[str, str, str]]:
+        """(name, creation date, location) of every bucket, all regions, sorted by name."""
+        with self._lock:
+            rows = [(name, self._created[name], record["location"]) for name, record in self._buckets.items()]
+        rows.sort()
+        return rows

@@ -13,6 +13,10 @@ from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 from huaweicloudsdkcts.v3 import CtsClient
+from huaweicloudsdkiam.v3 import IamClient
+from huaweicloudsdkobs.v1 import ObsClient
+from huaweicloudsdkobs.v1.obs_credentials import ObsCredentials
+from huaweicloudsdkobs.v1.obs_signer import OBSSigner
 from huaweicloudsdksmn.v2 import SmnClient
 
 REGION = "ap-southeast-1"
@@ -105,3 +109,60 @@ def raw_call(
 def old_date(minutes: int) -> str:
     stamp = datetime.now(timezone.utc).timestamp() - minutes * 60
     return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+# ----- IAM and OBS ----------------------------------------------------------------------------
+def iam_client(endpoint: str, **kwargs: Any) -> IamClient:
+    """Built exactly as the function builds it (BasicCredentials, with_endpoints)."""
+    return (
+        IamClient.new_builder()
+        .with_credentials(credentials(**kwargs))
+        .with_endpoints([endpoint])
+        .with_http_config(http_config())
+        .build()
+    )
+
+
+def obs_client(endpoint: str, ak: str = AK, sk: str = SK, token: Optional[str] = None) -> ObsClient:
+    return (
+        ObsClient.new_builder()
+        .with_credentials(ObsCredentials(ak, sk, token))
+        .with_endpoints([endpoint])
+        .with_http_config(http_config())
+        .build()
+    )
+
+
+OBS_DATE_FORMAT = "%a %b %d %Y %H:%M:%S GMT"  # what ObsCredentials sends in `Date`
+
+
+def obs_date(minutes_ago: int = 0) -> str:
+    stamp = datetime.now(timezone.utc).timestamp() - minutes_ago * 60
+    return datetime.fromtimestamp(stamp, timezone.utc).strftime(OBS_DATE_FORMAT)
+
+
+def obs_raw_call(
+    endpoint: str,
+    path: str = "/",
+    query: Optional[list] = None,
+    headers: Optional[dict] = None,
+    ak: str = AK,
+    sk: str = SK,
+    token: Optional[str] = None,
+    sign_host: Optional[str] = None,
+    tamper: Optional[Callable[[dict], None]] = None,
+    send_query: Optional[list] = None,
+) -> requests.Response:
+    """GET signed like ObsCredentials (bucket = first host label unless 'obs'), with the SDK's
+    own OBSSigner (independent of fakecloud.obs.signing). `sign_host` signs for another host,
+    `send_query` sends another query than the signed one, `tamper` edits the signed headers."""
+    host = sign_host or urlsplit(endpoint).netloc
+    label = host.split(".")[0]
+    sent = {"Content-Type": "application/json", "Date": obs_date(), **(headers or {})}
+    creds = ObsCredentials(ak, sk, token)
+    auth = OBSSigner.doAuth(creds, "GET", None if label == "obs" else label, path.split("/")[1], query or [], sent)
+    sent["Authorization"] = auth["Authorization"]
+    if tamper:
+        tamper(sent)
+    params = query if send_query is None else send_query
+    return requests.get(endpoint + path, params=params, headers=sent, timeout=10)
