@@ -7,7 +7,6 @@ import json
 from typing import Any, Dict, List
 
 import pytest
-
 from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET, FakeContext
 
 EU = "eu-west-101"
