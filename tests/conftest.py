@@ -24,6 +24,7 @@ AK = "AKTESTTEMPORARY0001"
 SK = "sk-test-Zm9vYmFyYmF6cXV4cXV1eA-secret"
 TOKEN = "token-test-gQpJ1bGciOiJSUzI1NiJ9-very-secret"
 TRACE_BUCKET = "trace-archive"
+TOPIC_URN = f"urn:smn:{REGION}:{PROJECT_ID}:autotracker-reports"
 
 
 class FakeContext:
@@ -71,6 +72,11 @@ def project_event(**overrides: Any) -> Dict[str, Any]:
 
 @pytest.fixture
 def cloud() -> FakeCloud:
+    return make_cloud()
+
+
+def make_cloud() -> FakeCloud:
+    """One account: main and analytics projects, the transfer bucket, two buckets, the report topic."""
     fake = FakeCloud(default_region=REGION)
     fake.add_credentials(AK, SK, security_token=TOKEN)
     fake.add_project(REGION, project_id=PROJECT_ID)
@@ -84,21 +90,25 @@ def cloud() -> FakeCloud:
 
 @pytest.fixture
 def topic_urn() -> str:
-    return f"urn:smn:{REGION}:{PROJECT_ID}:autotracker-reports"
+    return TOPIC_URN
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, topic_urn: str) -> Dict[str, str]:
+def env(monkeypatch: pytest.MonkeyPatch) -> Dict[str, str]:
     """The function's environment; tests change entries before calling `invoke`."""
     for name in ("CLOUD_SDK_AK", "CLOUD_SDK_SK", "CLOUD_SDK_SECURITY_TOKEN", "CLOUD_SDK_PROJECT_ID"):
         monkeypatch.delenv(name, raising=False)
+    return base_env()
+
+
+def base_env() -> Dict[str, str]:
     return {
         "RUNTIME_PROJECT_ID": PROJECT_ID,
         "REGION": REGION,
         "TRACE_BUCKET": TRACE_BUCKET,
         "TRACE_FILE_PREFIX": "audit",
         "TRACE_LIFECYCLE_DAYS": "180",
-        "SMN_TOPIC_URN": topic_urn,
+        "SMN_TOPIC_URN": TOPIC_URN,
         "RETRY_BASE_DELAY_MS": "1",
     }
 

@@ -220,6 +220,7 @@ def test_dropped_connection_is_retried(invoke, cloud):
 
 def test_persistent_server_error_fails_after_bounded_attempts(invoke, cloud, env):
     env["RETRY_MAX_ATTEMPTS"] = "4"
+    env["RAISE_ON_TRANSIENT"] = "false"
     cloud.faults.inject(status=500, action="CreateTracker", count=100)
     result = invoke(bucket_event("photos-2026"))
     entry = only(result)
@@ -229,7 +230,8 @@ def test_persistent_server_error_fails_after_bounded_attempts(invoke, cloud, env
     assert cloud.cts.trackers(PROJECT_ID) == []
 
 
-def test_retries_stop_when_the_invocation_runs_out_of_time(invoke, cloud):
+def test_retries_stop_when_the_invocation_runs_out_of_time(invoke, cloud, env):
+    env["RAISE_ON_TRANSIENT"] = "false"
     cloud.faults.inject(status=503, action="CreateTracker", count=100)
     entry = only(invoke(bucket_event("photos-2026"), context=FakeContext(remaining_ms=3_500)))
     assert entry["outcome"] == "failed"

@@ -26,6 +26,7 @@ def test_one_message_summarises_every_outcome(invoke, cloud, topic_urn):
 
 def test_failures_are_reported_first_and_named_in_sms(invoke, cloud, env):
     env["RETRY_MAX_ATTEMPTS"] = "1"
+    env["RAISE_ON_TRANSIENT"] = "false"
     cloud.faults.inject(status=500, action="CreateTracker", count=1)
     result = invoke(bucket_event("photos-2026"))
     structure = json.loads(cloud.smn.messages[0]["message_structure"])

@@ -286,10 +286,11 @@ class Dispatcher:
         except ServiceError as err:
             return info.render_error(err.status, err.code, err.msg)
         fault = self.faults.take(route.service, route.action)
-        if fault is not None:
+        if fault is not None and not fault.after:
             return self._fault_response(fault, request, info)
         try:
-            return route.handler(request, params)
+            response = route.handler(request, params)
+            return self._fault_response(fault, request, info) if fault is not None else response
         except ServiceError as err:
             return info.render_error(err.status, err.code, err.msg)
         except Exception:  # a bug in the fake answers 500; details go to the log

@@ -1,7 +1,7 @@
 """Fault injection: throttling, server errors, dropped connections and latency on demand.
 
 Decisions are taken after authentication and before the service handler, so an injected
-fault never changes state.
+fault never changes state, unless it is injected with `after=True` (a lost response).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ class Fault:
     status: int = 0
     drop: bool = False
     error_code: str | None = None
+    after: bool = False  # the service handles the request, then the answer is lost
 
 
 @dataclass
@@ -66,13 +67,18 @@ class Faults:
         *,
         drop: bool = False,
         service: str | None = None,
+        after: bool = False,
     ) -> None:
-        """The next `count` matching requests (None: all) answer `status` or are dropped."""
+        """The next `count` matching requests (None: all) answer `status` or are dropped.
+
+        With `after=True` the request is carried out first and only its answer is replaced:
+        a create that succeeded but whose response never arrived.
+        """
         if drop == (status is not None):
             raise ValueError("give exactly one of status=... or drop=True")
         if count is not None and count < 1:
             raise ValueError("count must be >= 1 or None")
-        fault = Fault(status=status or 0, drop=drop, error_code=error_code)
+        fault = Fault(status=status or 0, drop=drop, error_code=error_code, after=after)
         with self._lock:
             self._rules.append(_Rule(fault, service, action, count))
 

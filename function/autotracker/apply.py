@@ -44,7 +44,8 @@ def _run(step: CreateTracker, gateway: Gateway, dry_run: bool) -> TargetResult:
     except CloudError as error:
         if error.code in ALREADY_COVERED:
             return _already_covered(target, body.tracker_type, ours, error, gateway)
-        return TargetResult(target, FAILED, _failure_reason(error), ours, ErrorInfo(error.code, error.message))
+        error_info = ErrorInfo(error.code, error.message)
+        return TargetResult(target, FAILED, _failure_reason(error), ours, error_info, transient=error.transient)
     created = TrackerRef(name=str(record.get("tracker_name") or ours.name), type=ours.type, id=record.get("id"))
     return TargetResult(
         target, CREATED, f"created {created.type} tracker {created.name!r} ({step.intent.source})", created

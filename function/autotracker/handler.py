@@ -11,7 +11,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .apply import apply
 from .credentials import CredentialsError, resolve_credentials
@@ -30,6 +30,15 @@ from .sweep import Mode, Scope, SweepError, sweep
 
 LOG = logging.getLogger("cts_autotracker")
 NOTIFY_RESERVE_SECONDS = 3.0
+MAX_EVENT_BYTES = 256 * 1024  # FunctionGraph's async payload limit
+ASYNC_TRIGGERS = ("cts", "eventgrid", "timer")
+
+
+class TransientFailure(RuntimeError):
+    """Raised after the report is out, so FunctionGraph's async retry and on_failure take over.
+
+    Safe because every step is idempotent: a retry finds created trackers already there.
+    """
 
 
 @dataclass(frozen=True)
@@ -45,11 +54,14 @@ class Work:
 def handle(event: Any, context: Any, environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     environ = os.environ if environ is None else environ
     http = isinstance(event, dict) and is_apig(event)
-    result = _handle(event, context, environ)
+    result, retry = _handle(event, context, environ)
+    if retry:
+        raise TransientFailure(retry)
     return http_response(result) if http else result
 
 
-def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Dict[str, Any]:
+def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Tuple[Dict[str, Any], Optional[str]]:
+    """The result, and why the invocation should be retried by FunctionGraph (or None)."""
     try:
         credentials = resolve_credentials(context, environ)
     except CredentialsError as error:
@@ -60,17 +72,18 @@ def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Dict[str, A
         work = _classify(event)
         settings = load_settings(read_environment(environ, getattr(context, "getUserData", None)))
     except EventError as error:
-        return _finish(_error_result(trigger, "InvalidEvent", str(error)), secrets)
+        return _finish(_error_result(trigger, "InvalidEvent", str(error)), secrets), None
     except ConfigurationError as error:
-        return _finish(_error_result(trigger, "InvalidConfiguration", str(error)), secrets)
+        return _finish(_error_result(trigger, "InvalidConfiguration", str(error)), secrets), None
     if credentials is None:
-        return _finish(_error_result(trigger, "MissingCredentials", str(missing)), secrets)
+        return _finish(_error_result(trigger, "MissingCredentials", str(missing)), secrets), None
 
     deadline = Deadline(_remaining_ms(context))
     policy = RetryPolicy(max_attempts=settings.retry_max_attempts, base_delay=settings.retry_base_delay_ms / 1000.0)
     gateway = Gateway(credentials, settings, deadline, policy, reserve=NOTIFY_RESERVE_SECONDS)
     dry_run = settings.dry_run or bool(work.manual and work.manual.dry_run)
     problem: Optional[Dict[str, str]] = None
+    transient_problem = False
     try:
         if work.traces is not None:
             results = _track(work.traces, credentials.project_id, settings, gateway, dry_run)
@@ -79,6 +92,7 @@ def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Dict[str, A
                 results = _sweep(work, credentials.project_id, settings, gateway, deadline, dry_run)
             except SweepError as error:
                 results, problem = [], {"code": error.code, "message": str(error)}
+                transient_problem = error.transient
         body = build_message(
             work.trigger,
             settings.region,
@@ -90,7 +104,21 @@ def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Dict[str, A
         notification = publish(gateway, settings.smn_topic_urn, body)
     finally:
         gateway.close()
-    return _finish(_result(work.trigger, dry_run, results, notification, problem), secrets)
+    result = _finish(_result(work.trigger, dry_run, results, notification, problem), secrets)
+    return result, _retry_reason(work, settings, result, results, transient_problem)
+
+
+def _retry_reason(
+    work: Work, settings: Settings, result: Dict[str, Any], results: List[TargetResult], transient_problem: bool
+) -> Optional[str]:
+    """Ask FunctionGraph to retry only async deliveries whose failures were transient."""
+    if work.trigger not in ASYNC_TRIGGERS or not settings.raise_on_transient:
+        return None
+    transient = [r.target.label for r in results if r.transient and r.target]
+    if not transient and not transient_problem:
+        return None
+    what = ", ".join(transient[:20]) or (result["error"] or {}).get("code", "inventory")
+    return f"transient failures remain after retries ({what}); FunctionGraph may retry this invocation"
 
 
 def _trigger_name(event: Any) -> str:
@@ -110,6 +138,9 @@ def _trigger_name(event: Any) -> str:
 def _classify(event: Any) -> Work:
     if not isinstance(event, dict):
         raise EventError("the event must be a JSON object")
+    size = len(json.dumps(event, default=str).encode("utf-8"))
+    if size > MAX_EVENT_BYTES:
+        raise EventError(f"the event is {size} bytes; at most {MAX_EVENT_BYTES} are accepted")
     if is_apig(event):
         return Work("apig", manual=parse_manual(request_body(event)), http=True)
     if is_timer(event):

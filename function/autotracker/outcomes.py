@@ -53,6 +53,7 @@ class TargetResult:
     reason: str
     tracker: Optional[TrackerRef] = None
     error: Optional[ErrorInfo] = None
+    transient: bool = False  # failed on throttling/5xx/timeouts after retries: a later retry may succeed
 
     def to_dict(self) -> Dict[str, Any]:
         return {

@@ -50,6 +50,7 @@ VARIABLES: Tuple[str, ...] = (
     "REMEDIATE_DRIFT",
     "SWEEP_CONCURRENCY",
     "PRIORITY_BUCKETS",
+    "RAISE_ON_TRANSIENT",
 )
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -111,6 +112,7 @@ class Settings(BaseModel):
     remediate_drift: bool = Field(default=False, alias="REMEDIATE_DRIFT")
     sweep_concurrency: int = Field(default=8, ge=1, le=64, alias="SWEEP_CONCURRENCY")
     priority_buckets: Tuple[str, ...] = Field(default=(), alias="PRIORITY_BUCKETS")
+    raise_on_transient: bool = Field(default=True, alias="RAISE_ON_TRANSIENT")
 
     _flags = field_validator(
         "trace_sort_by_service",
@@ -120,6 +122,7 @@ class Settings(BaseModel):
         "organization_tracker",
         "dry_run",
         "remediate_drift",
+        "raise_on_transient",
         mode="before",
     )(_flag)
 

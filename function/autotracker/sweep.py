@@ -47,6 +47,7 @@ class SweepError(Exception):
     def __init__(self, error: CloudError, what: str):
         super().__init__(f"{what} failed: {error.code} {error.message}")
         self.code = error.code
+        self.transient = error.transient
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,8 @@ def _plan(targets: List[Target], states: Dict[str, _ProjectState], mode: Mode, s
     for target in targets:
         state = states[target.project_id or ""]
         if state.error is not None:
-            steps.append(failed(target, state.error.code, f"listing trackers failed: {state.error.message}"))
+            listing_failed = failed(target, state.error.code, f"listing trackers failed: {state.error.message}")
+            steps.append(replace(listing_failed, transient=state.error.transient))
             continue
         if target.kind == "project":
             assessment = assess_project(target, state.trackers, settings)
