@@ -1,0 +1,23 @@
+"""Child process: import the function and handle one bucket event (cold start to first result)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+START = time.perf_counter()
+sys.path.insert(0, sys.argv[2])
+
+import index  # noqa: E402
+
+from benchmarks.common import bucket_event  # noqa: E402
+
+
+class Context:
+    def getRemainingTimeInMilliSeconds(self) -> int:  # noqa: N802 - FunctionGraph's name
+        return 60_000
+
+
+result = index.handler(bucket_event(sys.argv[1]), Context())
+assert result["ok"] and result["results"][0]["outcome"] == "created", result
+print(time.perf_counter() - START)

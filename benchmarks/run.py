@@ -1,0 +1,259 @@
+"""Benchmarks: every figure is a ratio against a floor measured in the same run.
+
+    ./scripts/bench.sh [--quick]
+
+1. Cold start to first result: fresh interpreter imports the function and handles one
+   bucket event, versus a fresh interpreter that imports only the SDK clients and makes the
+   same CreateTracker + publish calls (medians of interleaved runs).
+2. HTTP calls per event: new bucket, duplicate.
+3. Warm handler overhead: the handler per event versus the same raw SDK calls on pre-built
+   clients, both against the same fake (medians of interleaved runs).
+4. Sweep scaling: N buckets with injected per-call latency; wall time versus the ideal
+   (listing pages + 1 + ceil(creates/concurrency)) x latency, and peak RSS.
+5. Package: zip size and cold import time from the unzipped artifact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from typing import Any, Callable, Dict, List, Tuple
+
+from benchmarks.common import (
+    AK,
+    PROJECT_ID,
+    REGION,
+    ROOT,
+    SK,
+    TOPIC_URN,
+    TRACE_BUCKET,
+    bench_project,
+    bucket_event,
+    fake_server,
+    function_env,
+)
+
+FUNCTION_DIR = ROOT / "function"
+Row = Tuple[str, str, str, str]
+
+
+def child(script: str, args: List[str], env: Dict[str, str]) -> float:
+    """Run a benchmark child in a fresh interpreter; it prints its own elapsed seconds."""
+    out = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{script}", *args],
+        cwd=ROOT,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def interleaved(first: Callable[[int], float], second: Callable[[int], float], runs: int) -> Tuple[float, float]:
+    """Medians of A/B pairs run alternately, so machine noise hits both alike."""
+    a, b = [], []
+    for index in range(runs):
+        a.append(first(index))
+        b.append(second(index))
+    return statistics.median(a), statistics.median(b)
+
+
+def cold_start(runs: int) -> List[Row]:
+    with fake_server(buckets=2 * runs + 2) as url:
+        env = function_env(url)
+        ours, raw = interleaved(
+            lambda i: child("cold_function", [f"bench-{2 * i:06d}", str(FUNCTION_DIR)], env),
+            lambda i: child("cold_raw", [f"bench-{2 * i + 1:06d}"], env),
+            runs,
+        )
+    return [("cold start to first result", f"{ours * 1000:.0f} ms", f"{raw * 1000:.0f} ms", f"{ours / raw:.2f}x")]
+
+
+def calls_per_event() -> List[Row]:
+    from fakecloud import FakeCloud
+
+    sys.path.insert(0, str(FUNCTION_DIR))
+    import index
+
+    cloud = FakeCloud(default_region=REGION)
+    cloud.add_credentials(AK, SK)
+    cloud.add_project(REGION, project_id=PROJECT_ID)
+    cloud.add_agency("cts_admin_trust")
+    cloud.add_bucket(TRACE_BUCKET, REGION)
+    cloud.add_bucket("bench-new", REGION)
+    cloud.add_topic("reports", region=REGION, project_id=PROJECT_ID)
+    env = {k: v for k, v in function_env("").items() if not k.endswith("_ENDPOINT")}
+    os.environ.update(env)
+    counts = []
+    with cloud.mock():
+        for _ in range(2):
+            before = len(cloud.calls)
+            index.handler(bucket_event("bench-new"), None)
+            counts.append(len(cloud.calls) - before)
+    for name in env:
+        os.environ.pop(name)
+    return [
+        ("HTTP calls, new bucket", str(counts[0]), "2", f"{counts[0] / 2:.2f}x"),
+        ("HTTP calls, duplicate", str(counts[1]), "<= 3", f"{counts[1] / 3:.2f}x"),
+    ]
+
+
+def warm_overhead(runs: int) -> List[Row]:
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials
+    from huaweicloudsdkcore.http.http_config import HttpConfig
+    from huaweicloudsdkcts.v3.cts_client import CtsClient
+    from huaweicloudsdkcts.v3.model.create_tracker_request import CreateTrackerRequest
+    from huaweicloudsdksmn.v2.model.publish_message_request import PublishMessageRequest
+    from huaweicloudsdksmn.v2.smn_client import SmnClient
+
+    sys.path.insert(0, str(FUNCTION_DIR))
+    import index
+
+    class Context:
+        def getRemainingTimeInMilliSeconds(self) -> int:  # noqa: N802
+            return 60_000
+
+    per_project = 45  # ours + raw stay under the 100 data trackers a project may hold
+    total = runs + 5
+    with fake_server(buckets=2 * total, projects=-(-total // per_project)) as url:
+        os.environ.update(function_env(url))
+        config = HttpConfig.get_default_config()
+        config.retry_times = 0
+
+        def build(kind: Any, project_id: str) -> Any:
+            credentials = BasicCredentials(AK, SK, project_id)
+            return kind.new_builder().with_credentials(credentials).with_endpoints([url]).with_http_config(config).build()
+
+        projects = [bench_project(i // per_project) for i in range(total)]
+        cts = {pid: build(CtsClient, pid) for pid in set(projects)}  # the floor reuses pre-built clients
+        smn = build(SmnClient, PROJECT_ID)
+
+        def ours(i: int) -> float:
+            start = time.perf_counter()
+            result = index.handler(bucket_event(f"bench-{2 * i:06d}", projects[i]), Context())
+            elapsed = time.perf_counter() - start
+            assert result["results"][0]["outcome"] == "created", result
+            return elapsed
+
+        def raw(i: int) -> float:
+            bucket = f"bench-{2 * i + 1:06d}"
+            body = {
+                "tracker_type": "data",
+                "tracker_name": "obs-" + bucket,
+                "is_lts_enabled": False,
+                "obs_info": {"bucket_name": TRACE_BUCKET, "is_obs_created": False},
+                "is_support_validate": False,
+                "data_bucket": {"data_bucket_name": bucket, "data_event": ["READ", "WRITE"]},
+                "agency_name": "cts_admin_trust",
+            }
+            start = time.perf_counter()
+            cts[projects[i]].create_tracker(CreateTrackerRequest(body=body))
+            message = json.dumps({"default": "created", "email": "created", "sms": "created"})
+            request = PublishMessageRequest(topic_urn=TOPIC_URN, body={"subject": "s", "message_structure": message})
+            smn.publish_message(request)
+            return time.perf_counter() - start
+
+        for i in range(5):  # warm both paths (imports, connection pools)
+            ours(i)
+            raw(i)
+        mine, floor = interleaved(lambda i: ours(i + 5), lambda i: raw(i + 5), runs)
+        for name in function_env(url):
+            os.environ.pop(name)
+    return [("warm handler per event", f"{mine * 1000:.1f} ms", f"{floor * 1000:.1f} ms", f"{mine / floor:.2f}x")]
+
+
+def sweep_scaling(sizes: List[int], latency: float, concurrency: int) -> List[Row]:
+    rows: List[Row] = []
+    for n in sizes:
+        with fake_server(buckets=n, latency=latency) as url:
+            env = {**function_env(url), "SWEEP_CONCURRENCY": str(concurrency)}
+            out = subprocess.run(
+                [sys.executable, "-m", "benchmarks.sweep_child", str(FUNCTION_DIR)],
+                cwd=ROOT,
+                env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        report = json.loads(out.stdout.strip().splitlines()[-1])
+        creates = report["creates"]
+        pages = report["listing_pages"]
+        ideal = (pages + 1 + -(-creates // concurrency)) * latency
+        rows.append(
+            (
+                f"sweep N={n:,} ({creates} creates, c={concurrency}, {latency * 1000:.0f} ms/call)",
+                f"{report['wall']:.2f} s, {report['rss_mb']:.0f} MB RSS",
+                f"{ideal:.2f} s",
+                f"{report['wall'] / ideal:.2f}x",
+            )
+        )
+    return rows
+
+
+def package(runs: int) -> List[Row]:
+    script = ROOT / "scripts" / "package.py"
+    if not script.exists():
+        return [("package", "not built yet (scripts/package.py missing)", "-", "-")]
+    with tempfile.TemporaryDirectory() as tmp:
+        artifact = os.path.join(tmp, "function.zip")
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        subprocess.run(
+            [sys.executable, str(script), "--python-version", version, "--output", artifact],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        size = os.path.getsize(artifact) / 1e6
+        unpacked = os.path.join(tmp, "code")
+        with zipfile.ZipFile(artifact) as archive:
+            archive.extractall(unpacked)
+        code = "import sys,time; s=time.perf_counter(); sys.path.insert(0, sys.argv[1]); import index; print(time.perf_counter()-s)"
+
+        def from_zip(_: int) -> float:
+            out = subprocess.run([sys.executable, "-I", "-S", "-c", code, unpacked], capture_output=True, text=True)
+            return float(out.stdout.strip())
+
+        def from_venv(_: int) -> float:
+            out = subprocess.run([sys.executable, "-c", code, str(FUNCTION_DIR)], capture_output=True, text=True)
+            return float(out.stdout.strip())
+
+        zipped, venv = interleaved(from_zip, from_venv, runs)
+    return [
+        ("package size", f"{size:.1f} MB", "40 MB limit", f"{size / 40:.2f}x"),
+        ("cold import from the unzipped package", f"{zipped * 1000:.0f} ms", f"{venv * 1000:.0f} ms (venv)", f"{zipped / venv:.2f}x"),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes (a smoke run)")
+    args = parser.parse_args()
+    runs = 5 if args.quick else 15
+    sizes = [100, 1000] if args.quick else [100, 1000, 10000]
+    rows: List[Row] = []
+    rows += cold_start(runs)
+    rows += calls_per_event()
+    rows += warm_overhead(40 if args.quick else 200)
+    rows += sweep_scaling(sizes, latency=0.05, concurrency=8)
+    rows += package(runs)
+    header = ("measure", "cts-autotracker", "floor / baseline (same run)", "ratio")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    print(f"\n{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |")
+    print(f"(harness peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
