@@ -161,3 +161,15 @@ def test_sdk_debug_logging_never_shows_credentials(invoke, cloud, env, caplog):
     assert "ConnectionException occurred" in caplog.text  # the SDK's own error logging was captured
     for secret in (AK, SK, TOKEN, "wrong-secret-key"):
         assert secret not in text
+
+
+def test_client_cache_is_keyed_by_credentials_and_bounded(invoke, cloud):
+    from autotracker.gateway import CLIENTS
+
+    for number in range(20):
+        ak, sk, token = f"AKROTATION{number:08d}", f"secret-{number}", f"token-{number}"
+        cloud.add_credentials(ak, sk, security_token=token)
+        result = invoke(bucket_event("photos-2026"), context=FakeContext(ak=ak, sk=sk, token=token))
+        assert result["ok"] is True  # the fake verified a signature made with this invocation's keys
+        assert ak in cloud.calls[-1].headers["authorization"]
+    assert len(CLIENTS) <= 16

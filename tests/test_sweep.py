@@ -304,7 +304,13 @@ def test_apig_request_is_answered_as_http(invoke, account):
 
 @pytest.mark.parametrize(
     "event",
-    [apig("not json"), apig([1, 2]), apig({"action": "nope"}), apig({"action": "audit"}, method="GET")],
+    [
+        apig("not json"),
+        apig([1, 2]),
+        apig({"action": "nope"}),
+        apig({"action": "audit"}, method="GET"),
+        {"httpMethod": None, "body": "{}"},
+    ],
 )
 def test_bad_apig_requests_get_400(invoke, account, event):
     response = invoke(event)

@@ -7,7 +7,9 @@ per (service, region, project), because agency credentials are temporary.
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 import requests
@@ -27,7 +29,7 @@ from .settings import Settings
 T = TypeVar("T")
 
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 30.0
+READ_TIMEOUT = 20.0  # one slow call; the retry loop keeps the whole invocation inside its deadline
 POOL_SIZE = 32  # connections per client: sweeps call one endpoint from many threads
 
 
@@ -78,8 +80,9 @@ class Gateway:
         self._deadline = deadline
         self._policy = policy
         self._reserve = reserve
-        self._clients: Dict[Tuple[str, str, str], Any] = {}
-        self._lock = threading.Lock()
+        self._fingerprint = hashlib.sha256(
+            "\0".join(credentials.secrets()).encode("utf-8")
+        ).hexdigest()  # keys the client cache without keeping the secrets in the key
 
     # -- CTS ---------------------------------------------------------------
     def create_tracker(
@@ -155,11 +158,6 @@ class Gateway:
         request = PublishMessageRequest(topic_urn=topic_urn, body=body)
         return self._call(lambda: client.publish_message(request).to_json_object() or {})
 
-    def close(self) -> None:
-        for client in self._clients.values():
-            client.close()
-        self._clients.clear()
-
     # -- plumbing ----------------------------------------------------------
     def _call(self, call: Callable[[], T], retry_on: Callable[[BaseException], bool] = is_transient) -> T:
         try:
@@ -198,25 +196,52 @@ class Gateway:
         project_id: str,
         credentials: Any = None,
     ) -> Any:
-        key = (service, region, project_id)
+        endpoint = override or f"https://{service}.{region}.myhuaweicloud.com"
+
+        def build() -> Any:
+            config = HttpConfig.get_default_config()
+            config.retry_times = 0  # retries are ours, bounded by the deadline
+            config.timeout = (CONNECT_TIMEOUT, READ_TIMEOUT)
+            config.pool_maxsize = config.pool_connections = POOL_SIZE
+            sdk_credentials = credentials
+            if sdk_credentials is None:
+                sdk_credentials = BasicCredentials(self._credentials.ak, self._credentials.sk, project_id)
+                if self._credentials.security_token:
+                    sdk_credentials = sdk_credentials.with_security_token(self._credentials.security_token)
+            return (
+                client_type.new_builder()
+                .with_credentials(sdk_credentials)
+                .with_endpoints([endpoint])
+                .with_http_config(config)
+                .build()
+            )
+
+        return CLIENTS.get((service, endpoint, project_id, self._fingerprint), build)
+
+
+class ClientCache:
+    """SDK clients kept across warm invocations, keyed by service, endpoint, project and a hash of
+    the credentials: rotated agency credentials get new clients, and the least recently used
+    are closed beyond `size`, so no client outlives its credentials for long."""
+
+    def __init__(self, size: int = 16):
+        self._size = size
+        self._clients: "OrderedDict[Tuple[str, ...], Any]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Tuple[str, ...], build: Callable[[], Any]) -> Any:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                endpoint = override or f"https://{service}.{region}.myhuaweicloud.com"
-                config = HttpConfig.get_default_config()
-                config.retry_times = 0  # retries are ours, bounded by the deadline
-                config.timeout = (CONNECT_TIMEOUT, min(READ_TIMEOUT, max(1.0, self._deadline.remaining())))
-                config.pool_maxsize = config.pool_connections = POOL_SIZE
-                if credentials is None:
-                    credentials = BasicCredentials(self._credentials.ak, self._credentials.sk, project_id)
-                    if self._credentials.security_token:
-                        credentials = credentials.with_security_token(self._credentials.security_token)
-                client = (
-                    client_type.new_builder()
-                    .with_credentials(credentials)
-                    .with_endpoints([endpoint])
-                    .with_http_config(config)
-                    .build()
-                )
-                self._clients[key] = client
-        return client
+                client = self._clients[key] = build()
+                while len(self._clients) > self._size:
+                    _, evicted = self._clients.popitem(last=False)
+                    evicted.close()
+            self._clients.move_to_end(key)
+            return client
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+
+CLIENTS = ClientCache()

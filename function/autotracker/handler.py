@@ -11,14 +11,12 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .apply import apply
 from .credentials import CredentialsError, resolve_credentials
-from .events.apig import http_response, is_apig, request_body
-from .events.envelopes import EventError, is_cts_delivery, unwrap
-from .events.manual import ManualRequest, is_manual, parse_manual
-from .events.timer import is_timer
+from .events.envelopes import EventError, unwrap
+from .events.kinds import is_apig, is_cts_delivery, is_manual, is_timer
 from .gateway import Gateway
 from .intents import Intent, intent_from_trace
 from .notify import build_message, counts, publish
@@ -26,7 +24,12 @@ from .outcomes import FAILED, TargetResult
 from .plan import plan
 from .retry import Deadline, RetryPolicy
 from .settings import ConfigurationError, Settings, load_settings, read_environment
-from .sweep import Mode, Scope, SweepError, sweep
+
+if TYPE_CHECKING:
+    from .events.manual import ManualRequest
+
+# The sweep triggers' modules (manual, APIG, timer models; inventory, baseline, sweep) are
+# imported only when such an event arrives: a bucket event's cold start never pays for them.
 
 LOG = logging.getLogger("cts_autotracker")
 NOTIFY_RESERVE_SECONDS = 3.0
@@ -47,17 +50,20 @@ class Work:
 
     trigger: str
     traces: Optional[List[Any]] = None
-    manual: Optional[ManualRequest] = None
+    manual: Optional["ManualRequest"] = None
     http: bool = False
 
 
 def handle(event: Any, context: Any, environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     environ = os.environ if environ is None else environ
-    http = isinstance(event, dict) and is_apig(event)
     result, retry = _handle(event, context, environ)
     if retry:
         raise TransientFailure(retry)
-    return http_response(result) if http else result
+    if isinstance(event, dict) and is_apig(event):
+        from .events.apig import http_response
+
+        return http_response(result)
+    return result
 
 
 def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Tuple[Dict[str, Any], Optional[str]]:
@@ -84,26 +90,25 @@ def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Tuple[Dict[
     dry_run = settings.dry_run or bool(work.manual and work.manual.dry_run)
     problem: Optional[Dict[str, str]] = None
     transient_problem = False
-    try:
-        if work.traces is not None:
-            results = _track(work.traces, credentials.project_id, settings, gateway, dry_run)
-        else:
-            try:
-                results = _sweep(work, credentials.project_id, settings, gateway, deadline, dry_run)
-            except SweepError as error:
-                results, problem = [], {"code": error.code, "message": str(error)}
-                transient_problem = error.transient
-        body = build_message(
-            work.trigger,
-            settings.region,
-            results,
-            dry_run,
-            attention_only=work.traces is None,
-            problem=problem["message"] if problem else None,
-        )
-        notification = publish(gateway, settings.smn_topic_urn, body)
-    finally:
-        gateway.close()
+    if work.traces is not None:
+        results = _track(work.traces, credentials.project_id, settings, gateway, dry_run)
+    else:
+        from .sweep import SweepError
+
+        try:
+            results = _sweep(work, credentials.project_id, settings, gateway, deadline, dry_run)
+        except SweepError as error:
+            results, problem = [], {"code": error.code, "message": str(error)}
+            transient_problem = error.transient
+    body = build_message(
+        work.trigger,
+        settings.region,
+        results,
+        dry_run,
+        attention_only=work.traces is None,
+        problem=problem["message"] if problem else None,
+    )
+    notification = publish(gateway, settings.smn_topic_urn, body)
     result = _finish(_result(work.trigger, dry_run, results, notification, problem), secrets)
     return result, _retry_reason(work, settings, result, results, transient_problem)
 
@@ -142,10 +147,18 @@ def _classify(event: Any) -> Work:
     if size > MAX_EVENT_BYTES:
         raise EventError(f"the event is {size} bytes; at most {MAX_EVENT_BYTES} are accepted")
     if is_apig(event):
+        from .events.apig import request_body
+        from .events.manual import parse_manual
+
         return Work("apig", manual=parse_manual(request_body(event)), http=True)
     if is_timer(event):
-        return Work("timer", manual=None)
+        from .events.timer import parse_timer
+
+        parse_timer(event)
+        return Work("timer")
     if is_manual(event):
+        from .events.manual import parse_manual
+
         return Work("manual", manual=parse_manual(event))
     if is_cts_delivery(event):
         trigger, traces = unwrap(event)
@@ -182,6 +195,8 @@ def _sweep(
     deadline: Deadline,
     dry_run: bool,
 ) -> List[TargetResult]:
+    from .sweep import Mode, Scope, sweep
+
     manual = work.manual
     regions = tuple(manual.regions) if manual and manual.regions else settings.scope_regions
     scope = Scope(regions, tuple(manual.buckets) if manual else (), tuple(manual.projects) if manual else ())

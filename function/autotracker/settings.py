@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -21,7 +21,7 @@ from .rules import (
 
 TOPIC_URN = re.compile(r"^urn:smn:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):(?P<name>[A-Za-z0-9_-]{1,255})$")
 REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
-AGENCY_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,64}$")
+AGENCY = "cts_admin_trust"
 
 VARIABLES: Tuple[str, ...] = (
     "REGION",
@@ -98,7 +98,7 @@ class Settings(BaseModel):
     kms_key_id: Optional[str] = Field(default=None, alias="KMS_KEY_ID")
     exclude_kms_datakey_traces: bool = Field(default=False, alias="EXCLUDE_KMS_DATAKEY_TRACES")
     organization_tracker: bool = Field(default=False, alias="ORGANIZATION_TRACKER")
-    agency_name: Optional[str] = Field(default="cts_admin_trust", alias="AGENCY_NAME")
+    agency_name: Optional[Literal["cts_admin_trust"]] = Field(default="cts_admin_trust", alias="AGENCY_NAME")
     smn_topic_urn: Optional[str] = Field(default=None, alias="SMN_TOPIC_URN")
     exclude_buckets: Tuple[str, ...] = Field(default=(), alias="EXCLUDE_BUCKETS")
     dry_run: bool = Field(default=False, alias="DRY_RUN")
@@ -188,12 +188,13 @@ class Settings(BaseModel):
     @field_validator("agency_name", mode="before")
     @classmethod
     def _agency(cls, value: Any) -> Any:
-        """'none' leaves agency_name out of the request (the agency must then already exist)."""
+        """The API's agency_name takes one value, cts_admin_trust; 'none' leaves the field out
+        (the agency must then already exist, or CreateTracker answers CTS.0228)."""
         value = _blank_to_none(value)
         if isinstance(value, str) and value.lower() == "none":
             return None
-        if isinstance(value, str) and not AGENCY_NAME.match(value):
-            raise ValueError("must be 1-64 letters, digits, spaces, '.', '_' or '-'")
+        if value is not None and value != AGENCY:
+            raise ValueError(f"must be {AGENCY} (the only agency CTS accepts) or none")
         return value
 
     @field_validator("smn_topic_urn")

@@ -93,7 +93,7 @@ class CreateTrackerBody(BaseModel):
     kms_id: Optional[str] = None
     is_support_validate: Optional[bool] = None
     data_bucket: Optional[DataBucket] = None
-    agency_name: Optional[str] = None
+    agency_name: Optional[Literal["cts_admin_trust"]] = None
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> "CreateTrackerBody":

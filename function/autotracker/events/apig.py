@@ -7,7 +7,7 @@ import binascii
 import json
 from typing import Any, Dict, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .envelopes import EventError
 
@@ -22,13 +22,13 @@ class ApigEvent(BaseModel):
     isBase64Encoded: bool = False
 
 
-def is_apig(event: Dict[str, Any]) -> bool:
-    return "httpMethod" in event
-
-
 def request_body(event: Dict[str, Any]) -> Dict[str, Any]:
     """The JSON object in the HTTP body; EventError says why it is not one."""
-    apig = ApigEvent.model_validate(event)
+    try:
+        apig = ApigEvent.model_validate(event)
+    except ValidationError as error:
+        fields = ", ".join(sorted({str(item["loc"][0]) for item in error.errors() if item.get("loc")}))
+        raise EventError(f"invalid APIG event: bad {fields}") from None
     if apig.httpMethod.upper() != "POST":
         raise EventError("use POST with a JSON body")
     raw = apig.body or ""

@@ -21,7 +21,7 @@ class EventError(ValueError):
 
 
 class CloudEvent(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)  # built on first CloudEvent
 
     specversion: str
     id: str
@@ -39,10 +39,6 @@ def _trace_of(data: Any) -> Any:
     if isinstance(data, dict) and isinstance(data.get("cts"), dict):
         return data["cts"]
     return data
-
-
-def is_cts_delivery(event: Dict[str, Any]) -> bool:
-    return "cts" in event or "events" in event or "specversion" in event
 
 
 def unwrap(event: Dict[str, Any]) -> Tuple[str, List[Any]]:

@@ -69,10 +69,6 @@ class ManualRequest(BaseModel):
         return self.all or not (self.buckets or self.projects)
 
 
-def is_manual(event: Dict[str, Any]) -> bool:
-    return "action" in event
-
-
 def parse_manual(event: Dict[str, Any]) -> ManualRequest:
     try:
         return ManualRequest.model_validate(event)

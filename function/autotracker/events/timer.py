@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .envelopes import EventError
 
 
 class TimerEvent(BaseModel):
@@ -16,5 +18,9 @@ class TimerEvent(BaseModel):
     user_event: Optional[str] = None
 
 
-def is_timer(event: Dict[str, Any]) -> bool:
-    return str(event.get("trigger_type", "")).upper() == "TIMER"
+def parse_timer(event: Dict[str, Any]) -> TimerEvent:
+    try:
+        return TimerEvent.model_validate(event)
+    except ValidationError as error:
+        fields = ", ".join(sorted({str(item["loc"][0]) for item in error.errors() if item.get("loc")}))
+        raise EventError(f"invalid timer event: bad {fields}") from None
