@@ -14,7 +14,7 @@ from benchmarks.common import bucket_event  # noqa: E402
 
 
 class Context:
-    def getRemainingTimeInMilliSeconds(self) -> int:  # noqa: N802 - FunctionGraph's name
+    def getRemainingTimeInMilliSeconds(self) -> int:
         return 60_000
 
 

@@ -8,6 +8,13 @@ import sys
 import time
 
 START = time.perf_counter()
+if "--with-pydantic" in sys.argv:  # the floor plus what merely using pydantic costs: import + first model
+    from pydantic import BaseModel
+
+    class Probe(BaseModel):
+        name: str
+
+    Probe(name="x")
 
 from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
 from huaweicloudsdkcore.http.http_config import HttpConfig  # noqa: E402
@@ -20,7 +27,9 @@ from huaweicloudsdksmn.v2.smn_client import SmnClient  # noqa: E402
 def client(kind, endpoint):  # type: ignore[no-untyped-def]
     config = HttpConfig.get_default_config()
     config.retry_times = 0
-    credentials = BasicCredentials(os.environ["CLOUD_SDK_AK"], os.environ["CLOUD_SDK_SK"], os.environ["CLOUD_SDK_PROJECT_ID"])
+    credentials = BasicCredentials(
+        os.environ["CLOUD_SDK_AK"], os.environ["CLOUD_SDK_SK"], os.environ["CLOUD_SDK_PROJECT_ID"]
+    )
     return kind.new_builder().with_credentials(credentials).with_endpoints([endpoint]).with_http_config(config).build()
 
 

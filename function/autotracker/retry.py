@@ -11,8 +11,6 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Optional, TypeVar
 
-from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
-
 T = TypeVar("T")
 
 
@@ -42,7 +40,26 @@ def call_with_retry(
     deadline: Deadline,
     reserve: float = 0.0,
 ) -> T:
-    """Run `call`, retrying transient failures; the last error is re-raised unchanged."""
+    """Run `call`, retrying transient failures; the last error is re-raised unchanged.
+
+    The happy path makes one call and never imports tenacity (a cold start saves its import);
+    after a transient failure tenacity takes over, replaying that failure as its first attempt.
+    """
+    try:
+        return call()
+    except Exception as error:
+        if not is_transient(error):
+            raise
+        first_failure: Optional[BaseException] = error
+
+    from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
+
+    def attempt() -> T:
+        nonlocal first_failure
+        if first_failure is not None:
+            failure, first_failure = first_failure, None
+            raise failure
+        return call()
 
     def stop(state: RetryCallState) -> bool:
         upcoming = state.upcoming_sleep or 0.0
@@ -55,4 +72,4 @@ def call_with_retry(
         stop=stop,
         reraise=True,
     )
-    return retrying(call)
+    return retrying(attempt)

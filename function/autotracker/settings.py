@@ -4,8 +4,6 @@ The variable names are the public contract (README, template.yaml). Validation
 happens before any cloud call so that a bad configuration creates nothing.
 """
 
-from __future__ import annotations
-
 import fnmatch
 import re
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple

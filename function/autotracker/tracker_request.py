@@ -4,8 +4,6 @@ A body that breaks a rule cannot be constructed, so it can never be sent.
 `to_wire()` gives the JSON the API expects, omitting unset optional fields.
 """
 
-from __future__ import annotations
-
 from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
@@ -167,5 +165,7 @@ def system_tracker_body(settings: Settings) -> CreateTrackerBody:
 
 class UpdateTrackerBody(CreateTrackerBody):
     """UpdateTracker takes the create body plus `status`; the tracked bucket cannot change."""
+
+    model_config = ConfigDict(**_STRICT, defer_build=True)  # only sweeps that repair drift build it
 
     status: Literal["enabled", "disabled"] = "enabled"

@@ -1,7 +1,5 @@
 """The APIG trigger: a manual request in an HTTP body, answered as an HTTP response."""
 
-from __future__ import annotations
-
 import base64
 import binascii
 import json

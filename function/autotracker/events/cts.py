@@ -6,8 +6,6 @@ tolerant; what the function uses (bucket name, project id, region) is then
 validated strictly in `intents`.
 """
 
-from __future__ import annotations
-
 import json
 from typing import Any, Dict, Optional
 

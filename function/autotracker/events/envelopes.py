@@ -6,8 +6,6 @@
 - EventGrid batch: `{"events": [cloudevent, ...]}`
 """
 
-from __future__ import annotations
-
 import json
 from typing import Any, Dict, List, Optional, Tuple
 

@@ -8,8 +8,6 @@
 Anything else is refused with a message naming the problem.
 """
 
-from __future__ import annotations
-
 from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator

@@ -1,7 +1,5 @@
 """The FunctionGraph timer trigger: enforce the audit baseline on a schedule."""
 
-from __future__ import annotations
-
 from typing import Any, Dict, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
