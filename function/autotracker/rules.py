@@ -7,7 +7,9 @@ would refuse is caught before anything is sent.
 from __future__ import annotations
 
 import re
-from typing import Tuple
+from typing import Annotated, Tuple
+
+from pydantic import AfterValidator
 
 DATA_EVENTS: Tuple[str, ...] = ("READ", "WRITE")
 BUCKET_LIFECYCLE_DAYS: Tuple[int, ...] = (0, 30, 60, 90, 180, 1095)
@@ -30,10 +32,10 @@ def bucket_name_problem(name: str) -> str:
     return ""
 
 
-def check_transfer_bucket_name(name: str) -> str:
+def check_bucket_name(name: str) -> str:
     problem = bucket_name_problem(name)
     if problem:
-        raise ValueError(f"bucket name {name!r} {problem}")
+        raise ValueError(f"bucket name {name[:80]!r} {problem}")
     return name
 
 
@@ -41,6 +43,18 @@ def check_file_prefix(prefix: str) -> str:
     if not _FILE_PREFIX.match(prefix):
         raise ValueError("file prefix must be 0 to 64 letters, digits, '.', '_' or '-'")
     return prefix
+
+
+def check_lifecycle(days: int) -> int:
+    if days not in BUCKET_LIFECYCLE_DAYS:
+        raise ValueError("bucket lifecycle must be one of " + ", ".join(map(str, BUCKET_LIFECYCLE_DAYS)))
+    return days
+
+
+# The same rules as field types, for the settings and the request models alike.
+BucketName = Annotated[str, AfterValidator(check_bucket_name)]
+FilePrefix = Annotated[str, AfterValidator(check_file_prefix)]
+LifecycleDays = Annotated[int, AfterValidator(check_lifecycle)]
 
 
 def check_tracker_name(name: str, tracker_type: str) -> str:

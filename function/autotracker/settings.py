@@ -10,12 +10,7 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .rules import (
-    BUCKET_LIFECYCLE_DAYS,
-    DATA_EVENTS,
-    check_file_prefix,
-    check_transfer_bucket_name,
-)
+from .rules import DATA_EVENTS, BucketName, FilePrefix, LifecycleDays
 
 TOPIC_URN = re.compile(r"^urn:smn:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):(?P<name>[A-Za-z0-9_-]{1,255})$")
 REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
@@ -85,9 +80,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     region: str = Field(alias="REGION")
-    trace_bucket: Optional[str] = Field(default=None, alias="TRACE_BUCKET")
-    trace_file_prefix: Optional[str] = Field(default=None, alias="TRACE_FILE_PREFIX")
-    trace_lifecycle_days: Optional[int] = Field(default=None, alias="TRACE_LIFECYCLE_DAYS")
+    trace_bucket: Optional[BucketName] = Field(default=None, alias="TRACE_BUCKET")
+    trace_file_prefix: Optional[FilePrefix] = Field(default=None, alias="TRACE_FILE_PREFIX")
+    trace_lifecycle_days: Optional[LifecycleDays] = Field(default=None, alias="TRACE_LIFECYCLE_DAYS")
     trace_compress: Optional[str] = Field(default=None, alias="TRACE_COMPRESS")
     trace_sort_by_service: Optional[bool] = Field(default=None, alias="TRACE_SORT_BY_SERVICE")
     data_events: Tuple[str, ...] = Field(default=DATA_EVENTS, alias="DATA_EVENTS")
@@ -144,23 +139,6 @@ class Settings(BaseModel):
         if isinstance(value, str) and not REGION.match(value.strip()):
             raise ValueError("must be a region id such as ap-southeast-1")
         return value.strip() if isinstance(value, str) else value
-
-    @field_validator("trace_bucket")
-    @classmethod
-    def _trace_bucket(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else check_transfer_bucket_name(value)
-
-    @field_validator("trace_file_prefix")
-    @classmethod
-    def _prefix(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else check_file_prefix(value)
-
-    @field_validator("trace_lifecycle_days")
-    @classmethod
-    def _lifecycle(cls, value: Optional[int]) -> Optional[int]:
-        if value is not None and value not in BUCKET_LIFECYCLE_DAYS:
-            raise ValueError("must be one of " + ", ".join(map(str, BUCKET_LIFECYCLE_DAYS)))
-        return value
 
     @field_validator("trace_compress")
     @classmethod

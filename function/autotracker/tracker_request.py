@@ -8,13 +8,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from .rules import (
-    BUCKET_LIFECYCLE_DAYS,
-    DATA_EVENTS,
-    check_file_prefix,
-    check_tracker_name,
-    check_transfer_bucket_name,
-)
+from .rules import DATA_EVENTS, BucketName, FilePrefix, LifecycleDays, check_tracker_name
 from .settings import Settings
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -29,41 +23,19 @@ class ManagementEventSelector(BaseModel):
 class TrackerObsInfo(BaseModel):
     model_config = _STRICT
 
-    bucket_name: Optional[str] = None
-    file_prefix_name: Optional[str] = None
+    bucket_name: Optional[BucketName] = None
+    file_prefix_name: Optional[FilePrefix] = None
     is_obs_created: Optional[bool] = None
-    bucket_lifecycle: Optional[int] = None
+    bucket_lifecycle: Optional[LifecycleDays] = None
     compress_type: Optional[Literal["gzip", "json"]] = None
     is_sort_by_service: Optional[bool] = None
-
-    @field_validator("bucket_name")
-    @classmethod
-    def _bucket(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else check_transfer_bucket_name(value)
-
-    @field_validator("file_prefix_name")
-    @classmethod
-    def _prefix(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else check_file_prefix(value)
-
-    @field_validator("bucket_lifecycle")
-    @classmethod
-    def _lifecycle(cls, value: Optional[int]) -> Optional[int]:
-        if value is not None and value not in BUCKET_LIFECYCLE_DAYS:
-            raise ValueError("bucket_lifecycle must be one of " + ", ".join(map(str, BUCKET_LIFECYCLE_DAYS)))
-        return value
 
 
 class DataBucket(BaseModel):
     model_config = _STRICT
 
-    data_bucket_name: str
+    data_bucket_name: BucketName
     data_event: List[Literal["READ", "WRITE"]]
-
-    @field_validator("data_bucket_name")
-    @classmethod
-    def _bucket(cls, value: str) -> str:
-        return check_transfer_bucket_name(value)
 
     @field_validator("data_event")
     @classmethod
