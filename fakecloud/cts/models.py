@@ -79,7 +79,7 @@ class CtsBackend:
                 data_bucket = self._check_data_bucket(project_id, body.get("data_bucket"), None)
             tracked = data_bucket["data_bucket_name"] if data_bucket else None
             obs_info, create_bucket = self._check_obs_info(
-                ttype, v.check_obs_info_object(body.get("obs_info")), tracked, {}
+                ttype, v.check_obs_info_object(body.get("obs_info")), tracked
             )
             v.check_encryption(body.get("is_support_trace_files_encryption"), body.get("kms_id"))
             selector = v.check_selector(body.get("management_event_selector"))
@@ -110,7 +110,7 @@ class CtsBackend:
             obs_info, create_bucket = (None, None)
             if body.get("obs_info") is not None:
                 obs_info, create_bucket = self._check_obs_info(
-                    ttype, v.check_obs_info_object(body["obs_info"]), tracked, record.get("obs_info") or {}
+                    ttype, v.check_obs_info_object(body["obs_info"]), tracked
                 )
             encryption = body.get("is_support_trace_files_encryption", record.get("is_support_trace_files_encryption"))
             v.check_encryption(encryption, body.get("kms_id", record.get("kms_id")))
@@ -188,7 +188,7 @@ class CtsBackend:
         return {"data_bucket_name": name, "data_event": events}
 
     def _check_obs_info(
-        self, ttype: str, obs: dict[str, Any], tracked: str | None, current: dict[str, Any]
+        self, ttype: str, obs: dict[str, Any], tracked: str | None
     ) -> tuple[dict[str, Any], str | None]:
         """Validate obs_info; return (normalized given fields, bucket to create or None)."""
         out = v.check_obs_options(ttype, obs)

@@ -85,9 +85,7 @@ def _already_covered(
             return TargetResult(target, FAILED, message, ours, ErrorInfo(error.code, message))
         return TargetResult(target, ALREADY_TRACKED, f"{why} ({error.code})", ours)
     found = TrackerRef(name=str(covering.get("tracker_name")), type=tracker_type, id=covering.get("id"))
-    return TargetResult(
-        target, ALREADY_TRACKED, f"{why} ({error.code}): {found.name!r}{_events_note(covering, ours)}", found
-    )
+    return TargetResult(target, ALREADY_TRACKED, f"{why} ({error.code}): {found.name!r}{_events_note(covering)}", found)
 
 
 def _covering(
@@ -99,7 +97,7 @@ def _covering(
     return next((t for t in mine if t.get("tracker_name") == ours.name), next(iter(mine), None))
 
 
-def _events_note(tracker: Dict[str, Any], ours: TrackerRef) -> str:
+def _events_note(tracker: Dict[str, Any]) -> str:
     events = (tracker.get("data_bucket") or {}).get("data_event")
     status = tracker.get("status")
     notes = []

@@ -45,7 +45,7 @@ def assess_bucket(target: Target, trackers: Sequence[Dict[str, Any]], settings: 
     )
     tracked = {event for t in covering for event in (t.get("data_bucket") or {}).get("data_event") or []}
     missing_events = tuple(event for event in settings.data_events if event not in tracked)
-    drift = _settings_drift(primary, settings, data=True)
+    drift = _settings_drift(primary, settings)
     if missing_events:
         drift.append("data events narrower than configured: missing " + ",".join(missing_events))
     return Assessment(target, DRIFTED if drift else COMPLIANT, primary, tuple(drift), missing_events)
@@ -55,14 +55,14 @@ def assess_project(target: Target, trackers: Sequence[Dict[str, Any]], settings:
     system = next((t for t in trackers if t.get("tracker_type") == "system"), None)
     if system is None:
         return Assessment(target, MISSING)
-    drift = _settings_drift(system, settings, data=False)
+    drift = _settings_drift(system, settings)
     encrypted = bool(system.get("is_support_trace_files_encryption"))
     if encrypted != settings.encrypt_trace_files or (encrypted and system.get("kms_id") != settings.kms_key_id):
         drift.append(f"encryption {_kms(system)}, expected {_kms_wanted(settings)}")
     return Assessment(target, DRIFTED if drift else COMPLIANT, system, tuple(drift))
 
 
-def _settings_drift(tracker: Dict[str, Any], settings: Settings, data: bool) -> List[str]:
+def _settings_drift(tracker: Dict[str, Any], settings: Settings) -> List[str]:
     drift: List[str] = []
     status = tracker.get("status")
     if status == "disabled":
