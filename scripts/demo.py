@@ -29,7 +29,14 @@ REGION = "ap-southeast-1"
 PROJECT_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 ANALYTICS_PROJECT_ID = "5e6f708192a3b4c5d6e7f8091a2b3c4d"
 DEMO_AK, DEMO_SK = "DEMOACCESSKEY0000001", "demo-secret-key-for-the-local-fake"
-DEFAULT_EVENTS = ["cts-create-bucket.json", "cts-create-project.json", "eventgrid-batch.json", "cts-create-bucket.json"]
+DEFAULT_EVENTS = [
+    "cts-create-bucket.json",
+    "cts-create-project.json",
+    "eventgrid-batch.json",
+    "cts-create-bucket.json",  # a duplicate delivery: already_tracked, nothing created
+    "manual-audit.json",  # report only: the main project and invoices-archive are not covered yet
+    "timer.json",  # the scheduled sweep covers them
+]
 
 
 class DemoContext:
@@ -96,14 +103,20 @@ def run_against_fake(paths: List[pathlib.Path]) -> int:
         print(json.loads(message["message_structure"])["default"])
     names = [t["tracker_name"] for p in (PROJECT_ID, ANALYTICS_PROJECT_ID) for t in cloud.cts.trackers(p)]
     print(f"\ntrackers now in the fake: {names}")
-    return 0 if all(result["ok"] for result in results) else 1
+    return _exit_code(results)
+
+
+def _exit_code(results: List[Dict[str, Any]]) -> int:
+    """0 when every event was understood and handled; findings such as an audit's gaps are
+    in the results, not failures of the run."""
+    answers = [json.loads(r["body"]) if "statusCode" in r else r for r in results]
+    return 0 if all(answer["error"] is None for answer in answers) else 1
 
 
 def run_against_cloud(paths: List[pathlib.Path]) -> int:
     os.environ.setdefault("DRY_RUN", "true")
     print(f"credentials found: calling the real cloud (DRY_RUN={os.environ['DRY_RUN']})")
-    results = _run(paths)
-    return 0 if all(result["ok"] for result in results) else 1
+    return _exit_code(_run(paths))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

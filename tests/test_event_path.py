@@ -308,3 +308,13 @@ def test_endpoint_overrides_reach_a_fake_served_on_localhost(cloud, env, monkeyp
     assert result["ok"] is True and only(result)["outcome"] == "created"
     assert [call.action for call in cloud.calls] == ["CreateTracker", "PublishMessage"]
     assert cloud.calls[0].headers["host"].startswith("127.0.0.1:")
+
+
+def test_every_sample_event_is_understood(invoke, cloud):
+    import pathlib
+
+    for path in sorted((pathlib.Path(__file__).parent.parent / "events").glob("*.json")):
+        result = invoke(json.loads(path.read_text()))
+        answer = json.loads(result["body"]) if "statusCode" in result else result
+        assert answer["error"] is None, (path.name, answer["error"])
+        assert answer["results"], path.name
