@@ -1,4 +1,4 @@
-"""FakeCloud: one stateful fake account (IAM, OBS, CTS, SMN) reachable in-process or by socket."""
+"""FakeCloud: one stateful fake account (IAM, OBS, CTS, SMN, FunctionGraph) reachable in-process or by socket."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from fakecloud.core.dispatch import Call, Dispatcher, Router
 from fakecloud.core.faults import Faults
 from fakecloud.cts import urls as cts_urls
 from fakecloud.cts.models import CtsBackend
+from fakecloud.fgs import urls as fgs_urls
+from fakecloud.fgs.models import FgsBackend
 from fakecloud.iam import urls as iam_urls
 from fakecloud.iam.models import IamBackend
 from fakecloud.obs import urls as obs_urls
@@ -33,11 +35,13 @@ class FakeCloud:
         self.obs = ObsBackend()
         self.cts = CtsBackend(self.iam, self.obs, self.domain_id)
         self.smn = SmnBackend()
+        self.fgs = FgsBackend(self.iam, self.smn, self.domain_id)
         self.faults = Faults()
         self._credentials = CredentialStore()
         router = Router()
         cts_urls.register(router, self.cts)
-        smn_urls.register(router, self.smn)
+        smn_urls.register(router, self.smn, self.iam.region_of)
+        fgs_urls.register(router, self.fgs, self.iam)
         iam_urls.register(router, self.iam)
         obs_urls.register(router, self.obs, self.domain_id)
         self.dispatcher = Dispatcher(
@@ -91,6 +95,11 @@ class FakeCloud:
     def mutating_calls(self) -> list[Call]:
         """CTS Create*/Update*/Delete* attempts, whatever their status."""
         return [call for call in self.calls if call.service == "cts" and call.action.startswith(_MUTATING_PREFIXES)]
+
+    def write_calls(self, service: str | None = None) -> list[Call]:
+        """Every request of any service (or of `service`) other than GET and HEAD, whatever its
+        status: what a read-only caller must never send."""
+        return [call for call in self.calls if call.method not in ("GET", "HEAD") and service in (None, call.service)]
 
     def reset_calls(self) -> None:
         self.dispatcher.clear_calls()

@@ -1,17 +1,29 @@
-"""template.yaml stays true to the code: its variables exist and its policy covers every SDK call."""
+"""template.yaml stays true to the code (its variables exist, its policy is exactly what the code
+calls), and the schema refuses every bad field by name."""
 
 from __future__ import annotations
 
 import ast
+import copy
 import pathlib
-from typing import Set
+from typing import Any, Callable, Dict, List, Set
 
+import pytest
 import yaml
 
 from autotracker.settings import VARIABLES
+from deploy.policy import custom_policies
+from deploy.template import (
+    MEMORY_SIZES,
+    TemplateError,
+    cron_problem,
+    load_template,
+    parse_template,
+)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-TEMPLATE = yaml.safe_load((ROOT / "template.yaml").read_text())
+RAW = yaml.safe_load((ROOT / "template.yaml").read_text())
+TEMPLATE = load_template(ROOT / "template.yaml")
 
 # SDK client method -> IAM action it needs
 ACTIONS = {
@@ -22,6 +34,7 @@ ACTIONS = {
     "list_buckets": "obs:bucket:ListAllMyBuckets",
     "publish_message": "smn:topic:publish",
 }
+# The CreateTracker API page's Authorization table: dependencies of cts:tracker:create.
 CREATE_TRACKER_DEPENDENCIES = {
     "lts:topics:list",
     "lts:topics:create",
@@ -52,30 +65,232 @@ def sdk_operations_called() -> Set[str]:
     return called
 
 
-def test_every_sdk_operation_is_known_and_granted():
+# ----- the template and the code ---------------------------------------------------------------
+def test_every_sdk_operation_is_known_and_granted() -> None:
     operations = sdk_operations_called() - {"close"}
     assert operations >= {"create_tracker", "publish_message"}
     unknown = operations - set(ACTIONS)
     assert not unknown, f"add these operations to ACTIONS and the template policy: {unknown}"
-    policy = set(TEMPLATE["agency_policy"])
-    assert {ACTIONS[operation] for operation in operations} <= policy
+    assert {ACTIONS[operation] for operation in operations} <= set(TEMPLATE.agency.actions)
 
 
-def test_policy_is_exactly_what_is_used_without_wildcards():
-    policy = TEMPLATE["agency_policy"]
+def test_policy_is_exactly_what_is_used_without_wildcards() -> None:
+    policy = RAW["agency"]["actions"]
     assert not [action for action in policy if "*" in action]
     used = {ACTIONS[operation] for operation in sdk_operations_called() - {"close"}}
     assert set(policy) == used | CREATE_TRACKER_DEPENDENCIES
     assert len(policy) == len(set(policy))
 
 
-def test_template_environment_uses_only_documented_variables():
-    names = set(TEMPLATE["function"]["environment"])
-    assert names <= set(VARIABLES)
-    assert TEMPLATE["function"]["handler"] == "index.handler"
-    assert (ROOT / "function" / "index.py").exists()
+def test_the_deployed_policies_hold_exactly_the_template_actions_split_by_scope() -> None:
+    policies = custom_policies(TEMPLATE.agency.name, TEMPLATE.agency.actions)
+    assert [(p.display_name, p.type) for p in policies] == [
+        ("cts-autotracker-agency-project", "XA"),
+        ("cts-autotracker-agency-global", "AX"),
+    ]
+    assert sorted(a for p in policies for a in p.actions) == sorted(TEMPLATE.agency.actions)
+    global_ = {a.split(":")[0] for a in policies[1].actions}
+    assert global_ == {"iam", "obs"}
+    for policy in policies:
+        assert policy.document() == {
+            "Version": "1.1",
+            "Statement": [{"Effect": "Allow", "Action": list(policy.actions)}],
+        }
 
 
-def test_triggers_cover_bucket_and_project_creation():
-    operations = {op for trigger in TEMPLATE["triggers"] for op in trigger["operations"]}
+def test_template_environment_uses_only_variables_the_function_reads() -> None:
+    fn = TEMPLATE.function
+    assert set(fn.environment) | set(fn.encrypted_environment) <= set(VARIABLES)
+    assert set(TEMPLATE.user_data("0" * 32)) <= set(VARIABLES)
+    assert fn.handler == "index.handler" and (ROOT / "function" / "index.py").exists()
+
+
+def test_triggers_cover_bucket_and_project_creation_and_the_baseline() -> None:
+    operations = {op for trigger in TEMPLATE.cts_triggers for op in trigger.operations}
     assert operations == {"OBS:bucket:createBucket", "IAM:project:createProject"}
+    assert [t.name for t in TEMPLATE.timer_triggers] == ["baseline"]
+    assert TEMPLATE.async_invoke.on_failure is not None
+    assert TEMPLATE.async_invoke.on_failure.smn_topic == TEMPLATE.smn_topic.name
+
+
+def test_derived_variables() -> None:
+    data = TEMPLATE.user_data("p" * 32)
+    assert data["REGION"] == "ap-southeast-1"
+    assert data["SMN_TOPIC_URN"] == f"urn:smn:ap-southeast-1:{'p' * 32}:cts-autotracker-reports"
+
+
+def test_iam_triggers_are_skipped_outside_the_iam_trace_region() -> None:
+    [buckets, projects] = TEMPLATE.cts_triggers
+    assert TEMPLATE.skip_reason(projects) is None and TEMPLATE.skip_reason(buckets) is None
+    elsewhere = TEMPLATE.for_region("eu-west-101")
+    reason = elsewhere.skip_reason(elsewhere.cts_triggers[1])
+    assert reason is not None and "IAM traces are recorded only in ap-southeast-1" in reason
+    assert elsewhere.skip_reason(elsewhere.cts_triggers[0]) is None
+    assert elsewhere.user_data("0" * 32)["REGION"] == "eu-west-101"
+
+
+# ----- schema errors, each naming its field -----------------------------------------------------
+def edited(change: Callable[[Dict[str, Any]], Any]) -> Dict[str, Any]:
+    data = copy.deepcopy(RAW)
+    change(data)
+    return data
+
+
+def problems(data: Any) -> List[str]:
+    with pytest.raises(TemplateError) as info:
+        parse_template(data, "t.yaml")
+    assert str(info.value).startswith("t.yaml is invalid:\n  - ")
+    return info.value.problems
+
+
+def setter(path: str, value: Any) -> Callable[[Dict[str, Any]], None]:
+    def change(data: Dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        target: Any = data
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        if value is KeyError:
+            del target[last]
+        elif last.isdigit():
+            target[int(last)] = value
+        else:
+            target[last] = value
+
+    return change
+
+
+BAD_FIELDS = [
+    ("function.memory_mb", 300, "function.memory_mb: must be one of " + ", ".join(map(str, MEMORY_SIZES))),
+    ("function.runtime", "Python3.12", "function.runtime: Input should be 'Python3.9' or 'Python3.10'"),
+    ("function.handler", "main.handler", "function.handler: Input should be 'index.handler'"),
+    ("function.timeout_s", 901, "function.timeout_s: Input should be less than or equal to 900"),
+    ("function.timeout_s", 2, "function.timeout_s: Input should be greater than or equal to 3"),
+    ("function.name", "9lives", "function.name: '9lives' is not 1-60 letters"),
+    ("function.environment.REGION", "x", "function.environment: REGION is set by the deployer"),
+    ("function.environment.SMN_TOPIC_URN", "x", "function.environment: SMN_TOPIC_URN is set by the deployer"),
+    ("function.environment.NOT_A_VARIABLE", "x", "function.environment: NOT_A_VARIABLE is not a variable the function"),
+    ("function.environment.bad-name", "x", "function.environment: 'bad-name' is not a variable name"),
+    ("function.encrypted_environment", ["NOPE"], "function.encrypted_environment: NOPE is not a variable"),
+    ("function.encrypted_environment", ["TRACE_BUCKET"], "function.encrypted_environment: TRACE_BUCKET also in"),
+    ("function.colour", "blue", "function.colour: unknown field"),
+    ("region", "Mars", "region: 'Mars' is not a region id"),
+    ("iam_trace_region", KeyError, "iam_trace_region: required"),
+    ("agency.actions", ["cts:*:*", "cts:tracker:list"], "agency.actions: no wildcards (least privilege): cts:*:*"),
+    ("agency.actions", ["cts.tracker.list"], "agency.actions: not service:resource:action: cts.tracker.list"),
+    ("agency.actions", ["cts:tracker:list", "cts:tracker:list"], "agency.actions: actions must not repeat"),
+    ("agency.name", "a/b", "agency.name: 'a/b' is not 1-64"),
+    ("smn_topic.name", "-x", "smn_topic.name: '-x' is not 1-255"),
+    ("smn_topic.display_name", "é" * 100, "smn_topic.display_name: at most 192 bytes"),
+    ("triggers.0.name", "new-buckets", "triggers[0].name: 'new-buckets' is not 1-64 letters, digits or '_'"),
+    ("triggers.0.operations", ["OBS.createBucket"], "triggers[0].operations: not Service:resource_type:trace_name"),
+    ("triggers.0.operations", [], "triggers[0].operations: List should have at least 1 item"),
+    ("triggers.0.type", "APIG", "triggers[0]: Input tag 'APIG' found using 'type' does not match"),
+    ("triggers.2.cron", "0 0 3 * *", "triggers[2].cron: '0 0 3 * *': needs 6 fields"),
+    ("triggers.2.cron", "0 0 24 * * ?", "triggers[2].cron: '0 0 24 * * ?': hour: 24 is outside 0-23"),
+    ("triggers.2.name", "1st", "triggers[2].name: '1st' is not 1-64"),
+    ("async_invoke.max_async_retry_attempts", 4, "async_invoke.max_async_retry_attempts: Input should be less"),
+    ("async_invoke.max_async_event_age_in_seconds", 0, "async_invoke.max_async_event_age_in_seconds: Input should"),
+    ("async_invoke.max_async_event_age_in_seconds", 86401, "async_invoke.max_async_event_age_in_seconds: Input"),
+    ("async_invoke.on_failure.smn_topic", "bad name", "async_invoke.on_failure.smn_topic: 'bad name' is not"),
+    ("async_invoke.on_failure.destination", "OBS", "async_invoke.on_failure.destination: unknown field"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), BAD_FIELDS, ids=[f"{p}={v!r}"[:60] for p, v, _ in BAD_FIELDS])
+def test_each_bad_field_is_named(path: str, value: Any, expected: str) -> None:
+    found = problems(edited(setter(path, value)))
+    assert any(problem.startswith(expected) for problem in found), found
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    data = edited(setter("function.memory_mb", 100))
+    setter("async_invoke.max_async_retry_attempts", 9)(data)
+    setter("triggers.0.name", "a b")(data)
+    found = problems(data)
+    assert [p.split(":")[0] for p in found] == [
+        "function.memory_mb",
+        "triggers[0].name",
+        "async_invoke.max_async_retry_attempts",
+    ]
+
+
+def test_the_function_s_own_configuration_rules_apply_to_the_environment() -> None:
+    [found] = problems(edited(setter("function.environment.TRACE_LIFECYCLE_DAYS", "7")))
+    assert found.startswith("function.environment.TRACE_LIFECYCLE_DAYS: ") and "0, 30, 60, 90, 180, 1095" in found
+    found = problems(edited(setter("function.environment.TRACE_BUCKET", KeyError)))
+    assert found[0].startswith("function.environment.TRACE_BUCKET: set a transfer bucket, or ENABLE_LTS=true")
+
+
+def test_secret_variables_are_not_checked_without_their_values() -> None:
+    data = edited(setter("function.environment.TRACE_BUCKET", KeyError))
+    data["function"]["encrypted_environment"] = ["TRACE_BUCKET"]
+    assert parse_template(data).function.encrypted_environment == ["TRACE_BUCKET"]
+
+
+def test_functiongraph_variable_limits() -> None:
+    many = {name: "1" for name in VARIABLES if name not in ("REGION", "SMN_TOPIC_URN")}
+    data = edited(lambda d: d["function"].update(environment={**many, "TRACE_BUCKET": "b-1", "DATA_EVENTS": "READ"}))
+    assert len(many) + 2 > 20
+    found = problems(data)
+    assert any(p.startswith("function.environment: ") and "FunctionGraph allows 20" in p for p in found), found
+    big = edited(setter("function.environment.EXCLUDE_BUCKETS", ",".join(f"bucket-{i:04d}-*" for i in range(400))))
+    assert any("bytes as JSON; FunctionGraph allows 4096" in p for p in problems(big))
+
+
+def test_a_mixed_iam_and_regional_trigger_is_refused() -> None:
+    data = edited(setter("triggers.1.operations", ["IAM:project:createProject", "OBS:bucket:createBucket"]))
+    assert problems(data) == [
+        "triggers[1].operations: operations of global services (IAM) are traced only in iam_trace_region: "
+        "give them a trigger of their own"
+    ]
+
+
+def test_duplicate_trigger_names_are_refused() -> None:
+    data = edited(setter("triggers.1.name", "new_buckets"))
+    assert problems(data) == ["triggers[1].name: CTS trigger 'new_buckets' repeats"]
+
+
+def test_scalars_in_the_environment_become_text() -> None:
+    data = edited(setter("function.environment.TRACE_LIFECYCLE_DAYS", 180))
+    setter("function.environment.ENABLE_VALIDATION", True)(data)
+    env = parse_template(data).function.environment
+    assert env["TRACE_LIFECYCLE_DAYS"] == "180" and env["ENABLE_VALIDATION"] == "true"
+
+
+@pytest.mark.parametrize(
+    ("expression", "problem"),
+    [
+        ("0 0 3 * * ?", ""),
+        ("0 */15 * * * ?", ""),
+        ("0 0 3 ? * MON-FRI", ""),
+        ("0 0 3 L * ?", ""),
+        ("0 0 3 ? * 6#3", ""),
+        ("@every 1h30m", ""),
+        ("@every", "'@every' needs a duration such as 1h30m"),
+        ("0 60 * * * ?", "minute: 60 is outside 0-59"),
+        ("0 0 0 32 * ?", "day-of-month: 32 is outside 1-31"),
+        ("0 0 0 * 13 ?", "month: 13 is outside 1-12"),
+        ("0 0 0 * FOO ?", "month: 'FOO' is not a value"),
+        ("0 0 0 * * 8", "day-of-week: 8 is outside 1-7"),
+        ("0 0 0 ? * MON/x", "day-of-week: step 'x' is not a number"),
+        ("0 0 ? * * *", "hour: '?' is not a value"),
+    ],
+)
+def test_cron_shapes(expression: str, problem: str) -> None:
+    assert cron_problem(expression) == problem
+
+
+def test_file_errors(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(TemplateError) as info:
+        load_template(tmp_path / "missing.yaml")
+    assert info.value.problems[0].startswith("cannot read")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("function: [\n")
+    with pytest.raises(TemplateError) as info:
+        load_template(broken)
+    assert info.value.problems == ["not valid YAML at line 2"]
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- a\n- b\n")
+    with pytest.raises(TemplateError) as info:
+        load_template(listed)
+    assert "mapping of sections" in info.value.problems[0]

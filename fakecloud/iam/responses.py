@@ -1,4 +1,5 @@
-"""IAM wire layer: KeystoneListProjects (`GET /v3/projects`) and IAM's error bodies.
+"""IAM wire layer: KeystoneListProjects (`GET /v3/projects`), the agency, custom-policy and
+all-projects grant calls the deployer makes, and IAM's error bodies.
 
 Errors carry both forms: the SDK reads the top-level `error_code`/`error_msg` (so the
 exception's `error_code` is e.g. `IAM.0001`), while Keystone clients read `error`.
@@ -10,9 +11,10 @@ accept true/false in any case.
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urlencode
 
-from fakecloud.core.dispatch import Request, Response, json_response
+from fakecloud.core.dispatch import Request, Response, json_response, parse_json_body
 from fakecloud.core.errors import ServiceError
 from fakecloud.iam.models import IamBackend
 
@@ -98,3 +100,85 @@ class IamResponses:
         for project in projects:
             project["links"] = {"self": f"{base}/{project['id']}"}
         return json_response(200, {"links": links, "projects": projects})
+
+    # ----- agencies, custom policies, grants (the deployer's calls) ------------------------
+    def _domain_header(self, request: Request) -> None:
+        """IAM clients built with GlobalCredentials send X-Domain-Id: it must be this account."""
+        if "x-domain-id" in request.headers:
+            self.backend.check_domain(request.headers["x-domain-id"])
+
+    def create_agency(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        body = parse_json_body(request, BAD_REQUEST)
+        return json_response(201, {"agency": _agency_view(self.backend.create_agency(body))})
+
+    def list_agencies(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        agencies = self.backend.list_agencies(request.param("domain_id") or None, request.param("name") or None)
+        return json_response(200, {"agencies": [_agency_view(agency) for agency in agencies]})
+
+    def create_custom_policy(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        body = parse_json_body(request, BAD_REQUEST)
+        role = self.backend.create_custom_policy(body)
+        return json_response(201, {"role": _role_view(role, request.host)})
+
+    def list_custom_policies(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        page = _int_param(request, "page", 1, None)
+        per_page = _int_param(request, "per_page", 1, 300)
+        if (page is None) != (per_page is None):
+            raise _bad("Invalid input: page and per_page must be given together.")
+        roles = self.backend.custom_policies
+        total = len(roles)
+        if page is not None and per_page is not None:
+            roles = roles[(page - 1) * per_page : page * per_page]
+        base = _base_url(request.host) + "/v3.0/OS-ROLE/roles"
+        links = {"self": base, "previous": None, "next": None}
+        return json_response(
+            200, {"links": links, "roles": [_role_view(role, request.host) for role in roles], "total_number": total}
+        )
+
+    def update_custom_policy(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        body = parse_json_body(request, BAD_REQUEST)
+        role = self.backend.update_custom_policy(params["role_id"], body)
+        return json_response(200, {"role": _role_view(role, request.host)})
+
+    def grant_all_projects(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        self.backend.grant_all_projects(params["domain_id"], params["agency_id"], params["role_id"])
+        return Response(204, b"")
+
+    def list_all_projects_grants(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        base = _base_url(request.host)
+        roles = self.backend.all_projects_grants(params["domain_id"], params["agency_id"])
+        for role in roles:
+            role["links"] = {"self": f"{base}/v3/roles/{role['id']}"}
+        own = (
+            f"{base}/v3.0/OS-INHERIT/domains/{params['domain_id']}/agencies/{params['agency_id']}"
+            "/roles/inherited_to_projects"
+        )
+        return json_response(200, {"roles": roles, "links": {"self": own}})
+
+
+_AGENCY_FIELDS = (
+    "id",
+    "name",
+    "domain_id",
+    "trust_domain_id",
+    "trust_domain_name",
+    "description",
+    "duration",
+    "expire_time",
+    "create_time",
+)
+
+
+def _agency_view(agency: dict[str, Any]) -> dict[str, Any]:
+    return {key: agency.get(key) for key in _AGENCY_FIELDS}
+
+
+def _role_view(role: dict[str, Any], host: str) -> dict[str, Any]:
+    return {**role, "links": {"self": f"{_base_url(host)}/v3/roles/{role['id']}"}}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable, Optional
+
 from fakecloud.core.dispatch import Router, ServiceInfo
 from fakecloud.smn.models import SmnBackend
 from fakecloud.smn.responses import SmnResponses
@@ -9,9 +11,11 @@ from fakecloud.smn.responses import SmnResponses
 SERVICE = ServiceInfo(name="smn", forbidden_code="SMN.0013", read_error_code="SMN.0001", write_error_code="SMN.0001")
 
 
-def register(router: Router, backend: SmnBackend) -> None:
-    handlers = SmnResponses(backend)
+def register(router: Router, backend: SmnBackend, region_of: Callable[[str], Optional[str]]) -> None:
+    handlers = SmnResponses(backend, region_of)
     router.add_service(SERVICE)
+    router.add("POST", "/v2/{project_id}/notifications/topics", "smn", "CreateTopic", handlers.create_topic)
+    router.add("GET", "/v2/{project_id}/notifications/topics", "smn", "ListTopics", handlers.list_topics)
     router.add(
         "POST",
         "/v2/{project_id}/notifications/topics/{topic_urn}/publish",

@@ -1,0 +1,147 @@
+"""Command lines behind scripts/deploy.py and scripts/package.py (kept thin: parse, call, report).
+
+Exit codes: 0 done (or nothing to do), 1 a failure reported on one line, 2 a bad template or
+bad arguments. Nothing secret is ever printed: credentials and encrypted variables are masked
+in every message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import sys
+from typing import Callable, List, Mapping, Optional, TextIO
+
+from deploy import ROOT
+from deploy.actual import read_actual
+from deploy.apply import apply
+from deploy.clients import Clients, DeployError, account_from_env, redact
+from deploy.desired import Code, build_desired
+from deploy.package import PackageError, build_package, python_version_of
+from deploy.plan import make_plan
+from deploy.template import Template, TemplateError, load_template
+from deploy.terraform import emit_terraform
+
+DEFAULT_TEMPLATE = ROOT / "template.yaml"
+
+
+def _say(out: TextIO) -> Callable[[str], None]:
+    def say(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    return say
+
+
+def _default_package_path(name: str, python_version: str) -> pathlib.Path:
+    return ROOT / "dist" / f"{name}-python{python_version}.zip"
+
+
+def package_main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/package.py", description="Build the FunctionGraph deployment zip.")
+    parser.add_argument("--python-version", help="target interpreter, e.g. 3.10 (default: the template's runtime)")
+    parser.add_argument("--output", type=pathlib.Path, help="zip to write (default: dist/<function>-python<X.Y>.zip)")
+    parser.add_argument("--template", type=pathlib.Path, default=DEFAULT_TEMPLATE)
+    args = parser.parse_args(argv)
+    say = _say(out)
+    try:
+        template = load_template(args.template)
+    except TemplateError as error:
+        say(str(error))
+        return 2
+    version = args.python_version or python_version_of(template.function.runtime)
+    output = args.output or _default_package_path(template.function.name, version)
+    try:
+        package = build_package(version, output)
+    except PackageError as error:
+        say(f"error: {error}")
+        return 1
+    say(f"wrote {package.describe()}")
+    return 0
+
+
+def deploy_main(
+    argv: Optional[List[str]] = None, environ: Optional[Mapping[str, str]] = None, out: TextIO = sys.stdout
+) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/deploy.py", description="Create or update the deployment described by template.yaml."
+    )
+    parser.add_argument("--template", type=pathlib.Path, default=DEFAULT_TEMPLATE)
+    parser.add_argument("--plan", action="store_true", help="print what would change and change nothing")
+    parser.add_argument("--emit-terraform", type=pathlib.Path, metavar="DIR", help="write Terraform files and exit")
+    parser.add_argument("--package", type=pathlib.Path, metavar="PATH", help="deploy this zip instead of building one")
+    parser.add_argument("--region", help="deploy a copy to this region instead of the template's")
+    parser.add_argument("--rotate-secrets", action="store_true", help="re-send encrypted_environment values")
+    args = parser.parse_args(argv)
+    environ = os.environ if environ is None else environ
+    say = _say(out)
+    try:
+        template = load_template(args.template)
+        if args.region:
+            template = template.for_region(args.region)
+    except TemplateError as error:
+        say(str(error))
+        return 2
+    secrets = [environ.get(name, "") for name in template.function.encrypted_environment]
+    try:
+        if args.emit_terraform:
+            return _emit(template, args.emit_terraform, args.package, say)
+        return _deploy(template, args, environ, say)
+    except DeployError as error:
+        say(redact(f"error: {error}", secrets))
+        return 1
+
+
+def _emit(
+    template: Template, directory: pathlib.Path, package: Optional[pathlib.Path], say: Callable[[str], None]
+) -> int:
+    version = python_version_of(template.function.runtime)
+    zip_path = (package or _default_package_path(template.function.name, version)).resolve()
+    # Terraform reads files relative to where it runs: the directory it is given.
+    relative = os.path.relpath(zip_path, directory.resolve())
+    for path in emit_terraform(template, directory, pathlib.Path(relative).as_posix()):
+        say(f"wrote {path}")
+    say(f"next: scripts/package.py --output {zip_path}; then in {directory}: terraform init && terraform plan")
+    return 0
+
+
+def _deploy(
+    template: Template, args: argparse.Namespace, environ: Mapping[str, str], say: Callable[[str], None]
+) -> int:
+    account = account_from_env(environ)
+    code = _code(template, args.package, say)
+    desired = build_desired(template, account.project_id, account.domain_id, code, environ)
+    clients = Clients(account, template.region, environ, extra_secrets=desired.secrets.values())
+    actual = read_actual(clients, desired)
+    plan = make_plan(desired, actual, rotate_secrets=args.rotate_secrets)
+    say(plan.render())
+    if plan.blocked:
+        names = ", ".join(f"{change.resource} {change.name}" for change in plan.blocked)
+        say(f"error: the plan is blocked ({names}): fix the template or the account; nothing was changed")
+        return 1
+    if args.plan:
+        say("(--plan: nothing was changed)")
+        return 0
+    if not plan.pending:
+        say("Nothing to change.")
+        return 0
+    say("Applying:")
+    apply(plan, desired, actual, clients, lambda line: say(f"  {line}"))
+    say(f"Done: {len(plan.pending)} change(s) applied in {template.region}.")
+    return 0
+
+
+def _code(template: Template, package: Optional[pathlib.Path], say: Callable[[str], None]) -> Code:
+    if package is not None:
+        try:
+            return Code(package.read_bytes(), package.name)
+        except OSError as error:
+            raise DeployError(f"cannot read --package {package}: {error.strerror}") from None
+    version = python_version_of(template.function.runtime)
+    say(f"Building the package for {template.function.runtime} (pass --package to reuse one)...")
+    try:
+        built = build_package(version, _default_package_path(template.function.name, version))
+    except PackageError as error:
+        raise DeployError(str(error)) from None
+    say(f"wrote {built.describe()}")
+    return Code(built.path.read_bytes(), built.path.name)

@@ -1,0 +1,193 @@
+"""Build the deployable zip: `index.py` at the root, `autotracker/`, and the runtime dependencies
+installed for the target interpreter on Linux x86_64.
+
+pydantic-core (and a few others) are compiled, so the wheels must match the runtime's Python,
+not the builder's: pip is asked for manylinux2014_x86_64 CPython wheels of that version only.
+The zip is reproducible (sorted entries, fixed timestamps and modes), so the same sources and
+wheels give the same SHA-512 and a re-deploy uploads nothing.
+
+Bytecode is precompiled when an interpreter of the target version is at hand (the builder's own,
+`pythonX.Y` on PATH, or a pyenv install): FunctionGraph's code directory is read-only, so
+without `.pyc` files every cold start would compile the SDK's hundreds of modules again.
+Unchecked-hash pycs stay valid after unzipping (no mtimes) and keep the zip reproducible.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from typing import Iterator, List, Optional, Sequence, Tuple
+
+from deploy import FUNCTION_DIR, ROOT
+
+RUNTIME_CODE_DIR = "/opt/function/code"  # where FunctionGraph unpacks the code
+MAX_BYTES = 40 * 1024 * 1024  # FunctionGraph console upload limit (the API allows 50 MB)
+PLATFORM = "manylinux2014_x86_64"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_SKIP_DIRS = {"tests", ".pytest_cache", ".mypy_cache"}
+_SKIP_SUFFIXES = (".pyo",)
+_NETWORK_TROUBLE = re.compile(
+    r"NewConnectionError|ConnectionError|Max retries exceeded|Temporary failure in name resolution|"
+    r"Network is unreachable|Connection refused|ReadTimeout"
+)
+
+
+class PackageError(Exception):
+    """The package could not be built (pip failed, or the zip is too large)."""
+
+    def __init__(self, message: str, network: bool = False):
+        super().__init__(message)
+        self.network = network  # pip could not reach the package index
+
+
+@dataclass(frozen=True)
+class Package:
+    path: pathlib.Path
+    size: int
+    files: int
+    python_version: str
+    precompiled: bool = False
+
+    def describe(self) -> str:
+        bytecode = "bytecode precompiled" if self.precompiled else "no bytecode: no Python interpreter of that version"
+        return (
+            f"{self.path} ({self.size / 1024 / 1024:.1f} MB, {self.files} files, "
+            f"for Python {self.python_version}, {bytecode})"
+        )
+
+
+def python_version_of(runtime: str) -> str:
+    """'Python3.10' -> '3.10'."""
+    found = re.fullmatch(r"Python(\d+\.\d+)", runtime)
+    if not found:
+        raise ValueError(f"not a Python runtime: {runtime!r}")
+    return found.group(1)
+
+
+def _pip(*arguments: str) -> None:
+    command = [sys.executable, "-m", "pip", *arguments, "--quiet", "--disable-pip-version-check", "--no-input"]
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    if done.returncode != 0:
+        lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip() and "WARNING" not in line]
+        tail = " | ".join(lines[-3:]) or f"exit {done.returncode}"
+        raise PackageError(
+            f"pip could not install the runtime dependencies: {tail}", bool(_NETWORK_TROUBLE.search(done.stderr))
+        )
+
+
+def install_dependencies(python_version: str, target: pathlib.Path, requirements: pathlib.Path) -> None:
+    """Install the runtime requirements into `target`, as wheels for the target interpreter.
+
+    Two steps on purpose: `pip download` resolves against the target's Requires-Python, while
+    `pip install --target --python-version` ignores it (pip 23 picked urllib3 2.8, which needs
+    3.10, for a Python 3.9 runtime). The install then takes exactly the downloaded wheels.
+    """
+    wheel_for = ["--platform", PLATFORM, "--implementation", "cp", "--python-version", python_version]
+    wheel_for.append("--only-binary=:all:")
+    with tempfile.TemporaryDirectory(prefix="cts-autotracker-wheels-") as wheels:
+        _pip("download", "--dest", wheels, *wheel_for, "-r", str(requirements))
+        downloaded = sorted(str(path) for path in pathlib.Path(wheels).glob("*.whl"))
+        _pip("install", "--no-index", "--no-deps", "--no-compile", "--target", str(target), *wheel_for, *downloaded)
+
+
+def find_interpreter(python_version: str) -> Optional[str]:
+    """An interpreter of exactly `python_version`, to compile bytecode the runtime will accept."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == python_version:
+        return sys.executable
+    pyenv = os.path.expanduser(f"~/.pyenv/versions/{python_version}.*/bin/python{python_version}")
+    candidates = [shutil.which(f"python{python_version}"), *sorted(glob.glob(pyenv))]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == python_version:
+            return candidate
+    return None
+
+
+def precompile(interpreter: str, *folders: pathlib.Path) -> None:
+    """Compile as if the files sat in FunctionGraph's code directory: tracebacks show the runtime's
+    paths, and no build directory name ends up in the bytecode (the zip stays reproducible)."""
+    for folder in folders:
+        command = [interpreter, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash"]
+        command += ["-s", str(folder), "-p", RUNTIME_CODE_DIR, str(folder)]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise PackageError(f"compiling bytecode failed: {(done.stdout + done.stderr).strip()[-300:]}")
+
+
+def stage_function(function_dir: pathlib.Path, target: pathlib.Path) -> pathlib.Path:
+    """A clean copy of the function's code (no caches), to compile without touching the sources."""
+    target.mkdir(parents=True)
+    shutil.copy2(function_dir / "index.py", target / "index.py")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "tests")
+    shutil.copytree(function_dir / "autotracker", target / "autotracker", ignore=ignore)
+    return target
+
+
+def _walk(base: pathlib.Path, prefix: str = "") -> Iterator[Tuple[str, pathlib.Path]]:
+    for path in sorted(base.rglob("*")):
+        relative = path.relative_to(base)
+        if path.is_dir() or any(part in _SKIP_DIRS for part in relative.parts):
+            continue
+        if path.suffix in _SKIP_SUFFIXES:
+            continue
+        yield prefix + relative.as_posix(), path
+
+
+def _entries(deps: pathlib.Path, function_dir: pathlib.Path) -> List[Tuple[str, pathlib.Path]]:
+    entries = {}
+    for name, path in _walk(deps):
+        top = name.split("/", 1)[0]
+        if top == "bin" or (top.endswith(".dist-info") and name.endswith(("/RECORD", "/direct_url.json"))):
+            continue  # console scripts, and install records only pip reads (they name the build's paths)
+        entries[name] = path
+    entries["index.py"] = function_dir / "index.py"
+    for name, path in _walk(function_dir / "autotracker", "autotracker/"):
+        entries[name] = path
+    return sorted(entries.items())
+
+
+def write_zip(entries: Sequence[Tuple[str, pathlib.Path]], output: pathlib.Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name, path in entries:
+            info = zipfile.ZipInfo(name, ZIP_EPOCH)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    partial.replace(output)
+
+
+def build_package(
+    python_version: str,
+    output: pathlib.Path,
+    requirements: Optional[pathlib.Path] = None,
+    function_dir: pathlib.Path = FUNCTION_DIR,
+) -> Package:
+    """Build the zip at `output`; PackageError if pip fails or it reaches MAX_BYTES."""
+    if not re.fullmatch(r"3\.\d+", python_version):
+        raise PackageError(f"--python-version must look like 3.10, not {python_version!r}")
+    with tempfile.TemporaryDirectory(prefix="cts-autotracker-pkg-") as tmp:
+        deps = pathlib.Path(tmp) / "deps"
+        install_dependencies(python_version, deps, requirements or ROOT / "requirements.txt")
+        code = stage_function(function_dir, pathlib.Path(tmp) / "code")
+        interpreter = find_interpreter(python_version)
+        if interpreter:
+            precompile(interpreter, deps, code)
+        entries = _entries(deps, code)
+        write_zip(entries, output)
+    size = output.stat().st_size
+    if size >= MAX_BYTES:
+        output.unlink()
+        raise PackageError(f"the package is {size / 1024 / 1024:.1f} MB; FunctionGraph takes less than 40 MB")
+    return Package(output, size, len(entries), python_version, precompiled=interpreter is not None)

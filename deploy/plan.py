@@ -1,0 +1,337 @@
+"""Desired vs actual -> the list of changes, per resource, with the fields that differ (pure).
+
+Actions: create, update, replace (a trigger whose definition changed: delete + create), unchanged,
+skip (cannot work here, with the reason), blocked (cannot be changed in place; apply refuses the
+whole plan) and left_alone (exists but is not in the template). Secret values never appear: the
+encrypted variables are compared and shown by name only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from deploy.actual import Actual, encrypted_names
+from deploy.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
+
+CREATE, UPDATE, REPLACE, UNCHANGED, SKIP, BLOCKED, LEFT_ALONE = (
+    "create",
+    "update",
+    "replace",
+    "unchanged",
+    "skip",
+    "blocked",
+    "left_alone",
+)
+PENDING = (CREATE, UPDATE, REPLACE)
+_SYMBOL = {CREATE: "+", UPDATE: "~", REPLACE: "-/+", UNCHANGED: "=", SKIP: "?", BLOCKED: "!", LEFT_ALONE: "."}
+
+
+@dataclass(frozen=True)
+class Diff:
+    field: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old} -> {self.new}"
+
+
+@dataclass(frozen=True)
+class Change:
+    resource: str  # smn_topic, agency, custom_policy, grant, function, async_invoke, trigger
+    name: str
+    action: str
+    diffs: Tuple[Diff, ...] = ()
+    reason: str = ""
+
+    def render(self, width: int = 40) -> List[str]:
+        head = f"  {_SYMBOL[self.action]:>3} {self.resource:<14} {self.name:<{width}} {self.action}"
+        lines = [head + (f": {self.reason}" if self.reason else "")]
+        lines.extend(f"        {diff}" for diff in self.diffs)
+        return lines
+
+
+@dataclass
+class Plan:
+    region: str
+    project_id: str
+    changes: List[Change] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)
+
+    def of(self, resource: str, name: Optional[str] = None) -> List[Change]:
+        return [c for c in self.changes if c.resource == resource and name in (None, c.name)]
+
+    @property
+    def pending(self) -> List[Change]:
+        return [change for change in self.changes if change.action in PENDING]
+
+    @property
+    def blocked(self) -> List[Change]:
+        return [change for change in self.changes if change.action == BLOCKED]
+
+    def summary(self) -> str:
+        counts: Dict[str, int] = {}
+        for change in self.changes:
+            counts[change.action] = counts.get(change.action, 0) + 1
+        order = (CREATE, UPDATE, REPLACE, UNCHANGED, SKIP, LEFT_ALONE, BLOCKED)
+        return ", ".join(f"{counts[action]} {action.replace('_', ' ')}" for action in order if counts.get(action))
+
+    def render(self) -> str:
+        lines = [f"Plan for region {self.region} (project {self.project_id}):"]
+        width = max([len(change.name) for change in self.changes] + [20])
+        for change in self.changes:
+            lines.extend(change.render(width))
+        lines.extend(f"  note: {note}" for note in self.notes)
+        lines.append(f"Summary: {self.summary()}.")
+        return "\n".join(lines)
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value) if not isinstance(value, str) else repr(value)
+
+
+def make_plan(desired: Desired, actual: Actual, rotate_secrets: bool = False) -> Plan:
+    plan = Plan(desired.region, desired.project_id)
+    plan.changes.extend(_topics(desired, actual))
+    plan.changes.extend(_agency(desired, actual))
+    plan.changes.extend(_function(desired, actual, rotate_secrets))
+    plan.changes.append(_async(desired, actual))
+    plan.changes.extend(_triggers(desired, actual))
+    if desired.missing_secrets:
+        plan.notes.append(
+            "encrypted_environment " + ", ".join(desired.missing_secrets) + " not set in your environment: "
+            "apply stops before creating or reconfiguring the function"
+        )
+    return plan
+
+
+def _topics(desired: Desired, actual: Actual) -> List[Change]:
+    name = desired.template.smn_topic.name
+    topic = actual.topics.get(name)
+    out = []
+    if topic is None:
+        out.append(Change("smn_topic", name, CREATE, reason=f"urn {desired.topic_urn}"))
+    else:
+        diffs: Tuple[Diff, ...] = ()
+        if topic.get("display_name") != desired.template.smn_topic.display_name:
+            diffs = (
+                Diff("display_name", _show(topic.get("display_name")), _show(desired.template.smn_topic.display_name)),
+            )
+        out.append(
+            Change(
+                "smn_topic",
+                name,
+                LEFT_ALONE if diffs else UNCHANGED,
+                diffs,
+                "display_name is not managed after creation" if diffs else "",
+            )
+        )
+    other = desired.on_failure_topic
+    if other and other != name and other not in actual.topics:
+        out.append(
+            Change(
+                "smn_topic",
+                other,
+                BLOCKED,
+                reason="async_invoke.on_failure names a topic that does not exist in this region",
+            )
+        )
+    return out
+
+
+def _agency(desired: Desired, actual: Actual) -> List[Change]:
+    name = desired.template.agency.name
+    out: List[Change] = []
+    if actual.agency is None:
+        out.append(Change("agency", name, CREATE, reason=f"trusts {FUNCTIONGRAPH_TRUST} (FunctionGraph)"))
+    elif actual.agency.get("trust_domain_name") != FUNCTIONGRAPH_TRUST:
+        trust = actual.agency.get("trust_domain_name")
+        out.append(
+            Change(
+                "agency",
+                name,
+                BLOCKED,
+                reason=f"exists but trusts {trust!r}, not {FUNCTIONGRAPH_TRUST}: rename agency.name or delete it",
+            )
+        )
+    else:
+        out.append(Change("agency", name, UNCHANGED))
+    for policy in desired.policies:
+        role = actual.policies.get(policy.display_name)
+        if role is None:
+            out.append(
+                Change(
+                    "custom_policy", policy.display_name, CREATE, reason=f"{policy.type}, {len(policy.actions)} actions"
+                )
+            )
+        else:
+            diffs = []
+            if role.get("type") != policy.type:
+                diffs.append(Diff("type", _show(role.get("type")), _show(policy.type)))
+            have = _actions(role)
+            want = set(policy.actions)
+            if have != want:
+                added, removed = sorted(want - have), sorted(have - want)
+                diffs.append(
+                    Diff(
+                        "actions", "-" + ",".join(removed) if removed else "-", "+" + ",".join(added) if added else "+"
+                    )
+                )
+            if _statements(role) != 1:
+                diffs.append(Diff("statements", str(_statements(role)), "1 Allow statement"))
+            out.append(Change("custom_policy", policy.display_name, UPDATE if diffs else UNCHANGED, tuple(diffs)))
+        granted = role is not None and actual.agency is not None and role.get("id") in actual.grants
+        reason = f"to {name} on all resources (every project, and global services)"
+        out.append(Change("grant", policy.display_name, UNCHANGED if granted else CREATE, reason=reason))
+    return out
+
+
+def _statements(role: Dict[str, Any]) -> int:
+    return len((role.get("policy") or {}).get("Statement") or [])
+
+
+def _actions(role: Dict[str, Any]) -> set:
+    actions: set = set()
+    for statement in (role.get("policy") or {}).get("Statement") or []:
+        if statement.get("Effect") == "Allow":
+            actions.update(statement.get("Action") or [])
+    return actions
+
+
+def _function(desired: Desired, actual: Actual, rotate_secrets: bool) -> List[Change]:
+    name = desired.function_name
+    spec = desired.template.function
+    code = desired.code
+    if actual.function is None:
+        detail = f"{spec.runtime}, {spec.memory_mb} MB, {spec.timeout_s} s"
+        detail += f", code {code.describe()}" if code else ""
+        return [Change("function", name, CREATE, reason=detail)]
+    have = actual.function
+    if have.get("runtime") != spec.runtime:
+        return [
+            Change(
+                "function",
+                name,
+                BLOCKED,
+                (Diff("runtime", _show(have.get("runtime")), _show(spec.runtime)),),
+                "FunctionGraph cannot change a function's runtime: delete the function or rename function.name",
+            )
+        ]
+    diffs: List[Diff] = []
+    for field_, key, want in (
+        ("handler", "handler", spec.handler),
+        ("memory_mb", "memory_size", spec.memory_mb),
+        ("timeout_s", "timeout", spec.timeout_s),
+        ("description", "description", spec.description),
+        ("agency", "xrole", desired.template.agency.name),
+    ):
+        if (have.get(key) or ("" if isinstance(want, str) else None)) != want:
+            diffs.append(Diff(field_, _show(have.get(key)), _show(want)))
+    diffs.extend(_environment_diffs(_user_data(have.get("user_data")), desired.user_data))
+    names = encrypted_names(have)
+    want_names = sorted(desired.encrypted_names)
+    if names is not None and names != want_names:
+        diffs.append(Diff("encrypted_environment (names)", _show(names), _show(want_names)))
+    elif rotate_secrets and want_names:
+        diffs.append(Diff("encrypted_environment", "(values not shown)", "re-sent (--rotate-secrets)"))
+    if code is not None and have.get("digest") != code.digest:
+        old = f"sha512 {str(have.get('digest') or '')[:12]} ({have.get('code_size')} bytes)"
+        diffs.append(Diff("code", old, code.describe()))
+    return [Change("function", name, UPDATE if diffs else UNCHANGED, tuple(diffs))]
+
+
+def _user_data(raw: Any) -> Dict[str, str]:
+    try:
+        parsed = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _environment_diffs(have: Dict[str, str], want: Dict[str, str]) -> List[Diff]:
+    diffs = []
+    for key in sorted(set(have) | set(want)):
+        if have.get(key) != want.get(key):
+            old = _show(have[key]) if key in have else "(unset)"
+            new = _show(want[key]) if key in want else "(unset)"
+            diffs.append(Diff(f"environment.{key}", old, new))
+    return diffs
+
+
+def _async(desired: Desired, actual: Actual) -> Change:
+    name = desired.function_name
+    want = desired.async_config()
+    have = actual.async_config
+    if have is None:
+        return Change("async_invoke", name, CREATE, reason=_async_summary(want))
+    diffs = []
+    for key in ("max_async_retry_attempts", "max_async_event_age_in_seconds"):
+        if have.get(key) != want[key]:
+            diffs.append(Diff(key, _show(have.get(key)), _show(want[key])))
+    have_failure = _destination((have.get("destination_config") or {}).get("on_failure"))
+    want_failure = _destination(want.get("on_failure"))
+    if have_failure != want_failure:
+        diffs.append(Diff("on_failure", have_failure or "(none)", want_failure or "(none)"))
+    return Change("async_invoke", name, UPDATE if diffs else UNCHANGED, tuple(diffs))
+
+
+def _destination(value: Any) -> str:
+    if not value:
+        return ""
+    try:
+        param = json.loads(value.get("param") or "{}")
+    except ValueError:
+        param = {}
+    return f"{value.get('destination')} {param.get('topic_urn', '')}".strip()
+
+
+def _async_summary(body: Dict[str, Any]) -> str:
+    failure = _destination(body.get("on_failure")) or "no on_failure destination"
+    retries, age = body["max_async_retry_attempts"], body["max_async_event_age_in_seconds"]
+    return f"{retries} retries, events kept {age} s, on_failure {failure}"
+
+
+def _trigger_definition(trigger: Dict[str, Any]) -> Dict[str, Any]:
+    data = trigger.get("event_data") or {}
+    if trigger.get("trigger_type_code") == "CTS":
+        return {"status": trigger.get("trigger_status"), "operations": sorted(data.get("operations") or [])}
+    return {
+        "status": trigger.get("trigger_status"),
+        "schedule_type": data.get("schedule_type"),
+        "schedule": data.get("schedule"),
+        "user_event": data.get("user_event") or "",
+    }
+
+
+def _triggers(desired: Desired, actual: Actual) -> List[Change]:
+    out: List[Change] = []
+    existing = {(t["trigger_type_code"], (t.get("event_data") or {}).get("name")): t for t in actual.triggers}
+    wanted = {trigger.key for trigger in desired.triggers}
+    for trigger in desired.triggers:
+        label = f"{trigger.type} {trigger.name}"
+        found = existing.get(trigger.key)
+        if found is None:
+            out.append(Change("trigger", label, CREATE, reason=_describe(trigger)))
+            continue
+        have = _trigger_definition(found)
+        want = _trigger_definition(
+            {"trigger_type_code": trigger.type, "trigger_status": "ACTIVE", "event_data": trigger.event_data}
+        )
+        diffs = tuple(Diff(key, _show(have.get(key)), _show(want[key])) for key in want if have.get(key) != want[key])
+        out.append(
+            Change("trigger", label, REPLACE if diffs else UNCHANGED, diffs, "delete and create" if diffs else "")
+        )
+    for name, reason in desired.skipped:
+        out.append(Change("trigger", f"CTS {name}", SKIP, reason=reason))
+    for key in sorted(existing, key=str):
+        if key not in wanted:
+            out.append(Change("trigger", f"{key[0]} {key[1]}", LEFT_ALONE, reason="not in the template"))
+    return out
+
+
+def _describe(trigger: DesiredTrigger) -> str:
+    if trigger.type == "CTS":
+        return "operations " + ", ".join(trigger.event_data["operations"])
+    return f"cron {trigger.event_data['schedule']!r}"

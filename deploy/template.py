@@ -1,0 +1,446 @@
+"""The deployment template (`template.yaml`): its schema, and loading with errors that name the field.
+
+One template describes one deployment of the function in one region: the function, its agency
+and least-privilege policy, the SMN report topic, its triggers and its async-invoke settings.
+Everything the services would refuse is refused here first, with the field's path in the message.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+from collections import Counter
+from typing import Any, Dict, List, Literal, Optional, Tuple, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from typing_extensions import Annotated
+
+from autotracker.settings import VARIABLES, ConfigurationError, load_settings
+from deploy.policy import MAX_ACTIONS_PER_STATEMENT, scope_of
+
+RUNTIMES: Tuple[str, ...] = ("Python3.9", "Python3.10")
+MEMORY_SIZES: Tuple[int, ...] = (128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096)
+MAX_USER_VARIABLES = 20  # FunctionGraph: user variables per function
+MAX_USER_DATA_BYTES = 4096  # FunctionGraph: total size of the variables (JSON)
+DERIVED_VARIABLES: Tuple[str, ...] = ("REGION", "SMN_TOPIC_URN")  # set by the deployer per region
+GLOBAL_TRACE_SERVICES: Tuple[str, ...] = ("IAM",)  # traced in one region only (iam_trace_region)
+CTS_TRIGGER_MAX_SERVICES = 10
+CTS_TRIGGER_MAX_OPERATIONS_PER_SERVICE = 10
+PLACEHOLDER_PROJECT_ID = "0" * 32
+
+_REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
+_FUNCTION_NAME = re.compile(r"^[A-Za-z]([A-Za-z0-9_-]{0,58}[A-Za-z0-9])?$")
+_APP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,59}$")
+_AGENCY_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,64}$")
+_TOPIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
+_VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_ACTION = re.compile(r"^[a-z][a-z0-9]*:[A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*$")
+_OPERATION = re.compile(r"^(?P<service>[A-Za-z][A-Za-z0-9]*):[A-Za-z][A-Za-z0-9_]*:[A-Za-z][A-Za-z0-9_]*$")
+_CTS_TRIGGER_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+_TIMER_TRIGGER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+
+# FunctionGraph cron: second minute hour day-of-month month day-of-week; or "@every 1h30m".
+_CRON_FIELDS = (
+    ("second", 0, 59),
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day-of-month", 1, 31),
+    ("month", 1, 12),
+    ("day-of-week", 1, 7),
+)
+_CRON_NAMES = {
+    "month": "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC",
+    "day-of-week": "SUN|MON|TUE|WED|THU|FRI|SAT",
+}
+_EVERY = re.compile(r"^@every (\d+h)?(\d+m)?(\d+s)?$")
+
+
+class TemplateError(Exception):
+    """Every problem with a template, one per line, each starting with the field's path."""
+
+    def __init__(self, source: str, problems: List[str]):
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source} is invalid:\n" + "\n".join(f"  - {problem}" for problem in problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _match(pattern: re.Pattern[str], what: str) -> Any:
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"{value!r} is not {what}")
+        return value
+
+    return check
+
+
+def cron_problem(expression: str) -> str:
+    """Why a FunctionGraph cron expression is malformed, or '' when its shape is right."""
+    if expression.startswith("@every"):
+        found = _EVERY.match(expression)
+        return "" if found and any(found.groups()) else "'@every' needs a duration such as 1h30m"
+    fields = expression.split()
+    if len(fields) != len(_CRON_FIELDS):
+        return "needs 6 fields: second minute hour day-of-month month day-of-week"
+    for value, (name, low, high) in zip(fields, _CRON_FIELDS):
+        if value == "?" and name in ("day-of-month", "day-of-week"):
+            continue
+        names = _CRON_NAMES.get(name)
+        for part in value.split(","):
+            base, _, step = part.partition("/")
+            if step and not step.isdigit():
+                return f"{name}: step {step!r} is not a number"
+            bounds = [] if base == "*" else base.split("-")
+            for bound in bounds:
+                if name == "day-of-week":
+                    bound = re.sub(r"(#[1-5]|L)$", "", bound)
+                elif name == "day-of-month" and bound not in ("L", "LW"):
+                    bound = re.sub(r"W$", "", bound)
+                if bound.isdigit():
+                    if not low <= int(bound) <= high:
+                        return f"{name}: {bound} is outside {low}-{high}"
+                elif not (names and re.fullmatch(names, bound.upper())) and bound not in ("L", "W", "LW"):
+                    return f"{name}: {bound!r} is not a value"
+    return ""
+
+
+class FunctionSpec(_Strict):
+    """The FunctionGraph function. `encrypted_environment` lists names only: their values are read
+    from the deployer's environment at deploy time and sent as encrypted user data."""
+
+    name: str
+    app: str = "default"
+    runtime: Literal["Python3.9", "Python3.10"]
+    handler: Literal["index.handler"]
+    memory_mb: int
+    timeout_s: int = Field(ge=3, le=900)
+    description: str = Field(default="", max_length=512)
+    environment: Dict[str, str] = Field(default_factory=dict)
+    encrypted_environment: List[str] = Field(default_factory=list)
+
+    _name = field_validator("name")(_match(_FUNCTION_NAME, "1-60 letters, digits, '_' or '-', starting with a letter"))
+    _app = field_validator("app")(_match(_APP_NAME, "an application name (letters, digits, '_' or '-')"))
+
+    @field_validator("memory_mb")
+    @classmethod
+    def _memory(cls, value: int) -> int:
+        if value not in MEMORY_SIZES:
+            raise ValueError("must be one of " + ", ".join(map(str, MEMORY_SIZES)))
+        return value
+
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _scalars_to_text(cls, value: Any) -> Any:
+        """YAML reads `180` and `true` as numbers and booleans; FunctionGraph variables are text."""
+        if not isinstance(value, dict):
+            return value
+        out: Dict[Any, Any] = {}
+        for key, item in value.items():
+            if isinstance(item, bool):
+                item = "true" if item else "false"
+            elif isinstance(item, (int, float)):
+                item = str(item)
+            elif item is None:
+                item = ""
+            out[key] = item
+        return out
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, value: Dict[str, str]) -> Dict[str, str]:
+        for name in value:
+            _check_variable_name(name)
+        return value
+
+    @field_validator("encrypted_environment")
+    @classmethod
+    def _encrypted(cls, value: List[str]) -> List[str]:
+        for name in value:
+            _check_variable_name(name)
+        if len(set(value)) != len(value):
+            raise ValueError("names must not repeat")
+        return value
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> "FunctionSpec":
+        both = sorted(set(self.environment) & set(self.encrypted_environment))
+        if both:
+            raise ValueError(f"function.encrypted_environment: {', '.join(both)} also in function.environment")
+        return self
+
+
+def _check_variable_name(name: str) -> None:
+    if not _VARIABLE_NAME.match(name):
+        raise ValueError(f"{name!r} is not a variable name (a letter, then letters, digits or '_')")
+    if name in DERIVED_VARIABLES:
+        raise ValueError(f"{name} is set by the deployer for the region it deploys to; remove it")
+    if name not in VARIABLES:
+        raise ValueError(f"{name} is not a variable the function reads (autotracker.settings.VARIABLES)")
+
+
+class AgencySpec(_Strict):
+    """The function's agency (trusting FunctionGraph) and the exact IAM actions it is granted."""
+
+    name: str
+    actions: List[str] = Field(min_length=1)
+
+    _name = field_validator("name")(_match(_AGENCY_NAME, "1-64 letters, digits, spaces, '.', '_' or '-'"))
+
+    @field_validator("actions")
+    @classmethod
+    def _actions(cls, value: List[str]) -> List[str]:
+        wildcards = [action for action in value if "*" in action]
+        if wildcards:
+            raise ValueError("no wildcards (least privilege): " + ", ".join(wildcards))
+        bad = [action for action in value if not _ACTION.match(action)]
+        if bad:
+            raise ValueError("not service:resource:action: " + ", ".join(bad))
+        if len(set(value)) != len(value):
+            raise ValueError("actions must not repeat")
+        for scope, count in Counter(scope_of(action) for action in value).items():
+            if count > MAX_ACTIONS_PER_STATEMENT:
+                raise ValueError(f"at most {MAX_ACTIONS_PER_STATEMENT} {scope} actions (one IAM policy statement)")
+        return value
+
+
+class TopicSpec(_Strict):
+    """The SMN topic the function reports to (its URN becomes SMN_TOPIC_URN)."""
+
+    name: str
+    display_name: str = Field(min_length=1)
+
+    _name = field_validator("name")(_match(_TOPIC_NAME, "1-255 letters, digits, '_' or '-'"))
+
+    @field_validator("display_name")
+    @classmethod
+    def _display(cls, value: str) -> str:
+        if len(value.encode("utf-8")) > 192:
+            raise ValueError("at most 192 bytes")
+        return value
+
+
+class CtsTrigger(_Strict):
+    """Fires on CTS traces of these operations (`Service:resource_type:trace_name`) recorded in the
+    function's region."""
+
+    type: Literal["CTS"]
+    name: str
+    operations: List[str] = Field(min_length=1)
+
+    _name = field_validator("name")(_match(_CTS_TRIGGER_NAME, "1-64 letters, digits or '_'"))
+
+    @field_validator("operations")
+    @classmethod
+    def _operations(cls, value: List[str]) -> List[str]:
+        bad = [op for op in value if not _OPERATION.match(op)]
+        if bad:
+            raise ValueError("not Service:resource_type:trace_name: " + ", ".join(bad))
+        if len(set(value)) != len(value):
+            raise ValueError("operations must not repeat")
+        per_service: Dict[str, int] = {}
+        for op in value:
+            service = op.split(":", 1)[0]
+            per_service[service] = per_service.get(service, 0) + 1
+        if len(per_service) > CTS_TRIGGER_MAX_SERVICES:
+            raise ValueError(f"at most {CTS_TRIGGER_MAX_SERVICES} services per CTS trigger")
+        crowded = [s for s, n in per_service.items() if n > CTS_TRIGGER_MAX_OPERATIONS_PER_SERVICE]
+        if crowded:
+            raise ValueError(f"at most {CTS_TRIGGER_MAX_OPERATIONS_PER_SERVICE} operations per service: {crowded}")
+        global_ = {s for s in per_service if s in GLOBAL_TRACE_SERVICES}
+        if global_ and len(per_service) > len(global_):
+            raise ValueError(
+                "operations of global services (" + ", ".join(sorted(global_)) + ") are traced only in "
+                "iam_trace_region: give them a trigger of their own"
+            )
+        return value
+
+    @property
+    def services(self) -> List[str]:
+        return sorted({op.split(":", 1)[0] for op in self.operations})
+
+    @property
+    def global_services(self) -> List[str]:
+        return [service for service in self.services if service in GLOBAL_TRACE_SERVICES]
+
+
+class TimerTrigger(_Strict):
+    """Runs the baseline sweep on a FunctionGraph cron schedule."""
+
+    type: Literal["TIMER"]
+    name: str
+    cron: str
+    user_event: str = Field(default="", max_length=4096)
+
+    _name = field_validator("name")(
+        _match(_TIMER_TRIGGER_NAME, "1-64 letters, digits, '_' or '-', starting with a letter")
+    )
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        value = " ".join(value.split())
+        problem = cron_problem(value)
+        if problem:
+            raise ValueError(f"{value!r}: {problem}")
+        return value
+
+
+Trigger = Annotated[Union[CtsTrigger, TimerTrigger], Field(discriminator="type")]
+
+
+class OnFailure(_Strict):
+    """Where FunctionGraph sends an async event whose retries are exhausted: an SMN topic by name
+    (the template's own topic, or an existing one in the same region)."""
+
+    smn_topic: str
+
+    _topic = field_validator("smn_topic")(_match(_TOPIC_NAME, "an SMN topic name"))
+
+
+class AsyncInvoke(_Strict):
+    """FunctionGraph async-invoke settings: retried when the handler raises (see README)."""
+
+    max_async_retry_attempts: int = Field(ge=0, le=3)
+    max_async_event_age_in_seconds: int = Field(ge=1, le=86400)
+    on_failure: Optional[OnFailure] = None
+
+
+class Template(_Strict):
+    """A whole deployment in one region."""
+
+    region: str
+    iam_trace_region: str
+    function: FunctionSpec
+    agency: AgencySpec
+    smn_topic: TopicSpec
+    triggers: List[Trigger] = Field(default_factory=list)
+    async_invoke: AsyncInvoke
+
+    _regions = field_validator("region", "iam_trace_region")(_match(_REGION, "a region id such as ap-southeast-1"))
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "Template":
+        problems: List[str] = []
+        seen: Dict[Tuple[str, str], int] = {}
+        for index, trigger in enumerate(self.triggers):
+            key = (trigger.type, trigger.name)
+            if key in seen:
+                problems.append(f"triggers[{index}].name: {trigger.type} trigger {trigger.name!r} repeats")
+            seen[key] = index
+        env = self.function.environment
+        count = len(env) + len(self.function.encrypted_environment) + len(DERIVED_VARIABLES)
+        if count > MAX_USER_VARIABLES:
+            problems.append(
+                f"function.environment: {count} variables with encrypted_environment and the deployer's "
+                f"{', '.join(DERIVED_VARIABLES)}; FunctionGraph allows {MAX_USER_VARIABLES}"
+            )
+        size = len(json.dumps(self.user_data(PLACEHOLDER_PROJECT_ID), separators=(",", ":")).encode("utf-8"))
+        if size > MAX_USER_DATA_BYTES:
+            problems.append(f"function.environment: {size} bytes as JSON; FunctionGraph allows {MAX_USER_DATA_BYTES}")
+        problems.extend(self._settings_problems())
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _settings_problems(self) -> List[str]:
+        """The function's own configuration check, run on what it will receive."""
+        try:
+            load_settings(self.user_data(PLACEHOLDER_PROJECT_ID))
+        except ConfigurationError as error:
+            encrypted = tuple(f"{name}:" for name in self.function.encrypted_environment)
+            return [f"function.environment.{p}" for p in error.problems if not p.startswith(encrypted)]
+        return []
+
+    # ----- derived values ------------------------------------------------------------------
+    def topic_urn(self, project_id: str, name: Optional[str] = None) -> str:
+        return f"urn:smn:{self.region}:{project_id}:{name or self.smn_topic.name}"
+
+    def user_data(self, project_id: str) -> Dict[str, str]:
+        """The function's plain variables: the template's plus REGION and SMN_TOPIC_URN."""
+        return {**self.function.environment, "REGION": self.region, "SMN_TOPIC_URN": self.topic_urn(project_id)}
+
+    def skip_reason(self, trigger: CtsTrigger) -> Optional[str]:
+        """Why this CTS trigger cannot fire in this region (IAM traces live in one region only)."""
+        if trigger.global_services and self.region != self.iam_trace_region:
+            services = ", ".join(trigger.global_services)
+            return (
+                f"{services} traces are recorded only in {self.iam_trace_region} and a CTS trigger fires only "
+                f"for traces in its function's region ({self.region}); deploy a copy with --region "
+                f"{self.iam_trace_region} or rely on the timer sweep"
+            )
+        return None
+
+    @property
+    def cts_triggers(self) -> List[CtsTrigger]:
+        return [trigger for trigger in self.triggers if isinstance(trigger, CtsTrigger)]
+
+    @property
+    def timer_triggers(self) -> List[TimerTrigger]:
+        return [trigger for trigger in self.triggers if isinstance(trigger, TimerTrigger)]
+
+    def for_region(self, region: str) -> "Template":
+        """The same deployment in another region (validated again)."""
+        return Template.model_validate({**self.model_dump(), "region": region})
+
+
+def _path(location: Tuple[Any, ...]) -> str:
+    """('triggers', 0, 'CTS', 'name') -> 'triggers[0].name' (the union tag is dropped)."""
+    out = ""
+    previous: Any = None
+    for part in location:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(previous, int) and part in ("CTS", "TIMER"):
+            pass
+        else:
+            out += f".{part}" if out else str(part)
+        previous = part
+    return out
+
+
+def _describe(item: Dict[str, Any]) -> List[str]:
+    message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+    where = _path(tuple(item.get("loc") or ()))
+    kind = item.get("type")
+    if kind == "missing":
+        message = "required"
+    elif kind == "extra_forbidden":
+        message = "unknown field"
+    lines = message.split("\n")
+    if not where:
+        return lines
+    return [line if line.startswith((where + ".", where + ":")) else f"{where}: {line}" for line in lines]
+
+
+def parse_template(data: Any, source: str = "template") -> Template:
+    """Validate already-loaded data; TemplateError lists every problem."""
+    if not isinstance(data, dict):
+        raise TemplateError(source, ["the template must be a mapping of sections (region, function, ...)"])
+    try:
+        return Template.model_validate(data)
+    except ValidationError as error:
+        problems: List[str] = []
+        for item in error.errors():
+            problems.extend(_describe(dict(item)))
+        raise TemplateError(source, problems) from None
+
+
+def load_template(path: Union[str, pathlib.Path]) -> Template:
+    """Read and validate a template file."""
+    path = pathlib.Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise TemplateError(str(path), [f"cannot read: {error.strerror}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise TemplateError(str(path), [f"not valid YAML{where}"]) from None
+    return parse_template(data, str(path))

@@ -1,0 +1,1 @@
+"""FunctionGraph v2: functions (config, code), triggers and async-invoke configuration."""

@@ -1,0 +1,517 @@
+"""scripts/deploy.py end to end: template -> plan -> SDK calls -> the fake cloud, and Terraform.
+
+Every run goes through `deploy_main` (the CLI), the real FunctionGraph / IAM / SMN SDK clients
+and the fake cloud's signature checks; the call log tells what was sent.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import zipfile
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+import yaml
+
+from deploy.cli import deploy_main
+from fakecloud import FakeCloud
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+REGION = "ap-southeast-1"
+OTHER_REGION = "eu-west-101"
+PROJECT_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+OTHER_PROJECT_ID = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+DOMAIN_ID = "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"
+AK = "DEPLOYERACCESSKEY001"
+SK = "deployer-secret-key-Zm9vYmFy-very-secret"
+TOKEN = "deployer-security-token-c2VjcmV0-very-secret"
+KMS_SECRET = "kms-key-id-that-must-never-be-printed-5c1d"
+FUNCTION = "cts-autotracker"
+URN = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:{FUNCTION}:latest"
+READS = {"GET", "HEAD"}
+
+
+def base_template() -> Dict[str, Any]:
+    return yaml.safe_load((ROOT / "template.yaml").read_text())
+
+
+def make_zip(text: str = "def handler(event, context):\n    return {}\n") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", text)
+    return buffer.getvalue()
+
+
+class Deployer:
+    """Runs the CLI against one fake account and keeps what it printed."""
+
+    def __init__(self, cloud: FakeCloud, tmp: pathlib.Path) -> None:
+        self.cloud = cloud
+        self.tmp = tmp
+        self.template = base_template()
+        self.package = tmp / "pkg.zip"
+        self.package.write_bytes(make_zip())
+        self.environ: Dict[str, str] = {
+            "CLOUD_SDK_AK": AK,
+            "CLOUD_SDK_SK": SK,
+            "CLOUD_SDK_SECURITY_TOKEN": TOKEN,
+            "CLOUD_SDK_PROJECT_ID": PROJECT_ID,
+            "CLOUD_SDK_DOMAIN_ID": DOMAIN_ID,
+        }
+        self.output = ""
+
+    def run(self, *args: str) -> int:
+        path = self.tmp / "template.yaml"
+        path.write_text(yaml.safe_dump(self.template))
+        out = io.StringIO()
+        argv = ["--template", str(path), "--package", str(self.package), *args]
+        with self.cloud.mock():
+            code = deploy_main(argv, environ=self.environ, out=out)
+        self.output = out.getvalue()
+        return code
+
+    def writes(self) -> List[Tuple[str, str]]:
+        return [(call.service, call.action) for call in self.cloud.calls if call.method not in READS]
+
+
+@pytest.fixture
+def cloud() -> FakeCloud:
+    fake = FakeCloud(default_region=REGION, domain_id=DOMAIN_ID)
+    fake.add_credentials(AK, SK, security_token=TOKEN)
+    fake.add_project(REGION, project_id=PROJECT_ID)
+    fake.add_project(OTHER_REGION, project_id=OTHER_PROJECT_ID)
+    return fake
+
+
+@pytest.fixture
+def deployer(cloud: FakeCloud, tmp_path: pathlib.Path) -> Deployer:
+    return Deployer(cloud, tmp_path)
+
+
+def lines_with(output: str, *words: str) -> List[str]:
+    return [line for line in output.splitlines() if all(word in line for word in words)]
+
+
+# ----- plan on an empty account -------------------------------------------------------------
+def test_plan_on_an_empty_account_creates_everything_and_sends_no_write(deployer: Deployer) -> None:
+    assert deployer.run("--plan") == 0
+    out = deployer.output
+    for resource, name in [
+        ("smn_topic", "cts-autotracker-reports"),
+        ("agency", "cts-autotracker-agency"),
+        ("custom_policy", "cts-autotracker-agency-project"),
+        ("custom_policy", "cts-autotracker-agency-global"),
+        ("grant", "cts-autotracker-agency-project"),
+        ("function", FUNCTION),
+        ("async_invoke", FUNCTION),
+        ("trigger", "CTS new_buckets"),
+        ("trigger", "CTS new_projects"),
+        ("trigger", "TIMER baseline"),
+    ]:
+        assert lines_with(out, "+", resource, name, "create"), (resource, name, out)
+    assert "Summary: 11 create." in out
+    assert "nothing was changed" in out
+    assert deployer.writes() == []
+    assert deployer.cloud.calls, "the plan reads the account"
+    assert {call.method for call in deployer.cloud.calls} == {"GET"}
+
+
+# ----- apply, then converge ---------------------------------------------------------------------
+def test_apply_creates_every_resource_in_order_then_a_rerun_changes_nothing(deployer: Deployer) -> None:
+    cloud = deployer.cloud
+    assert deployer.run() == 0, deployer.output
+    assert deployer.writes() == [
+        ("smn", "CreateTopic"),
+        ("iam", "CreateAgency"),
+        ("iam", "CreateCloudServiceCustomPolicy"),
+        ("iam", "CreateCloudServiceCustomPolicy"),
+        ("iam", "AssociateAgencyWithAllProjectsPermission"),
+        ("iam", "AssociateAgencyWithAllProjectsPermission"),
+        ("functiongraph", "CreateFunction"),
+        ("functiongraph", "UpdateFunctionAsyncInvokeConfig"),
+        ("functiongraph", "CreateFunctionTrigger"),
+        ("functiongraph", "CreateFunctionTrigger"),
+        ("functiongraph", "CreateFunctionTrigger"),
+    ]
+    assert all(call.status < 300 for call in cloud.write_calls()), [(c.action, c.status) for c in cloud.calls]
+    assert [c.action for c in cloud.calls if c.status >= 300] == ["ShowFunctionConfig"]  # 404: not there yet
+
+    topic_urn = f"urn:smn:{REGION}:{PROJECT_ID}:cts-autotracker-reports"
+    [topic] = cloud.smn.topics
+    assert topic["topic_urn"] == topic_urn and topic["display_name"] == "CTS autotracker"
+    [agency] = [a for a in cloud.iam.agencies if a["name"] == "cts-autotracker-agency"]
+    assert agency["trust_domain_name"] == "op_svc_cff"
+    policies = {p["display_name"]: p for p in cloud.iam.custom_policies}
+    granted = {role["id"] for role in cloud.iam.all_projects_grants(DOMAIN_ID, agency["id"])}
+    assert granted == {p["id"] for p in policies.values()}
+    actions = {a for p in policies.values() for s in p["policy"]["Statement"] for a in s["Action"]}
+    assert actions == set(base_template()["agency"]["actions"])
+    assert policies["cts-autotracker-agency-global"]["type"] == "AX"
+    assert all(
+        a.split(":")[0] in ("iam", "obs")
+        for a in policies["cts-autotracker-agency-global"]["policy"]["Statement"][0]["Action"]
+    )
+    assert policies["cts-autotracker-agency-project"]["type"] == "XA"
+
+    function = cloud.fgs.function(PROJECT_ID, FUNCTION)
+    assert function is not None
+    assert (function["runtime"], function["handler"], function["memory_size"], function["timeout"]) == (
+        "Python3.10",
+        "index.handler",
+        256,
+        300,
+    )
+    assert function["xrole"] == "cts-autotracker-agency" and function["code"] == deployer.package.read_bytes()
+    user_data = json.loads(function["user_data"])
+    assert user_data["REGION"] == REGION and user_data["SMN_TOPIC_URN"] == topic_urn
+    assert user_data["TRACE_BUCKET"] == "my-cts-trace-archive"
+    config = cloud.fgs.show_async_config(PROJECT_ID, URN)
+    assert config["max_async_retry_attempts"] == 2 and config["max_async_event_age_in_seconds"] == 3600
+    assert json.loads(config["destination_config"]["on_failure"]["param"]) == {"topic_urn": topic_urn}
+    triggers = {(t["trigger_type_code"], t["event_data"]["name"]): t for t in cloud.fgs.triggers(PROJECT_ID, FUNCTION)}
+    assert triggers[("CTS", "new_buckets")]["event_data"]["operations"] == ["OBS:bucket:createBucket"]
+    assert triggers[("CTS", "new_projects")]["event_data"]["operations"] == ["IAM:project:createProject"]
+    assert triggers[("TIMER", "baseline")]["event_data"]["schedule"] == "0 0 3 * * ?"
+    assert all(t["trigger_status"] == "ACTIVE" for t in triggers.values())
+
+    cloud.reset_calls()
+    assert deployer.run() == 0
+    assert deployer.writes() == []
+    assert "Summary: 11 unchanged." in deployer.output and "Nothing to change." in deployer.output
+
+
+def test_second_plan_after_apply_reports_everything_unchanged(deployer: Deployer) -> None:
+    deployer.run()
+    deployer.cloud.reset_calls()
+    assert deployer.run("--plan") == 0
+    assert not [line for line in deployer.output.splitlines() if line.strip().startswith(("+", "~", "-/+"))]
+    assert deployer.cloud.write_calls() == []
+
+
+# ----- drift -----------------------------------------------------------------------------
+def test_memory_changed_by_hand_is_planned_as_an_update_and_fixed(deployer: Deployer) -> None:
+    deployer.run()
+    deployer.cloud.fgs.set_function_fields(PROJECT_ID, FUNCTION, memory_size=1024)
+    deployer.cloud.reset_calls()
+    assert deployer.run("--plan") == 0
+    assert lines_with(deployer.output, "~", "function", FUNCTION, "update")
+    assert lines_with(deployer.output, "memory_mb: 1024 -> 256")
+    assert deployer.cloud.write_calls() == []
+    assert deployer.run() == 0
+    assert deployer.writes() == [("functiongraph", "UpdateFunctionConfig")]
+    assert deployer.cloud.fgs.function(PROJECT_ID, FUNCTION)["memory_size"] == 256  # type: ignore[index]
+    deployer.cloud.reset_calls()
+    deployer.run()
+    assert deployer.writes() == []
+
+
+def test_environment_and_template_changes_update_only_what_differs(deployer: Deployer) -> None:
+    deployer.run()
+    deployer.template["function"]["environment"]["TRACE_FILE_PREFIX"] = "audit2"
+    deployer.template["function"]["timeout_s"] = 600
+    deployer.template["async_invoke"]["max_async_retry_attempts"] = 3
+    deployer.cloud.reset_calls()
+    assert deployer.run() == 0
+    assert lines_with(deployer.output, "environment.TRACE_FILE_PREFIX: 'audit' -> 'audit2'")
+    assert lines_with(deployer.output, "timeout_s: 300 -> 600")
+    assert lines_with(deployer.output, "max_async_retry_attempts: 2 -> 3")
+    assert deployer.writes() == [
+        ("functiongraph", "UpdateFunctionConfig"),
+        ("functiongraph", "UpdateFunctionAsyncInvokeConfig"),
+    ]
+    function = deployer.cloud.fgs.function(PROJECT_ID, FUNCTION)
+    assert function is not None and function["timeout"] == 600
+    assert json.loads(function["user_data"])["TRACE_FILE_PREFIX"] == "audit2"
+
+
+def test_new_code_is_uploaded_alone(deployer: Deployer) -> None:
+    deployer.run()
+    deployer.package.write_bytes(make_zip("def handler(event, context):\n    return {'v': 2}\n"))
+    deployer.cloud.reset_calls()
+    assert deployer.run() == 0
+    assert lines_with(deployer.output, "code: sha512")
+    assert deployer.writes() == [("functiongraph", "UpdateFunctionCode")]
+    function = deployer.cloud.fgs.function(PROJECT_ID, FUNCTION)
+    assert function is not None and function["code"] == deployer.package.read_bytes()
+
+
+def test_policy_drift_is_updated_in_place(deployer: Deployer) -> None:
+    deployer.run()
+    [project] = [p for p in deployer.cloud.iam.custom_policies if p["display_name"].endswith("-project")]
+    body = {"role": {**{k: project[k] for k in ("display_name", "type", "description")}}}
+    body["role"]["policy"] = {"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["cts:tracker:list"]}]}
+    deployer.cloud.iam.update_custom_policy(project["id"], body)
+    deployer.cloud.reset_calls()
+    assert deployer.run() == 0
+    line = lines_with(deployer.output, "actions: -")[0]
+    assert "+cts:tracker:create" in line
+    assert deployer.writes() == [("iam", "UpdateCloudServiceCustomPolicy")]
+    [fixed] = [p for p in deployer.cloud.iam.custom_policies if p["id"] == project["id"]]
+    assert len(fixed["policy"]["Statement"][0]["Action"]) == len(project["policy"]["Statement"][0]["Action"])
+
+
+def test_a_changed_trigger_is_replaced_and_others_are_left(deployer: Deployer) -> None:
+    deployer.run()
+    before = {t["event_data"]["name"]: t["trigger_id"] for t in deployer.cloud.fgs.triggers(PROJECT_ID, FUNCTION)}
+    deployer.template["triggers"][2]["cron"] = "0 30 4 * * ?"
+    deployer.cloud.reset_calls()
+    assert deployer.run("--plan") == 0
+    assert lines_with(deployer.output, "-/+", "trigger", "TIMER baseline", "replace")
+    assert lines_with(deployer.output, "schedule: '0 0 3 * * ?' -> '0 30 4 * * ?'")
+    assert deployer.cloud.write_calls() == []
+    assert deployer.run() == 0
+    assert deployer.writes() == [
+        ("functiongraph", "DeleteFunctionTrigger"),
+        ("functiongraph", "CreateFunctionTrigger"),
+    ]
+    after = {t["event_data"]["name"]: t for t in deployer.cloud.fgs.triggers(PROJECT_ID, FUNCTION)}
+    assert after["baseline"]["event_data"]["schedule"] == "0 30 4 * * ?"
+    assert after["baseline"]["trigger_id"] != before["baseline"]
+    assert after["new_buckets"]["trigger_id"] == before["new_buckets"]
+
+
+def test_a_trigger_made_by_hand_is_left_alone(deployer: Deployer) -> None:
+    deployer.run()
+    body = {"trigger_type_code": "TIMER", "event_data": {"name": "manual", "schedule_type": "Rate", "schedule": "3m"}}
+    deployer.cloud.fgs.create_trigger(PROJECT_ID, URN, body)
+    deployer.cloud.reset_calls()
+    assert deployer.run() == 0
+    assert lines_with(deployer.output, "trigger", "TIMER manual", "left_alone: not in the template")
+    assert deployer.writes() == []
+
+
+# ----- the IAM-trace region caveat -----------------------------------------------------------
+def test_iam_trigger_is_skipped_outside_the_iam_trace_region(deployer: Deployer) -> None:
+    deployer.environ["CLOUD_SDK_PROJECT_ID"] = OTHER_PROJECT_ID
+    assert deployer.run("--region", OTHER_REGION) == 0, deployer.output
+    [line] = lines_with(deployer.output, "trigger", "CTS new_projects", "skip")
+    assert f"recorded only in {REGION}" in line and f"--region {REGION}" in line and "timer sweep" in line
+    names = {t["event_data"]["name"] for t in deployer.cloud.fgs.triggers(OTHER_PROJECT_ID, FUNCTION)}
+    assert names == {"new_buckets", "baseline"}
+    function = deployer.cloud.fgs.function(OTHER_PROJECT_ID, FUNCTION)
+    assert function is not None
+    user_data = json.loads(function["user_data"])
+    assert user_data["REGION"] == OTHER_REGION
+    assert user_data["SMN_TOPIC_URN"] == f"urn:smn:{OTHER_REGION}:{OTHER_PROJECT_ID}:cts-autotracker-reports"
+
+
+# ----- refusals ------------------------------------------------------------------------------
+def test_a_runtime_change_blocks_the_whole_plan(deployer: Deployer) -> None:
+    deployer.run()
+    deployer.template["function"]["runtime"] = "Python3.9"
+    deployer.template["function"]["memory_mb"] = 512
+    deployer.cloud.reset_calls()
+    assert deployer.run() == 1
+    assert lines_with(deployer.output, "!", "function", "blocked", "cannot change a function's runtime")
+    assert "error: the plan is blocked" in deployer.output
+    assert deployer.writes() == []
+
+
+def test_an_agency_trusting_another_service_blocks(deployer: Deployer) -> None:
+    deployer.cloud.iam.add_agency("cts-autotracker-agency", trust_domain="op_svc_cts")
+    assert deployer.run() == 1
+    assert lines_with(deployer.output, "agency", "blocked", "trusts 'op_svc_cts'")
+    assert deployer.writes() == []
+
+
+def test_an_on_failure_topic_that_does_not_exist_blocks(deployer: Deployer) -> None:
+    deployer.template["async_invoke"]["on_failure"] = {"smn_topic": "ops-alerts"}
+    assert deployer.run() == 1
+    assert lines_with(deployer.output, "smn_topic", "ops-alerts", "blocked")
+    deployer.cloud.add_topic("ops-alerts", region=REGION, project_id=PROJECT_ID)
+    deployer.cloud.reset_calls()
+    assert deployer.run() == 0, deployer.output
+    config = deployer.cloud.fgs.show_async_config(PROJECT_ID, URN)
+    assert "ops-alerts" in config["destination_config"]["on_failure"]["param"]
+
+
+def test_missing_credentials_are_named(deployer: Deployer) -> None:
+    del deployer.environ["CLOUD_SDK_DOMAIN_ID"]
+    del deployer.environ["CLOUD_SDK_SK"]
+    assert deployer.run("--plan") == 1
+    assert deployer.output.strip() == (
+        "error: missing CLOUD_SDK_SK, CLOUD_SDK_DOMAIN_ID (access key, secret key, the region's project id "
+        "and the account id: see README 'Deployment')"
+    )
+    assert deployer.cloud.calls == []
+
+
+def test_an_invalid_template_is_refused_before_any_call(deployer: Deployer) -> None:
+    deployer.template["function"]["memory_mb"] = 300
+    del deployer.template["smn_topic"]
+    assert deployer.run() == 2
+    assert "function.memory_mb: must be one of 128, 256" in deployer.output
+    assert "smn_topic: required" in deployer.output
+    assert deployer.cloud.calls == []
+
+
+def test_an_api_failure_is_one_line_naming_the_call(deployer: Deployer) -> None:
+    deployer.cloud.faults.inject(status=403, action="CreateFunction", error_code="FSS.0403")
+    assert deployer.run() == 1
+    [error] = lines_with(deployer.output, "error:")
+    assert error == "error: FunctionGraph CreateFunction failed: HTTP 403 FSS.0403: Injected fault."
+    assert ("functiongraph", "CreateFunctionTrigger") not in deployer.writes()
+    deployer.cloud.reset_calls()
+    assert deployer.run() == 0  # converges from where it stopped
+    assert ("smn", "CreateTopic") not in deployer.writes()
+    assert ("functiongraph", "CreateFunction") in deployer.writes()
+
+
+# ----- secrets -------------------------------------------------------------------------------
+def _with_secret(deployer: Deployer) -> None:
+    deployer.template["function"]["encrypted_environment"] = ["KMS_KEY_ID"]
+    deployer.environ["KMS_KEY_ID"] = KMS_SECRET
+
+
+def _assert_no_secret(text: str) -> None:
+    for secret in (KMS_SECRET, SK, TOKEN):
+        assert secret not in text
+
+
+def test_encrypted_environment_is_sent_encrypted_and_never_printed(
+    deployer: Deployer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_secret(deployer)
+    outputs = []
+    assert deployer.run("--plan") == 0
+    outputs.append(deployer.output)
+    assert deployer.run() == 0
+    outputs.append(deployer.output)
+    function = deployer.cloud.fgs.function(PROJECT_ID, FUNCTION)
+    assert function is not None
+    assert json.loads(function["encrypted_user_data"]) == {"KMS_KEY_ID": KMS_SECRET}
+    assert "KMS_KEY_ID" not in json.loads(function["user_data"])
+    shown = deployer.cloud.fgs.show_config(PROJECT_ID, URN)
+    assert KMS_SECRET not in json.dumps(shown)
+    deployer.cloud.reset_calls()
+    assert deployer.run() == 0 and deployer.writes() == []  # names compared, values never read back
+    outputs.append(deployer.output)
+    assert deployer.run("--rotate-secrets") == 0
+    outputs.append(deployer.output)
+    assert deployer.writes() == [("functiongraph", "UpdateFunctionConfig")]
+    assert lines_with(deployer.output, "encrypted_environment", "re-sent (--rotate-secrets)")
+    deployer.template["function"]["memory_mb"] = 512  # a config update re-sends the secret too
+    deployer.cloud.faults.inject(status=400, action="UpdateFunctionConfig", error_code=KMS_SECRET)
+    assert deployer.run() == 1
+    outputs.append(deployer.output)
+    assert "***" in deployer.output
+    captured = capsys.readouterr()
+    for text in [*outputs, captured.out, captured.err]:
+        _assert_no_secret(text)
+
+
+def test_a_missing_secret_stops_apply_before_any_write(deployer: Deployer) -> None:
+    deployer.template["function"]["encrypted_environment"] = ["KMS_KEY_ID"]
+    assert deployer.run("--plan") == 0
+    assert "note: encrypted_environment KMS_KEY_ID not set in your environment" in deployer.output
+    assert deployer.run() == 1
+    assert "error: encrypted_environment KMS_KEY_ID not set in your environment" in deployer.output
+    assert deployer.writes() == []
+
+
+# ----- transport: over a socket with endpoint overrides --------------------------------------
+def test_endpoint_overrides_over_a_real_socket(cloud: FakeCloud, tmp_path: pathlib.Path) -> None:
+    deployer = Deployer(cloud, tmp_path)
+    path = tmp_path / "template.yaml"
+    path.write_text(yaml.safe_dump(deployer.template))
+    with cloud.serve() as url:
+        environ = {**deployer.environ, "FGS_ENDPOINT": url, "IAM_ENDPOINT": url, "SMN_ENDPOINT": url}
+        out = io.StringIO()
+        argv = ["--template", str(path), "--package", str(deployer.package)]
+        assert deploy_main(argv, environ=environ, out=out) == 0, out.getvalue()
+        assert deploy_main(argv, environ=environ, out=io.StringIO()) == 0
+    assert cloud.fgs.function(PROJECT_ID, FUNCTION) is not None
+    assert all(call.headers.get("host", "").startswith("127.0.0.1") for call in cloud.calls)
+
+
+# ----- Terraform -----------------------------------------------------------------------------
+def emit(tmp_path: pathlib.Path, template: Optional[Dict[str, Any]] = None) -> Tuple[str, str]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "template.yaml"
+    path.write_text(yaml.safe_dump(template or base_template()))
+    out_dir = tmp_path / "tf"
+    out = io.StringIO()
+    assert deploy_main(["--template", str(path), "--emit-terraform", str(out_dir)], environ={}, out=out) == 0
+    return (out_dir / "main.tf").read_text(), (out_dir / "variables.tf").read_text()
+
+
+def test_terraform_has_every_resource_of_the_template(tmp_path: pathlib.Path) -> None:
+    main, variables = emit(tmp_path)
+    for header in (
+        'resource "huaweicloud_smn_topic" "reports"',
+        'resource "huaweicloud_identity_role" "project"',
+        'resource "huaweicloud_identity_role" "global"',
+        'resource "huaweicloud_identity_agency" "function"',
+        'resource "huaweicloud_fgs_function" "autotracker"',
+        'resource "huaweicloud_fgs_async_invoke_configuration" "autotracker"',
+        'resource "huaweicloud_fgs_function_trigger" "cts_new_buckets"',
+        'resource "huaweicloud_fgs_function_trigger" "cts_new_projects"',
+        'resource "huaweicloud_fgs_function_trigger" "timer_baseline"',
+    ):
+        assert header in main
+    for attribute in (
+        'delegated_service_name = "op_svc_cff"',
+        'runtime               = "Python3.10"',
+        'handler               = "index.handler"',
+        "memory_size           = 256",
+        "timeout               = 300",
+        "agency                = huaweicloud_identity_agency.function.name",
+        'code_type             = "zip"',
+        "func_code             = filebase64(var.package_path)",
+        "SMN_TOPIC_URN        = huaweicloud_smn_topic.reports.topic_urn",
+        "REGION               = var.region",
+        'type         = "CTS"',
+        'type         = "TIMER"',
+        '"OBS:bucket:createBucket"',
+        '"IAM:project:createProject"',
+        "count        = var.region == var.iam_trace_region ? 1 : 0",
+        'schedule_type = "Cron"',
+        "max_async_retry_attempts       = 2",
+        'destination = "SMN"',
+        "huaweicloud_identity_role.project.name",
+        "huaweicloud_identity_role.global.name",
+    ):
+        assert attribute in main, attribute
+    assert main.count("count") == 1  # only the IAM trigger is region-bound
+    for action in base_template()["agency"]["actions"]:
+        assert f'"{action}"' in main
+    assert "encrypted_user_data" not in main and "encrypted_environment" not in variables
+    assert 'variable "package_path"' in variables and 'variable "iam_trace_region"' in variables
+    assert main.count("{") == main.count("}") and main.count("[") == main.count("]")
+
+
+def test_terraform_encrypted_environment_is_a_sensitive_variable(tmp_path: pathlib.Path) -> None:
+    template = base_template()
+    template["function"]["encrypted_environment"] = ["KMS_KEY_ID"]
+    template["function"]["environment"]["EXCLUDE_BUCKETS"] = "tmp-${x}-%{y}"
+    main, variables = emit(tmp_path, template)
+    assert re.search(r"\n  encrypted_user_data += jsonencode\(var.encrypted_environment\)\n", main)
+    assert 'variable "encrypted_environment"' in variables and "sensitive   = true" in variables
+    assert '"tmp-$${x}-%%{y}"' in main  # template sequences escaped
+
+
+def test_terraform_fmt_accepts_the_output(tmp_path: pathlib.Path) -> None:
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("terraform is not installed here: the HCL is checked structurally by the tests above")
+    template = base_template()
+    for variant in ("plain", "encrypted"):
+        if variant == "encrypted":
+            template["function"]["encrypted_environment"] = ["KMS_KEY_ID"]
+            template["async_invoke"]["on_failure"] = {"smn_topic": "ops-alerts"}
+        emit(tmp_path / variant, template)
+        command = [terraform, "fmt", "-check", "-diff", str(tmp_path / variant / "tf")]
+        done = subprocess.run(command, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout
+
+
+def test_emitting_terraform_needs_no_credentials_and_calls_nothing(cloud: FakeCloud, tmp_path: pathlib.Path) -> None:
+    with cloud.mock():
+        emit(tmp_path, copy.deepcopy(base_template()))
+    assert cloud.calls == []

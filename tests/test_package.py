@@ -1,0 +1,186 @@
+"""scripts/package.py: the zip holds exactly the function and its runtime dependencies for the
+target interpreter, and the handler runs from it in an interpreter with nothing else installed.
+
+Building needs pip to download wheels: when the package index cannot be reached the tests are
+skipped, saying so; any other build failure fails them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+import subprocess
+import sys
+import zipfile
+from typing import Iterator, List
+
+import pytest
+from conftest import PROJECT_ID, REGION, TOPIC_URN, TRACE_BUCKET, bucket_event, make_cloud
+
+from deploy.cli import package_main
+from deploy.package import MAX_BYTES, PackageError, build_package, find_interpreter
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LOCAL = f"{sys.version_info.major}.{sys.version_info.minor}"
+DEV_ONLY = ("pytest", "_pytest", "responses", "hypothesis", "mypy", "ruff", "huaweicloudsdkfunctiongraph")
+RUN = r"""
+import json, sys
+sys.path[:0] = [sys.argv[1]]
+import index, pydantic_core, huaweicloudsdkcore
+
+class Context:
+    def getRemainingTimeInMilliSeconds(self):
+        return 60000
+
+    def getRequestID(self):
+        return "package-test"
+
+result = index.handler(json.loads(sys.argv[2]), Context())
+print(json.dumps({
+    "result": result,
+    "sys_path": sys.path,
+    "loaded_from": [pydantic_core.__file__, huaweicloudsdkcore.__file__, index.__file__],
+}))
+"""
+
+
+def build(version: str, output: pathlib.Path) -> pathlib.Path:
+    try:
+        build_package(version, output)
+    except PackageError as error:
+        if error.network:
+            pytest.skip(f"pip cannot download the runtime wheels here: {error}")
+        raise
+    return output
+
+
+@pytest.fixture(scope="module")
+def local_zip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pathlib.Path]:
+    yield build(LOCAL, tmp_path_factory.mktemp("pkg") / "local.zip")
+
+
+def names(path: pathlib.Path) -> List[str]:
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
+
+
+def test_the_zip_holds_the_function_and_runtime_dependencies_only(local_zip: pathlib.Path) -> None:
+    entries = names(local_zip)
+    assert "index.py" in entries and "autotracker/handler.py" in entries
+    assert (ROOT / "function" / "index.py").read_bytes() == zipfile.ZipFile(local_zip).read("index.py")
+    tops = {entry.split("/", 1)[0] for entry in entries}
+    for package in (
+        "pydantic",
+        "pydantic_core",
+        "tenacity",
+        "huaweicloudsdkcore",
+        "huaweicloudsdkcts",
+        "huaweicloudsdksmn",
+    ):
+        assert package in tops, package
+    assert not tops & set(DEV_ONLY)
+    assert not tops & {"tests", "fakecloud", "deploy", "benchmarks", "bin"}
+    assert not [e for e in entries if e.endswith((".pyo", "/RECORD"))]
+    # bytecode for the target interpreter ships with the code: the code directory is read-only
+    tag = f"cpython-{LOCAL.replace('.', '')}"
+    for source in [e for e in entries if e.startswith("autotracker/") and e.endswith(".py")]:
+        folder, _, module = source.rpartition("/")
+        assert f"{folder}/__pycache__/{module[:-3]}.{tag}.pyc" in entries, source
+    assert any(
+        e.startswith("pydantic_core/") and f"cpython-{LOCAL.replace('.', '')}-x86_64-linux-gnu.so" in e for e in entries
+    )
+    assert local_zip.stat().st_size < MAX_BYTES
+
+
+def test_the_build_is_reproducible(local_zip: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    again = build(LOCAL, tmp_path / "again.zip")
+    assert again.read_bytes() == local_zip.read_bytes()
+
+
+def test_the_handler_runs_from_the_unzipped_package_alone(local_zip: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    run_unzipped(local_zip, sys.executable, tmp_path)
+
+
+@pytest.mark.parametrize("runtime", ["3.9", "3.10"])
+def test_packages_for_the_function_runtimes_run_on_those_interpreters(runtime: str, tmp_path: pathlib.Path) -> None:
+    """The wheels must suit the runtime's Python (Requires-Python, compiled extensions), not the builder's."""
+    interpreter = find_interpreter(runtime)
+    if interpreter is None:
+        pytest.skip(f"no Python {runtime} interpreter on this machine to run the package with")
+    run_unzipped(build(runtime, tmp_path / f"py{runtime}.zip"), interpreter, tmp_path)
+
+
+def run_unzipped(package: pathlib.Path, interpreter: str, tmp_path: pathlib.Path) -> None:
+    unpacked = tmp_path / "code"
+    zipfile.ZipFile(package).extractall(unpacked)
+    cloud = make_cloud()
+    ak, sk = "PACKAGETESTAK0000001", "package-test-secret-key"
+    cloud.add_credentials(ak, sk)
+    event = bucket_event("photos-2026")
+    with cloud.serve() as url:
+        env = {
+            "CLOUD_SDK_AK": ak,
+            "CLOUD_SDK_SK": sk,
+            "CLOUD_SDK_PROJECT_ID": PROJECT_ID,
+            "REGION": REGION,
+            "TRACE_BUCKET": TRACE_BUCKET,
+            "SMN_TOPIC_URN": TOPIC_URN,
+            "RETRY_BASE_DELAY_MS": "1",
+            **{f"{service}_ENDPOINT": url for service in ("CTS", "SMN", "IAM", "OBS")},
+        }
+        done = subprocess.run(
+            [interpreter, "-I", "-S", "-c", RUN, str(unpacked), json.dumps(event)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not [entry for entry in report["sys_path"] if "site-packages" in entry]
+    assert all(path.startswith(str(unpacked)) for path in report["loaded_from"]), report["loaded_from"]
+    result = report["result"]
+    assert result["ok"] is True and result["summary"] == {"created": 1}, result
+    [tracker] = [t for t in cloud.cts.trackers(PROJECT_ID) if t["tracker_type"] == "data"]
+    assert tracker["data_bucket"]["data_bucket_name"] == "photos-2026"
+    assert tracker["id"] == result["results"][0]["tracker"]["id"]
+    assert cloud.smn.messages and cloud.smn.messages[0]["topic_urn"] == TOPIC_URN
+
+
+def test_the_cli_targets_the_template_runtime_and_prints_the_size(tmp_path: pathlib.Path) -> None:
+    output = tmp_path / "default.zip"
+    out = io.StringIO()
+    code = package_main(["--output", str(output)], out=out)
+    if code != 0 and "pip could not" in out.getvalue():
+        try:
+            build_package("3.10", tmp_path / "probe.zip")
+        except PackageError as error:
+            if error.network:
+                pytest.skip(f"pip cannot download the runtime wheels here: {error}")
+    assert code == 0, out.getvalue()
+    [line] = out.getvalue().splitlines()
+    assert (
+        line.startswith(f"wrote {output} (")
+        and " MB, " in line
+        and "files, for Python 3.10, bytecode precompiled)" in line
+    )
+    so = [e for e in names(output) if e.startswith("pydantic_core/") and e.endswith(".so")]
+    assert so and all("cpython-310-x86_64-linux-gnu" in e for e in so)
+
+
+def test_a_bad_version_is_refused(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(PackageError, match="--python-version must look like 3.10"):
+        build_package("python3", tmp_path / "x.zip")
+    out = io.StringIO()
+    assert package_main(["--python-version", "3", "--output", str(tmp_path / "x.zip")], out=out) == 1
+    assert out.getvalue().startswith("error: --python-version must look like 3.10")
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_scripts_package_py_runs_as_a_script(tmp_path: pathlib.Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "package.py"), "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and "--python-version" in done.stdout
