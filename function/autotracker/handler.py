@@ -254,8 +254,9 @@ def _error_result(trigger: str, code: str, message: str) -> Dict[str, Any]:
 def _finish(result: Dict[str, Any], secrets: Sequence[str]) -> Dict[str, Any]:
     """Scrub any credential value that slipped into a string, then log one summary line."""
     text = json.dumps(result, default=str)
-    for secret in secrets:
-        text = text.replace(json.dumps(secret)[1:-1], "***")
-    clean: Dict[str, Any] = json.loads(text)
+    leaked = [escaped for escaped in (json.dumps(secret)[1:-1] for secret in secrets) if escaped in text]
+    for escaped in leaked:
+        text = text.replace(escaped, "***")
+    clean: Dict[str, Any] = json.loads(text) if leaked else result  # re-parse only what changed
     LOG.info("cts-autotracker %s", json.dumps({k: clean[k] for k in ("ok", "trigger", "summary", "error")}))
     return clean

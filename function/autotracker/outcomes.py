@@ -5,7 +5,7 @@ Outcomes: created, already_tracked, updated, planned, skipped, failed.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 CREATED = "created"
@@ -56,13 +56,19 @@ class TargetResult:
     transient: bool = False  # failed on throttling/5xx/timeouts after retries: a later retry may succeed
 
     def to_dict(self) -> Dict[str, Any]:
+        """Plain dicts by hand: `dataclasses.asdict` deep-copies, which a 10,000-bucket sweep feels."""
+        target, tracker, error = self.target, self.tracker, self.error
         return {
-            "target": asdict(self.target) if self.target else None,
+            "target": _target_dict(target) if target else None,
             "outcome": self.outcome,
-            "tracker": asdict(self.tracker) if self.tracker else None,
+            "tracker": {"name": tracker.name, "type": tracker.type, "id": tracker.id} if tracker else None,
             "reason": self.reason,
-            "error": asdict(self.error) if self.error else None,
+            "error": {"code": error.code, "message": error.message} if error else None,
         }
+
+
+def _target_dict(target: Target) -> Dict[str, Any]:
+    return {"kind": target.kind, "name": target.name, "project_id": target.project_id, "region": target.region}
 
 
 def skipped(target: Optional[Target], reason: str) -> TargetResult:

@@ -292,9 +292,7 @@ def _apply(
 ) -> List[TargetResult]:
     lock = threading.Lock()
 
-    def run(step: Step) -> TargetResult:
-        if isinstance(step, TargetResult):
-            return step
+    def run(step: Union[CreateTracker, Update]) -> TargetResult:
         target = step.intent.target if isinstance(step, CreateTracker) else step.assessment.target
         if deadline.remaining() < START_RESERVE_SECONDS:
             return failed(target, "NotReached", "not reached: the invocation's time budget ran out; the next run will")
@@ -314,10 +312,11 @@ def _apply(
         return result
 
     work = [step for step in steps if not isinstance(step, TargetResult)]
-    if not work:
-        return [step for step in steps if isinstance(step, TargetResult)]
-    with ThreadPoolExecutor(max_workers=min(concurrency, len(work))) as pool:
-        return list(pool.map(run, steps))
+    done: Dict[int, TargetResult] = {}
+    if work:  # only creates and updates go to the pool: decided targets need no thread
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(work))) as pool:
+            done = dict(zip(map(id, work), pool.map(run, work)))
+    return [step if isinstance(step, TargetResult) else done[id(step)] for step in steps]
 
 
 def _update(step: Update, gateway: Gateway) -> TargetResult:
