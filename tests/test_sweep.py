@@ -131,6 +131,21 @@ def test_baseline_regions_widen_and_manual_regions_narrow_the_scope(invoke, acco
     assert names == {"eu-archive", EU}
 
 
+def test_another_trackers_transfer_bucket_is_never_tracked(invoke, account):
+    account.add_bucket("console-audit-logs", REGION)
+    account.cts.put_tracker(
+        PROJECT_ID, system_tracker(obs_info={"bucket_name": "console-audit-logs", "file_prefix_name": "audit"})
+    )
+    entry = by_name(invoke(TIMER))["console-audit-logs"]
+    assert entry["outcome"] == "skipped" and "'system' writes its trace files here" in entry["reason"]
+    created = [
+        c.request_json["data_bucket"]["data_bucket_name"]
+        for c in account.calls_of("CreateTracker")
+        if c.request_json["tracker_type"] == "data"
+    ]
+    assert "console-audit-logs" not in created and "photos-2026" in created
+
+
 # -- drift --------------------------------------------------------------------------------------
 
 DRIFTS = [
@@ -192,6 +207,30 @@ def test_management_tracker_encryption_drift(invoke, account, env):
     updates = account.calls_of("UpdateTracker")
     assert {u.path for u in updates} == {f"/v3/{PROJECT_ID}/tracker", f"/v3/{NEW_PROJECT_ID}/tracker"}
     assert all(u.request_json["kms_id"] == "key-2" for u in updates)
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("prefix", "file prefix 'audit', expected ''"),
+        ("encryption", "encryption with key key-1, expected off"),
+    ],
+)
+def test_repairs_that_switch_something_off_converge(invoke, account, env, setup, expected):
+    """An update changes only the fields it names: clearing a prefix or encryption must be explicit."""
+    env["REMEDIATE_DRIFT"] = "true"
+    make_compliant(account)
+    if setup == "prefix":
+        env["TRACE_FILE_PREFIX"] = ""
+    else:
+        fields = {"is_support_trace_files_encryption": True, "kms_id": "key-1"}
+        account.cts.set_tracker_fields(PROJECT_ID, "system", **fields)
+    first = invoke(TIMER)
+    repaired = [r for r in first["results"] if r["outcome"] == "updated"]
+    assert repaired and all(expected in r["reason"] for r in repaired), first["results"]
+    second = invoke(TIMER)
+    assert second["ok"] is True and not [r for r in second["results"] if r["outcome"] == "updated"]
+    assert len(account.calls_of("UpdateTracker")) == len(repaired)
 
 
 # -- dry run and audit --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from .naming import data_tracker_name
 from .outcomes import Target
 from .settings import Settings
-from .tracker_request import DataBucket, UpdateTrackerBody, data_tracker_body, system_tracker_body
+from .tracker_request import UpdateTrackerBody, data_tracker_body, system_tracker_body
 
 COMPLIANT, MISSING, DRIFTED = "compliant", "missing", "drifted"
 
@@ -73,19 +73,20 @@ def _settings_drift(tracker: Dict[str, Any], settings: Settings) -> List[str]:
     if settings.trace_bucket is not None:
         if obs.get("bucket_name") != settings.trace_bucket:
             drift.append(f"transfer bucket {obs.get('bucket_name') or 'none'}, expected {settings.trace_bucket}")
-        if (obs.get("file_prefix_name") or "") != (settings.trace_file_prefix or ""):
-            drift.append(
-                f"file prefix {obs.get('file_prefix_name') or 'none'!r}, expected {settings.trace_file_prefix!r}"
-            )
+        found, wanted = obs.get("file_prefix_name") or "", settings.trace_file_prefix or ""
+        if found != wanted:
+            drift.append(f"file prefix {found!r}, expected {wanted!r}")
     lts = bool((tracker.get("lts") or {}).get("is_lts_enabled", tracker.get("is_lts_enabled")))
     if lts != settings.enable_lts:
-        drift.append(f"LTS transfer {'on' if lts else 'off'}, expected {'on' if settings.enable_lts else 'off'}")
+        drift.append(f"LTS transfer {_on(lts)}, expected {_on(settings.enable_lts)}")
     validate = bool(tracker.get("is_support_validate"))
     if validate != settings.enable_validation:
-        drift.append(
-            f"validation {'on' if validate else 'off'}, expected {'on' if settings.enable_validation else 'off'}"
-        )
+        drift.append(f"validation {_on(validate)}, expected {_on(settings.enable_validation)}")
     return drift
+
+
+def _on(flag: bool) -> str:
+    return "on" if flag else "off"
 
 
 def _kms(tracker: Dict[str, Any]) -> str:
@@ -101,13 +102,16 @@ def repair_body(assessment: Assessment, settings: Settings) -> UpdateTrackerBody
     tracker = assessment.tracker or {}
     name = str(tracker.get("tracker_name"))
     if assessment.target.kind == "project":
-        wanted = system_tracker_body(settings)
-        return UpdateTrackerBody.model_validate({**wanted.model_dump(), "status": "enabled"})
-    bucket = assessment.target.name or ""
-    own_events = list((tracker.get("data_bucket") or {}).get("data_event") or [])
-    events = [e for e in settings.data_events if e in own_events or e in assessment.missing_events]
-    events += [e for e in own_events if e not in events and e in ("READ", "WRITE")]
-    wanted = data_tracker_body(bucket, name, settings)
-    fields = {**wanted.model_dump(), "tracker_name": name, "status": "enabled"}
-    fields["data_bucket"] = DataBucket(data_bucket_name=bucket, data_event=events).model_dump()  # type: ignore[arg-type]
+        fields = {**system_tracker_body(settings).model_dump(), "status": "enabled"}
+        # an update changes only the fields it names: switching encryption off must say so
+        fields["is_support_trace_files_encryption"] = settings.encrypt_trace_files
+    else:
+        bucket = assessment.target.name or ""
+        own_events = list((tracker.get("data_bucket") or {}).get("data_event") or [])
+        events = [e for e in settings.data_events if e in own_events or e in assessment.missing_events]
+        events += [e for e in own_events if e not in events and e in ("READ", "WRITE")]
+        fields = {**data_tracker_body(bucket, name, settings).model_dump(), "tracker_name": name, "status": "enabled"}
+        fields["data_bucket"] = {"data_bucket_name": bucket, "data_event": events}
+    if fields.get("obs_info") is not None and fields["obs_info"].get("file_prefix_name") is None:
+        fields["obs_info"]["file_prefix_name"] = ""  # likewise, clearing a prefix must name it
     return UpdateTrackerBody.model_validate(fields)

@@ -32,7 +32,7 @@ from .outcomes import (
     failed,
     skipped,
 )
-from .plan import CreateTracker, desired_body, planned, rule_failure
+from .plan import CreateTracker, desired_body, exclusion, planned, rule_failure
 from .retry import Deadline
 from .settings import REGION, Settings
 from .tracker_request import UpdateTrackerBody
@@ -158,12 +158,9 @@ def _targets(
         if scope.everything and region not in scope.regions:
             continue
         target = Target("bucket", name, main_project.get(region), region)
-        if name == settings.trace_bucket:
-            early.append(
-                skipped(target, "this is the transfer bucket (TRACE_BUCKET); tracking it would log its own writes")
-            )
-        elif settings.is_excluded(name):
-            early.append(skipped(target, f"matches EXCLUDE_BUCKETS pattern {settings.is_excluded(name)!r}"))
+        reason = exclusion(name, settings)
+        if reason:
+            early.append(skipped(target, reason))
         elif target.project_id is None:
             early.append(failed(target, "NotFound", f"no project named {region!r} to hold the bucket's tracker"))
         else:
@@ -208,14 +205,19 @@ def _current_state(targets: List[Target], settings: Settings, gateway: Gateway) 
 
 def _plan(targets: List[Target], states: Dict[str, _ProjectState], mode: Mode, settings: Settings) -> List[Step]:
     steps: List[Step] = []
-    free = {
-        pid: DATA_TRACKER_QUOTA - sum(t.get("tracker_type") == "data" for t in s.trackers) for pid, s in states.items()
-    }
+    free = {pid: DATA_TRACKER_QUOTA - _data_trackers(state) for pid, state in states.items()}
+    transfer = _transfer_buckets(states)
     for target in targets:
         state = states[target.project_id or ""]
         if state.error is not None:
             listing_failed = failed(target, state.error.code, f"listing trackers failed: {state.error.message}")
             steps.append(replace(listing_failed, transient=state.error.transient))
+            continue
+        if target.kind == "bucket" and target.name in transfer:
+            reason = (
+                f"tracker {transfer[target.name]!r} writes its trace files here; tracking it would log those writes"
+            )
+            steps.append(skipped(target, reason))
             continue
         if target.kind == "project":
             assessment = assess_project(target, state.trackers, settings)
@@ -233,14 +235,25 @@ def _plan(targets: List[Target], states: Dict[str, _ProjectState], mode: Mode, s
             )
             steps.append(failed(target, "QuotaExhausted", message))
         else:
-            if target.kind == "bucket":
-                free[target.project_id or ""] -= 1
-            steps.append(_missing(target, mode, settings))
+            step = _missing(target, mode, settings)
+            if target.kind == "bucket" and not (isinstance(step, TargetResult) and step.outcome == FAILED):
+                free[target.project_id or ""] -= 1  # a slot only for what will (or would) be created
+            steps.append(step)
     return steps
 
 
 def _data_trackers(state: _ProjectState) -> int:
     return sum(tracker.get("tracker_type") == "data" for tracker in state.trackers)
+
+
+def _transfer_buckets(states: Dict[str, _ProjectState]) -> Dict[str, str]:
+    """Every bucket some listed tracker writes its trace files to, with that tracker's name."""
+    return {
+        str((tracker.get("obs_info") or {}).get("bucket_name")): str(tracker.get("tracker_name"))
+        for state in states.values()
+        for tracker in state.trackers
+        if (tracker.get("obs_info") or {}).get("bucket_name")
+    }
 
 
 def _ref(tracker: Optional[Dict[str, Any]], kind: str) -> Optional[TrackerRef]:
@@ -326,11 +339,6 @@ def _update(step: Update, gateway: Gateway) -> TargetResult:
     try:
         gateway.update_tracker(target.region or "", target.project_id or "", body.to_wire())
     except CloudError as error:
-        return TargetResult(
-            target,
-            FAILED,
-            f"UpdateTracker refused: {error.code} {error.message}",
-            ref,
-            ErrorInfo(error.code, error.message),
-        )
+        reason = f"UpdateTracker refused: {error.code} {error.message}"
+        return TargetResult(target, FAILED, reason, ref, ErrorInfo(error.code, error.message), error.transient)
     return TargetResult(target, UPDATED, "repaired drift: " + "; ".join(assessment.drift), ref)
