@@ -113,6 +113,11 @@ def base_env() -> Dict[str, str]:
     }
 
 
+def quiet_env() -> Dict[str, str]:
+    """base_env without the raise that asks FunctionGraph to retry transient failures."""
+    return {**base_env(), "RAISE_ON_TRANSIENT": "false"}
+
+
 @pytest.fixture
 def invoke(
     cloud: FakeCloud, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
-from conftest import PROJECT_ID, REGION, FakeContext, bucket_event, project_event, sample
+from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION, FakeContext, bucket_event, project_event, sample
+
+from autotracker.handler import TransientFailure
 
 
 def only(result: Dict[str, Any]) -> Dict[str, Any]:
@@ -189,9 +191,17 @@ def test_missing_cts_agency_is_reported(invoke, cloud, env):
 
 def test_bucket_not_yet_visible_is_retried_then_reported(invoke, cloud, env):
     env["RETRY_MAX_ATTEMPTS"] = "3"
+    env["RAISE_ON_TRANSIENT"] = "false"
     entry = only(invoke(bucket_event("not-yet-visible")))
     assert entry["outcome"] == "failed" and entry["error"]["code"] == "CTS.0211"
     assert len(cloud.calls_of("CreateTracker")) == 3
+
+
+def test_bucket_still_not_visible_asks_functiongraph_to_retry(invoke, cloud, env):
+    env["RETRY_MAX_ATTEMPTS"] = "2"
+    with pytest.raises(TransientFailure):
+        invoke(bucket_event("not-yet-visible"))
+    assert "CTS.0211" in cloud.smn.messages[-1]["message_structure"]  # reported before raising
 
 
 def test_bucket_that_becomes_visible_during_retries_is_created(invoke, cloud, env):
@@ -258,11 +268,22 @@ def test_forbidden_is_not_retried(invoke, cloud):
     assert len(cloud.calls_of("CreateTracker")) == 1
 
 
-def test_lookup_failure_after_duplicate_still_reports_already_tracked(invoke, cloud):
+def test_taken_name_that_cannot_be_checked_is_a_failure(invoke, cloud):
     invoke(bucket_event("photos-2026"))
     cloud.faults.inject(status=403, error_code="CTS.0013", action="ListTrackers", count=1)
-    entry = only(invoke(bucket_event("photos-2026")))
-    assert entry["outcome"] == "already_tracked" and "lookup failed" in entry["reason"]
+    result = invoke(bucket_event("photos-2026"))
+    entry = only(result)
+    assert result["ok"] is False
+    assert entry["outcome"] == "failed" and entry["error"]["code"] == "CTS.0013"
+    assert "could not be checked" in entry["reason"]
+    assert len(cloud.cts.trackers(PROJECT_ID)) == 1
+
+
+def test_existing_management_tracker_with_failed_lookup_is_still_covered(invoke, cloud):
+    cloud.cts.put_tracker(NEW_PROJECT_ID, {"tracker_name": "system", "tracker_type": "system", "status": "enabled"})
+    cloud.faults.inject(status=403, error_code="CTS.0013", action="ListTrackers", count=1)
+    entry = only(invoke(project_event()))
+    assert entry["outcome"] == "already_tracked" and "lookup failed: CTS.0013" in entry["reason"]
 
 
 def test_name_taken_by_a_tracker_of_another_bucket_is_a_failure(invoke, cloud):

@@ -95,6 +95,29 @@ def test_bucket_tracked_by_someone_elses_tracker_is_already_tracked(invoke, clou
     assert entry["tracker"]["name"] == "legacy-photos"
     assert "CTS.0209" in entry["reason"] and "events READ" in entry["reason"]
     assert [t["tracker_name"] for t in cloud.cts.trackers(PROJECT_ID)] == ["legacy-photos"]
+    # covered, but not as configured: WRITE is not tracked, and the result says so
+    assert result["ok"] is False
+    assert entry["error"]["code"] == "TrackerDrift" and "events not tracked: WRITE" in entry["error"]["message"]
+
+
+def test_bucket_fully_covered_by_another_tracker_is_ok(invoke, cloud):
+    record = {
+        "tracker_name": "legacy-photos",
+        "tracker_type": "data",
+        "status": "enabled",
+        "data_bucket": {"data_bucket_name": "photos-2026", "data_event": ["READ", "WRITE"]},
+    }
+    cloud.cts.put_tracker(PROJECT_ID, record)
+    result = invoke(bucket_event("photos-2026"))
+    assert result["ok"] is True and only(result)["error"] is None
+
+
+def test_disabled_covering_tracker_is_flagged(invoke, cloud):
+    invoke(bucket_event("photos-2026"))
+    cloud.cts.set_tracker_fields(PROJECT_ID, "obs-photos-2026", status="error", detail="noBucket")
+    entry = only(invoke(bucket_event("photos-2026")))
+    assert entry["outcome"] == "already_tracked"
+    assert "tracker 'obs-photos-2026' is error (noBucket)" in entry["error"]["message"]
 
 
 def test_new_project_gets_its_management_tracker(invoke, cloud, env):

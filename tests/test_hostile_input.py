@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict
 
-from conftest import FakeContext, base_env, make_cloud, sample
+from conftest import FakeContext, make_cloud, quiet_env, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,7 +89,7 @@ CTS_FIELDS = [
 @SETTINGS
 @given(json_values)
 def test_arbitrary_json_never_raises(event):
-    result = run(event, base_env())
+    result = run(event, quiet_env())
     if not result["ok"] and result["results"] == []:
         assert result["error"]["code"] in {"InvalidEvent", "InvalidConfiguration", "MissingCredentials"}
 
@@ -97,7 +97,7 @@ def test_arbitrary_json_never_raises(event):
 @SETTINGS
 @given(st.sampled_from(CTS_FIELDS), json_values, st.sampled_from(["cts-create-bucket.json", "cts-create-project.json"]))
 def test_mutated_cts_traces(field, value, name):
-    result = run(mutated(sample(name), ("cts", field), value), base_env())
+    result = run(mutated(sample(name), ("cts", field), value), quiet_env())
     for entry in result["results"]:
         assert entry["outcome"] in {"created", "already_tracked", "skipped", "failed"}
         if entry["outcome"] == "created" and entry["target"]["kind"] == "bucket":
@@ -107,7 +107,7 @@ def test_mutated_cts_traces(field, value, name):
 @SETTINGS
 @given(st.text(min_size=0, max_size=200))
 def test_any_bucket_name_in_a_trace(name):
-    result = run(mutated(sample("cts-create-bucket.json"), ("cts", "resource_name"), name), base_env())
+    result = run(mutated(sample("cts-create-bucket.json"), ("cts", "resource_name"), name), quiet_env())
     [entry] = result["results"]
     assert entry["outcome"] in {"created", "failed", "skipped"}
     assert len(entry["reason"]) < 400  # hostile input is not echoed back at length
@@ -116,7 +116,7 @@ def test_any_bucket_name_in_a_trace(name):
 @SETTINGS
 @given(st.sampled_from(["data", "specversion", "id", "source", "type"]), json_values)
 def test_mutated_cloudevents(field, value):
-    run(mutated(sample("eventgrid-create-bucket.json"), (field,), value), base_env())
+    run(mutated(sample("eventgrid-create-bucket.json"), (field,), value), quiet_env())
 
 
 manual_payloads = st.fixed_dictionaries(
@@ -135,7 +135,7 @@ manual_payloads = st.fixed_dictionaries(
 @SETTINGS
 @given(manual_payloads)
 def test_manual_payloads(payload):
-    result = run(payload, base_env())
+    result = run(payload, quiet_env())
     if result["error"] is not None:
         assert result["results"] == []
 
@@ -159,7 +159,7 @@ VARIABLES = [
 @SETTINGS
 @given(st.dictionaries(st.sampled_from(VARIABLES), st.text(max_size=70), min_size=1, max_size=4))
 def test_any_configuration(changes):
-    environ = {**base_env(), **changes}
+    environ = {**quiet_env(), **changes}
     result = run(sample("cts-create-bucket.json"), environ)
     if result["error"] is not None:
         assert result["error"]["code"] == "InvalidConfiguration"
@@ -169,5 +169,5 @@ def test_any_configuration(changes):
 def test_oversized_events_are_refused():
     event = sample("cts-create-bucket.json")
     event["cts"]["padding"] = "x" * 300_000
-    result = run(event, base_env())
+    result = run(event, quiet_env())
     assert result["ok"] is False and "at most 262144" in result["error"]["message"]

@@ -7,8 +7,9 @@ which tracker covers it, so a new target costs exactly one call.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Sequence
 
+from .baseline import trackers_of_bucket
 from .gateway import CloudError, Gateway, is_transient
 from .outcomes import (
     ALREADY_TRACKED,
@@ -20,6 +21,7 @@ from .outcomes import (
     TrackerRef,
 )
 from .plan import CreateTracker, Step, planned
+from .tracker_request import CreateTrackerBody
 
 ALREADY_COVERED = {
     "CTS.0201": "the project already has its management tracker",
@@ -43,9 +45,11 @@ def _run(step: CreateTracker, gateway: Gateway, dry_run: bool) -> TargetResult:
         record = gateway.create_tracker(region, project_id, body.to_wire(), retry_on=_retry_on(body.tracker_type))
     except CloudError as error:
         if error.code in ALREADY_COVERED:
-            return _already_covered(target, body.tracker_type, ours, error, gateway)
+            return _already_covered(target, body, ours, error, gateway)
+        # a bucket still invisible after the retries may appear later: let a later retry try again
+        transient = error.transient or (body.tracker_type == "data" and error.code == BUCKET_NOT_VISIBLE_YET)
         error_info = ErrorInfo(error.code, error.message)
-        return TargetResult(target, FAILED, _failure_reason(error), ours, error_info, transient=error.transient)
+        return TargetResult(target, FAILED, _failure_reason(error), ours, error_info, transient=transient)
     created = TrackerRef(name=str(record.get("tracker_name") or ours.name), type=ours.type, id=record.get("id"))
     return TargetResult(
         target, CREATED, f"created {created.type} tracker {created.name!r} ({step.intent.source})", created
@@ -71,38 +75,47 @@ def _failure_reason(error: CloudError) -> str:
 
 
 def _already_covered(
-    target: Target, tracker_type: str, ours: TrackerRef, error: CloudError, gateway: Gateway
+    target: Target, body: CreateTrackerBody, ours: TrackerRef, error: CloudError, gateway: Gateway
 ) -> TargetResult:
     why = ALREADY_COVERED[error.code]
     try:
-        trackers = gateway.list_trackers(target.region or "", target.project_id or "", tracker_type=tracker_type)
-    except CloudError as lookup_error:
-        return TargetResult(target, ALREADY_TRACKED, f"{why} ({error.code}); lookup failed: {lookup_error.code}", ours)
-    covering = _covering(target, tracker_type, ours, trackers)
-    if covering is None:
+        trackers = gateway.list_trackers(target.region or "", target.project_id or "", tracker_type=body.tracker_type)
+    except CloudError as lookup:
+        if error.code == "CTS.0208":  # only the name is known to be taken: by what cannot be told
+            message = f"tracker {ours.name!r} exists but could not be checked: {lookup.code} {lookup.message}"
+            return TargetResult(target, FAILED, message, ours, ErrorInfo(lookup.code, message), lookup.transient)
+        return TargetResult(target, ALREADY_TRACKED, f"{why} ({error.code}); lookup failed: {lookup.code}", ours)
+    covering = trackers if body.tracker_type == "system" else trackers_of_bucket(target.name or "", trackers)
+    if not covering:
         if error.code == "CTS.0208":
             message = f"tracker {ours.name!r} exists but does not track {target.label}"
             return TargetResult(target, FAILED, message, ours, ErrorInfo(error.code, message))
         return TargetResult(target, ALREADY_TRACKED, f"{why} ({error.code})", ours)
-    found = TrackerRef(name=str(covering.get("tracker_name")), type=tracker_type, id=covering.get("id"))
-    return TargetResult(target, ALREADY_TRACKED, f"{why} ({error.code}): {found.name!r}{_events_note(covering)}", found)
+    primary = next((t for t in covering if t.get("tracker_name") == ours.name), covering[0])
+    found = TrackerRef(name=str(primary.get("tracker_name")), type=body.tracker_type, id=primary.get("id"))
+    gaps = _gaps(covering, body)
+    reason = f"{why} ({error.code}): {found.name!r}{_events_note(primary)}"
+    return TargetResult(
+        target, ALREADY_TRACKED, reason, found, ErrorInfo("TrackerDrift", "; ".join(gaps)) if gaps else None
+    )
 
 
-def _covering(
-    target: Target, tracker_type: str, ours: TrackerRef, trackers: List[Dict[str, Any]]
-) -> Optional[Dict[str, Any]]:
-    if tracker_type == "system":
-        return next(iter(trackers), None)
-    mine = [t for t in trackers if (t.get("data_bucket") or {}).get("data_bucket_name") == target.name]
-    return next((t for t in mine if t.get("tracker_name") == ours.name), next(iter(mine), None))
+def _gaps(covering: List[Dict[str, Any]], body: CreateTrackerBody) -> List[str]:
+    """What the existing trackers leave uncovered: disabled or failing trackers, missing events."""
+    gaps = [
+        f"tracker {t.get('tracker_name')!r} is {t.get('status')}" + (f" ({t['detail']})" if t.get("detail") else "")
+        for t in covering
+        if t.get("status") not in (None, "enabled")
+    ]
+    if body.data_bucket is not None:
+        live = [t for t in covering if t.get("status") in (None, "enabled")]
+        tracked = {event for t in live for event in (t.get("data_bucket") or {}).get("data_event") or []}
+        missing = [event for event in body.data_bucket.data_event if event not in tracked]
+        if missing:
+            gaps.append("events not tracked: " + ",".join(missing) + " (the baseline sweep repairs this)")
+    return gaps
 
 
 def _events_note(tracker: Dict[str, Any]) -> str:
     events = (tracker.get("data_bucket") or {}).get("data_event")
-    status = tracker.get("status")
-    notes = []
-    if events:
-        notes.append("events " + ",".join(events))
-    if status and status != "enabled":
-        notes.append(f"status {status}")
-    return f" ({'; '.join(notes)})" if notes else ""
+    return f" (events {','.join(events)})" if events else ""
