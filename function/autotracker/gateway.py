@@ -29,8 +29,12 @@ from .settings import Settings
 T = TypeVar("T")
 
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 20.0  # one slow call; the retry loop keeps the whole invocation inside its deadline
+READ_TIMEOUT = 20.0  # at most, per request; less when less of the invocation is left
 POOL_SIZE = 32  # connections per client: sweeps call one endpoint from many threads
+
+
+class DeadlineReached(Exception):
+    """Not enough of the invocation is left to start a call."""
 
 
 class CloudError(Exception):
@@ -96,7 +100,7 @@ class Gateway:
 
         client = self._cts(region, project_id)
         request = CreateTrackerRequest(body=body)
-        return self._call(lambda: client.create_tracker(request).to_json_object() or {}, retry_on)
+        return self._call(client, lambda: client.create_tracker(request).to_json_object() or {}, retry_on)
 
     def list_trackers(
         self, region: str, project_id: str, tracker_type: Optional[str] = None, tracker_name: Optional[str] = None
@@ -105,7 +109,7 @@ class Gateway:
 
         client = self._cts(region, project_id)
         request = ListTrackersRequest(tracker_name=tracker_name, tracker_type=tracker_type)
-        payload = self._call(lambda: client.list_trackers(request).to_json_object() or {})
+        payload = self._call(client, lambda: client.list_trackers(request).to_json_object() or {})
         trackers = payload.get("trackers") if isinstance(payload, dict) else None
         return [item for item in trackers or [] if isinstance(item, dict)]
 
@@ -114,7 +118,7 @@ class Gateway:
 
         client = self._cts(region, project_id)
         request = UpdateTrackerRequest(body=body)
-        self._call(lambda: client.update_tracker(request))
+        self._call(client, lambda: client.update_tracker(request))
 
     # -- inventory ---------------------------------------------------------
     def list_buckets(self, region: str) -> List[Dict[str, str]]:
@@ -122,7 +126,7 @@ class Gateway:
         from huaweicloudsdkobs.v1.model.list_buckets_request import ListBucketsRequest
 
         client = self._obs(region)
-        response = self._call(lambda: client.list_buckets(ListBucketsRequest()))
+        response = self._call(client, lambda: client.list_buckets(ListBucketsRequest()))
         buckets = getattr(getattr(response, "buckets", None), "bucket", None) or []
         return [
             {"name": str(bucket.name), "location": str(bucket.location or region)}
@@ -143,7 +147,7 @@ class Gateway:
             def call(request: Any = request) -> Dict[str, Any]:
                 return client.keystone_list_projects(request).to_json_object() or {}
 
-            payload = self._call(call)
+            payload = self._call(client, call)
             batch = [item for item in payload.get("projects") or [] if isinstance(item, dict)]
             projects.extend(batch)
             if len(batch) < page_size:
@@ -156,12 +160,32 @@ class Gateway:
 
         client = self._smn(region, project_id)
         request = PublishMessageRequest(topic_urn=topic_urn, body=body)
-        return self._call(lambda: client.publish_message(request).to_json_object() or {})
+        # the report may use the time kept back from the tracker work
+        return self._call(client, lambda: client.publish_message(request).to_json_object() or {}, reserve=0.0)
 
     # -- plumbing ----------------------------------------------------------
-    def _call(self, call: Callable[[], T], retry_on: Callable[[BaseException], bool] = is_transient) -> T:
+    def _call(
+        self,
+        client: Any,
+        call: Callable[[], T],
+        retry_on: Callable[[BaseException], bool] = is_transient,
+        reserve: Optional[float] = None,
+    ) -> T:
+        """One SDK call within the deadline: no attempt starts without time for it, and no
+        attempt may outlast the time left (the per-request timeout shrinks with it)."""
+        reserve = self._reserve if reserve is None else reserve
+
+        def bounded() -> T:
+            budget = self._deadline.remaining() - reserve
+            if budget < self._policy.min_call_time:
+                raise DeadlineReached(f"{budget:.1f} s left before the invocation's deadline; not started")
+            client.get_http_client().config.timeout = (min(CONNECT_TIMEOUT, budget), min(READ_TIMEOUT, budget))
+            return call()
+
         try:
-            return call_with_retry(call, retry_on, self._policy, self._deadline, self._reserve)
+            return call_with_retry(bounded, retry_on, self._policy, self._deadline, reserve)
+        except DeadlineReached as error:
+            raise CloudError("DeadlineExceeded", str(error), transient=True) from None
         except (SdkException, requests.RequestException) as error:
             raise _normalise(error, self._credentials.secrets()) from None
 
