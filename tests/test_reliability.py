@@ -163,13 +163,31 @@ def test_sdk_debug_logging_never_shows_credentials(invoke, cloud, env, caplog):
         assert secret not in text
 
 
-def test_client_cache_is_keyed_by_credentials_and_bounded(invoke, cloud):
-    from autotracker.gateway import CLIENTS
+def test_client_cache_is_keyed_bounded_and_expires():
+    from autotracker.gateway import ClientCache
 
-    for number in range(20):
+    built = []
+
+    def build():
+        built.append(object())
+        return built[-1]
+
+    cache = ClientCache(size=2, ttl=900)
+    first = cache.get(("cts", "endpoint", "project", "credentials-a"), build)
+    assert cache.get(("cts", "endpoint", "project", "credentials-a"), build) is first
+    rotated = cache.get(("cts", "endpoint", "project", "credentials-b"), build)
+    assert rotated is not first  # new credentials never reuse a client built for the old ones
+    cache.get(("smn", "endpoint", "project", "credentials-b"), build)
+    assert len(cache) == 2  # the least recently used was dropped
+    assert cache.get(("cts", "endpoint", "project", "credentials-a"), build) is not first
+    expiring = ClientCache(size=2, ttl=0)
+    assert expiring.get(("k",), build) is not expiring.get(("k",), build)
+
+
+def test_rotated_credentials_sign_with_the_new_keys(invoke, cloud):
+    for number in range(3):
         ak, sk, token = f"AKROTATION{number:08d}", f"secret-{number}", f"token-{number}"
         cloud.add_credentials(ak, sk, security_token=token)
         result = invoke(bucket_event("photos-2026"), context=FakeContext(ak=ak, sk=sk, token=token))
         assert result["ok"] is True  # the fake verified a signature made with this invocation's keys
         assert ak in cloud.calls[-1].headers["authorization"]
-    assert len(CLIENTS) <= 16

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
@@ -244,25 +245,30 @@ class Gateway:
 
 
 class ClientCache:
-    """SDK clients kept across warm invocations, keyed by service, endpoint, project and a hash of
-    the credentials: rotated agency credentials get new clients, and the least recently used
-    are closed beyond `size`, so no client outlives its credentials for long."""
+    """SDK clients kept across warm invocations (building one per call is most of a warm
+    invocation's overhead), keyed by service, endpoint, project and a hash of the credentials:
+    rotated agency credentials never reuse a client built for the old ones. Entries expire after
+    `ttl` seconds and at most `size` are kept; a dropped client is left to the garbage collector
+    rather than closed, since another thread of a sweep may still be using it."""
 
-    def __init__(self, size: int = 16):
+    def __init__(self, size: int = 64, ttl: float = 900.0):
         self._size = size
-        self._clients: "OrderedDict[Tuple[str, ...], Any]" = OrderedDict()
+        self._ttl = ttl
+        self._clients: "OrderedDict[Tuple[str, ...], Tuple[float, Any]]" = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Tuple[str, ...], build: Callable[[], Any]) -> Any:
+        now = time.monotonic()
         with self._lock:
-            client = self._clients.get(key)
-            if client is None:
-                client = self._clients[key] = build()
+            entry = self._clients.get(key)
+            if entry is None or entry[0] <= now:
+                for stale in [k for k, (expires, _) in self._clients.items() if expires <= now]:
+                    del self._clients[stale]
+                entry = self._clients[key] = (now + self._ttl, build())
                 while len(self._clients) > self._size:
-                    _, evicted = self._clients.popitem(last=False)
-                    evicted.close()
+                    self._clients.popitem(last=False)
             self._clients.move_to_end(key)
-            return client
+            return entry[1]
 
     def __len__(self) -> int:
         return len(self._clients)

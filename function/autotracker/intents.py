@@ -14,6 +14,7 @@ from typing import Any, Dict, Optional, Union
 from pydantic import ValidationError
 
 from .events.cts import CtsTrace
+from .events.envelopes import EventError
 from .outcomes import Target, TargetResult, failed, skipped
 from .rules import bucket_name_problem
 from .settings import REGION
@@ -30,6 +31,8 @@ class Intent:
 
 
 def intent_from_trace(raw: Any, default_project_id: Optional[str], region: str) -> Union[Intent, TargetResult]:
+    if isinstance(raw, EventError):  # a malformed CloudEvent in a batch
+        return failed(None, "InvalidEvent", str(raw))
     if not isinstance(raw, dict):
         return failed(None, "InvalidEvent", "a CTS trace must be a JSON object")
     try:

@@ -49,8 +49,16 @@ def unwrap(event: Dict[str, Any]) -> Tuple[str, List[Any]]:
             raise EventError("'events' must be a non-empty list of CloudEvents")
         if len(items) > MAX_TRACES:
             raise EventError(f"'events' holds {len(items)} CloudEvents; at most {MAX_TRACES} are accepted")
-        return "eventgrid", [_cloud_event_trace(item, index) for index, item in enumerate(items)]
+        return "eventgrid", [_item(item, index) for index, item in enumerate(items)]
     return "eventgrid", [_cloud_event_trace(event, None)]
+
+
+def _item(item: Any, index: int) -> Any:
+    """One CloudEvent of a batch; a malformed one becomes its EventError, so the others still count."""
+    try:
+        return _cloud_event_trace(item, index)
+    except EventError as error:
+        return error
 
 
 def _cloud_event_trace(item: Any, index: Optional[int]) -> Any:

@@ -75,6 +75,7 @@ def parse_manual(event: Dict[str, Any]) -> ManualRequest:
 
 
 def _describe(item: Any) -> str:
-    location = ".".join(str(part) for part in item.get("loc") or ())
-    message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+    """Field and problem, cut short: an unknown field's name is the caller's text, not ours."""
+    location = ".".join(str(part)[:40] for part in item.get("loc") or ())
+    message = str(item.get("msg", "invalid")).removeprefix("Value error, ")[:200]
     return f"{location}: {message}" if location else message
