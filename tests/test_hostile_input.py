@@ -171,3 +171,16 @@ def test_oversized_events_are_refused():
     event["cts"]["padding"] = "x" * 300_000
     result = run(event, quiet_env())
     assert result["ok"] is False and "at most 262144" in result["error"]["message"]
+
+
+@SETTINGS
+@given(st.dictionaries(st.text(min_size=1, max_size=5000), json_values, min_size=1, max_size=3))
+def test_unknown_fields_are_not_echoed_back_at_length(extra):
+    payload = {"action": "audit", **{key: value for key, value in extra.items() if key != "action"}}
+    result = run(payload, quiet_env())
+    assert len(json.dumps(result["error"])) < 2000
+
+
+def test_a_huge_unknown_field_name_is_cut_short():
+    result = run({"action": "audit", "x" * 100_000: 1}, quiet_env())
+    assert result["error"]["code"] == "InvalidEvent" and len(result["error"]["message"]) < 500

@@ -464,3 +464,12 @@ def test_listing_trackers_failure_fails_only_that_projects_targets(invoke, accou
     failed = [e for e in entries.values() if e["outcome"] == "failed"]
     assert len(failed) == 1 and failed[0]["error"]["code"] == "CTS.0013"
     assert len(account.calls_of("CreateTracker")) == 1
+
+
+def test_endpoint_override_may_name_the_region(invoke, account, env):
+    env["BASELINE_REGIONS"] = f"{REGION},{EU}"
+    env["CTS_ENDPOINT"] = "https://cts.{region}.myhuaweicloud.com"
+    result = invoke(TIMER)
+    assert result["ok"] is True
+    hosts = {call.headers["host"] for call in account.calls_of("CreateTracker")}
+    assert hosts == {f"cts.{REGION}.myhuaweicloud.com", f"cts.{EU}.myhuaweicloud.com"}

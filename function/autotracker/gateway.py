@@ -71,6 +71,15 @@ def _normalise(error: BaseException, redact: Tuple[str, ...]) -> CloudError:
     return CloudError(code, message[:500], status, is_transient(error))
 
 
+def _object(response: Any) -> Dict[str, Any]:
+    """The response's JSON object; anything else (empty, a list, text) reads as {}."""
+    try:
+        payload = response.to_json_object()
+    except ValueError:  # not JSON at all
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
 class Gateway:
     def __init__(
         self,
@@ -101,7 +110,7 @@ class Gateway:
 
         client = self._cts(region, project_id)
         request = CreateTrackerRequest(body=body)
-        return self._call(client, lambda: client.create_tracker(request).to_json_object() or {}, retry_on)
+        return self._call(client, lambda: _object(client.create_tracker(request)), retry_on)
 
     def list_trackers(
         self, region: str, project_id: str, tracker_type: Optional[str] = None, tracker_name: Optional[str] = None
@@ -110,7 +119,7 @@ class Gateway:
 
         client = self._cts(region, project_id)
         request = ListTrackersRequest(tracker_name=tracker_name, tracker_type=tracker_type)
-        payload = self._call(client, lambda: client.list_trackers(request).to_json_object() or {})
+        payload = self._call(client, lambda: _object(client.list_trackers(request)))
         trackers = payload.get("trackers") if isinstance(payload, dict) else None
         return [item for item in trackers or [] if isinstance(item, dict)]
 
@@ -146,7 +155,7 @@ class Gateway:
             request = KeystoneListProjectsRequest(page=page, per_page=page_size)
 
             def call(request: Any = request) -> Dict[str, Any]:
-                return client.keystone_list_projects(request).to_json_object() or {}
+                return _object(client.keystone_list_projects(request))
 
             payload = self._call(client, call)
             batch = [item for item in payload.get("projects") or [] if isinstance(item, dict)]
@@ -162,7 +171,7 @@ class Gateway:
         client = self._smn(region, project_id)
         request = PublishMessageRequest(topic_urn=topic_urn, body=body)
         # the report may use the time kept back from the tracker work
-        return self._call(client, lambda: client.publish_message(request).to_json_object() or {}, reserve=0.0)
+        return self._call(client, lambda: _object(client.publish_message(request)), reserve=0.0)
 
     # -- plumbing ----------------------------------------------------------
     def _call(
@@ -221,7 +230,8 @@ class Gateway:
         project_id: str,
         credentials: Any = None,
     ) -> Any:
-        endpoint = override or f"https://{service}.{region}.myhuaweicloud.com"
+        # an override may name the region ("https://cts.{region}.example"), for multi-region sweeps
+        endpoint = override.replace("{region}", region) if override else f"https://{service}.{region}.myhuaweicloud.com"
 
         def build() -> Any:
             config = HttpConfig.get_default_config()

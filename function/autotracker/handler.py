@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .apply import apply
-from .credentials import CredentialsError, resolve_credentials
+from .credentials import Credentials, CredentialsError, resolve_credentials
 from .events.envelopes import EventError, unwrap
 from .events.kinds import is_apig, is_cts_delivery, is_manual, is_timer
 from .gateway import Gateway
@@ -83,7 +83,17 @@ def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Tuple[Dict[
         return _finish(_error_result(trigger, "InvalidConfiguration", str(error)), secrets), None
     if credentials is None:
         return _finish(_error_result(trigger, "MissingCredentials", str(missing)), secrets), None
+    try:
+        return _run(work, context, settings, credentials, secrets)
+    except Exception as error:  # noqa: BLE001 - a bug must still answer, scrubbed, and not be retried forever
+        LOG.error("cts-autotracker internal error: %s", _scrub(f"{type(error).__name__}: {error}", secrets))
+        message = f"unexpected {type(error).__name__}; see the function's log"
+        return _finish(_error_result(work.trigger, "InternalError", message), secrets), None
 
+
+def _run(
+    work: Work, context: Any, settings: Settings, credentials: Credentials, secrets: Sequence[str]
+) -> Tuple[Dict[str, Any], Optional[str]]:
     deadline = Deadline(_remaining_ms(context))
     policy = RetryPolicy(max_attempts=settings.retry_max_attempts, base_delay=settings.retry_base_delay_ms / 1000.0)
     gateway = Gateway(credentials, settings, deadline, policy, reserve=NOTIFY_RESERVE_SECONDS)
@@ -108,6 +118,7 @@ def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Tuple[Dict[
         attention_only=work.traces is None,
         problem=problem["message"] if problem else None,
     )
+    body = {name: _scrub(value, secrets) for name, value in body.items()}  # the report is scrubbed too
     notification = publish(gateway, settings.smn_topic_urn, body)
     result = _finish(_result(work.trigger, dry_run, results, notification, problem), secrets)
     return result, _retry_reason(work, settings, result, results, transient_problem)
@@ -249,6 +260,12 @@ def _error_result(trigger: str, code: str, message: str) -> Dict[str, Any]:
         },
         "error": {"code": code, "message": message},
     }
+
+
+def _scrub(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 def _finish(result: Dict[str, Any], secrets: Sequence[str]) -> Dict[str, Any]:

@@ -14,7 +14,6 @@ from pydantic import AfterValidator
 DATA_EVENTS: Tuple[str, ...] = ("READ", "WRITE")
 BUCKET_LIFECYCLE_DAYS: Tuple[int, ...] = (0, 30, 60, 90, 180, 1095)
 COMPRESS_TYPES: Tuple[str, ...] = ("gzip", "json")
-EXCLUDABLE_SERVICES: Tuple[str, ...] = ("KMS",)
 SYSTEM_TRACKER = "system"
 RESERVED_DATA_TRACKER_NAMES = frozenset({"system", "system-trace"})
 

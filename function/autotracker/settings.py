@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .rules import DATA_EVENTS, BucketName, FilePrefix, LifecycleDays
+from .rules import COMPRESS_TYPES, DATA_EVENTS, BucketName, FilePrefix, LifecycleDays
 
 TOPIC_URN = re.compile(r"^urn:smn:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):(?P<name>[A-Za-z0-9_-]{1,255})$")
 REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
@@ -143,7 +143,7 @@ class Settings(BaseModel):
     @field_validator("trace_compress")
     @classmethod
     def _compress(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and value.lower() not in ("gzip", "json"):
+        if value is not None and value.lower() not in COMPRESS_TYPES:
             raise ValueError("must be gzip or json")
         return None if value is None else value.lower()
 

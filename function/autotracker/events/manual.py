@@ -62,10 +62,6 @@ class ManualRequest(BaseModel):
             raise ValueError('backfill needs either "buckets"/"projects" or "all": true (not both)')
         return self
 
-    @property
-    def everything(self) -> bool:
-        return self.all or not (self.buckets or self.projects)
-
 
 def parse_manual(event: Dict[str, Any]) -> ManualRequest:
     try:
