@@ -473,3 +473,21 @@ def test_endpoint_override_may_name_the_region(invoke, account, env):
     assert result["ok"] is True
     hosts = {call.headers["host"] for call in account.calls_of("CreateTracker")}
     assert hosts == {f"cts.{REGION}.myhuaweicloud.com", f"cts.{EU}.myhuaweicloud.com"}
+
+
+def test_events_of_a_disabled_secondary_tracker_do_not_count(invoke, account):
+    make_compliant(account)
+    account.cts.set_tracker_fields(
+        PROJECT_ID, "custom-photos-2026", data_bucket={"data_bucket_name": "photos-2026", "data_event": ["READ"]}
+    )
+    account.cts.put_tracker(
+        PROJECT_ID,
+        data_tracker(
+            "photos-2026",
+            "zz-old-writes",
+            status="disabled",
+            data_bucket={"data_bucket_name": "photos-2026", "data_event": ["WRITE"]},
+        ),
+    )
+    entry = by_name(invoke(TIMER))["photos-2026"]
+    assert entry["error"]["code"] == "TrackerDrift" and "missing WRITE" in entry["error"]["message"]

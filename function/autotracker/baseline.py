@@ -43,9 +43,10 @@ def assess_bucket(target: Target, trackers: Sequence[Dict[str, Any]], settings: 
     primary = next((t for t in covering if t.get("tracker_name") == ours), None) or min(
         covering, key=lambda t: str(t.get("tracker_name"))
     )
-    tracked = {event for t in covering for event in (t.get("data_bucket") or {}).get("data_event") or []}
+    live = [t for t in covering if t is primary or t.get("status") in (None, "enabled")]
+    tracked = {event for t in live for event in (t.get("data_bucket") or {}).get("data_event") or []}
     missing_events = tuple(event for event in settings.data_events if event not in tracked)
-    drift = _settings_drift(primary, settings)
+    drift = _settings_drift(primary, settings)  # the primary is re-enabled by the repair; others are not counted
     if missing_events:
         drift.append("data events narrower than configured: missing " + ",".join(missing_events))
     return Assessment(target, DRIFTED if drift else COMPLIANT, primary, tuple(drift), missing_events)
