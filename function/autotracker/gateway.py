@@ -1,8 +1,9 @@
 """The thin layer over the official SDK clients: build, call, retry, normalise errors.
 
 Everything that touches `huaweicloudsdk*` lives here, so the rest of the code
-deals in plain dicts and `CloudError`. Clients are built per invocation and
-per (service, region, project), because agency credentials are temporary.
+deals in plain dicts and `CloudError`. Clients are built per (service, endpoint,
+project, credentials) and reused while those credentials last (`ClientCache`):
+agency credentials are temporary, and a client never outlives the ones it holds.
 """
 
 from __future__ import annotations
