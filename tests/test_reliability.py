@@ -191,3 +191,28 @@ def test_rotated_credentials_sign_with_the_new_keys(invoke, cloud):
         result = invoke(bucket_event("photos-2026"), context=FakeContext(ak=ak, sk=sk, token=token))
         assert result["ok"] is True  # the fake verified a signature made with this invocation's keys
         assert ak in cloud.calls[-1].headers["authorization"]
+
+
+def test_an_unexpected_error_still_answers_scrubbed_and_does_not_raise(env, monkeypatch, caplog):
+    """An answer the SDK itself cannot read (broken XML from OBS): mocked at the HTTP boundary."""
+    import re
+
+    import responses
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as http:
+        http.add(
+            "GET",
+            re.compile(r"https://obs\..*"),
+            body="<ListAllMyBucketsResult><Buckets><Bucket>",
+            content_type="application/xml",
+        )
+        http.add("GET", re.compile(r"https://iam\..*/v3/projects.*"), json={"projects": []})
+        http.add("POST", re.compile(r"https://smn\..*/publish"), json={"message_id": "m-1"})
+        result = index.handler(TIMER, FakeContext())
+    assert result["ok"] is False and result["error"]["code"] == "InternalError", result
+    assert result["results"] == []
+    assert "internal error: ParseError" in caplog.text, caplog.text
+    for secret in (AK, SK, TOKEN):
+        assert secret not in caplog.text and secret not in json.dumps(result)
