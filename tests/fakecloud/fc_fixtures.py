@@ -14,15 +14,21 @@ import pytest
 
 from fakecloud import FakeCloud
 
-__all__ = ["cloud", "cts", "endpoint", "mocked", "smn"]
+__all__ = ["bare_cloud", "cloud", "cts", "endpoint", "mocked", "smn"]
 
 
-@pytest.fixture
-def cloud() -> FakeCloud:
+def bare_cloud() -> FakeCloud:
+    """An account with its keys and main project, and nothing else."""
     fake = FakeCloud(default_region=h.REGION, domain_id=h.DOMAIN)
     fake.add_credentials(h.AK, h.SK)
     fake.add_credentials(h.TMP_AK, h.TMP_SK, security_token=h.TOKEN)
     fake.add_project(h.REGION, project_id=h.PID)
+    return fake
+
+
+@pytest.fixture
+def cloud() -> FakeCloud:
+    fake = bare_cloud()
     fake.add_bucket(h.TRACKED, h.REGION)
     fake.add_bucket(h.LOGS, h.REGION)
     fake.add_agency("cts_admin_trust")

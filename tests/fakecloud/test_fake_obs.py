@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import fc_helpers as h
 import pytest
 from fc_fixtures import *  # noqa: F403 - pytest fixtures
+from fc_fixtures import bare_cloud
 from huaweicloudsdkcore.exceptions.exceptions import (
     ClientRequestException,
     ConnectionException,
@@ -39,11 +40,7 @@ def error_code_in(exc: ClientRequestException) -> str:
 
 @pytest.fixture
 def empty_cloud() -> FakeCloud:
-    fake = FakeCloud(default_region=h.REGION, domain_id=h.DOMAIN)
-    fake.add_credentials(h.AK, h.SK)
-    fake.add_credentials(h.TMP_AK, h.TMP_SK, security_token=h.TOKEN)
-    fake.add_project(h.REGION, project_id=h.PID)
-    return fake
+    return bare_cloud()
 
 
 @pytest.fixture(params=["mock", "serve"])
