@@ -32,10 +32,11 @@ BUCKET_NOT_VISIBLE_YET = "CTS.0211"
 
 
 def apply(steps: Sequence[Step], gateway: Gateway, dry_run: bool) -> List[TargetResult]:
-    return [step if isinstance(step, TargetResult) else _run(step, gateway, dry_run) for step in steps]
+    return [step if isinstance(step, TargetResult) else create(step, gateway, dry_run) for step in steps]
 
 
-def _run(step: CreateTracker, gateway: Gateway, dry_run: bool) -> TargetResult:
+def create(step: CreateTracker, gateway: Gateway, dry_run: bool = False) -> TargetResult:
+    """One CreateTracker step, whatever the service answers (the sweep runs these in its pool)."""
     target, body = step.intent.target, step.body
     ours = TrackerRef(name=body.tracker_name, type=body.tracker_type)
     if dry_run:

@@ -121,7 +121,7 @@ class Gateway:
         client = self._cts(region, project_id)
         request = ListTrackersRequest(tracker_name=tracker_name, tracker_type=tracker_type)
         payload = self._call(client, lambda: _object(client.list_trackers(request)))
-        trackers = payload.get("trackers") if isinstance(payload, dict) else None
+        trackers = payload.get("trackers")
         return [item for item in trackers or [] if isinstance(item, dict)]
 
     def update_tracker(self, region: str, project_id: str, body: Dict[str, Any]) -> None:

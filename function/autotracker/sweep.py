@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from pydantic import ValidationError
 
-from . import apply as event_apply
+from .apply import create
 from .baseline import COMPLIANT, DRIFTED, Assessment, assess_bucket, assess_project, repair_body
 from .gateway import CloudError, Gateway
 from .intents import Intent
@@ -318,7 +318,7 @@ def _apply(
                     return failed(
                         target, "QuotaExhausted", "data tracker quota filled up during the sweep; not created"
                     )
-        result = event_apply.apply([step], gateway, dry_run=False)[0]
+        result = create(step, gateway)
         if result.error is not None and result.error.code == "CTS.0200":
             with lock:
                 state.quota_full = True
