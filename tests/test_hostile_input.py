@@ -19,12 +19,14 @@ RULE_VIOLATIONS = {
     "CTS.0202",
     "CTS.0203",
     "CTS.0204",
+    "CTS.0205",
     "CTS.0207",
     "CTS.0210",
     "CTS.0212",
     "CTS.0213",
     "CTS.0218",
     "CTS.0220",
+    "CTS.0221",
     "CTS.0225",
     "CTS.0231",
     "SMN.0004",
@@ -42,6 +44,11 @@ json_values = st.recursive(
 )
 
 
+def _missing_transfer_bucket(cloud: Any, call: Any) -> bool:
+    transfer = ((call.request_json or {}).get("obs_info") or {}).get("bucket_name")
+    return call.error_code == "CTS.0003" and bool(transfer) and not cloud.obs.exists(transfer)
+
+
 def run(event: Any, environ: Dict[str, str]) -> Dict[str, Any]:
     cloud = make_cloud()
     with cloud.mock():
@@ -52,7 +59,8 @@ def run(event: Any, environ: Dict[str, str]) -> Dict[str, Any]:
         result = json.loads(result["body"])
     assert isinstance(result["ok"], bool)
     for call in cloud.calls:
-        assert call.error_code not in RULE_VIOLATIONS, (call.action, call.error_code, call.request_json)
+        if not _missing_transfer_bucket(cloud, call):  # a state the configuration names, not a rule broken
+            assert call.error_code not in RULE_VIOLATIONS, (call.action, call.error_code, call.request_json)
         if call.action == "CreateTracker":
             CreateTrackerBody.model_validate(call.request_json)
         if call.action == "UpdateTracker":

@@ -31,7 +31,8 @@ ACTIONS = {
     "list_trackers": "cts:tracker:list",
     "update_tracker": "cts:tracker:update",
     "keystone_list_projects": "iam:projects:listProjects",
-    "list_buckets": "obs:bucket:ListAllMyBuckets",
+    "list_buckets_invoker": "obs:bucket:ListAllMyBuckets",  # ListBuckets with `x-obs-location: true`
+    "get_bucket_metadata": "obs:bucket:HeadBucket",  # where a bucket is, when the listing did not say
     "publish_message": "smn:topic:publish",
 }
 # The CreateTracker API page's Authorization table: dependencies of cts:tracker:create.

@@ -121,6 +121,7 @@ def parse_json_body(request: Request, invalid_code: str) -> Any:
 
 
 Handler = Callable[[Request, dict[str, str]], Response]
+RequestTest = Callable[[Request], bool]
 Authenticator = Callable[[CredentialStore, Request], None]
 ErrorRenderer = Callable[[int, str, str], Response]
 
@@ -155,6 +156,7 @@ class Route:
     service: str
     action: str
     handler: Handler
+    when: RequestTest | None = None
 
 
 class Router:
@@ -167,14 +169,18 @@ class Router:
     def add_service(self, info: ServiceInfo) -> None:
         self.services[info.name] = info
 
-    def add(self, method: str, template: str, service: str, action: str, handler: Handler) -> None:
+    def add(
+        self, method: str, template: str, service: str, action: str, handler: Handler, when: RequestTest | None = None
+    ) -> None:
+        """`when` narrows a route by host or query (OBS tells its operations apart that way);
+        routes are tried in the order added."""
         pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template.rstrip("/")))
-        self._routes.append(Route(method.upper(), re.compile(f"^{pattern}/?$"), service, action, handler))
+        self._routes.append(Route(method.upper(), re.compile(f"^{pattern}/?$"), service, action, handler, when))
 
-    def match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]] | None:
+    def match(self, request: Request) -> tuple[Route, dict[str, str]] | None:
         for route in self._routes:
-            found = route.regex.match(raw_path)
-            if found and route.method == method.upper():
+            found = route.regex.match(request.path)
+            if found and route.method == request.method.upper() and (route.when is None or route.when(request)):
                 return route, {k: unquote(v) for k, v in found.groupdict().items()}
         return None
 
@@ -250,7 +256,7 @@ class Dispatcher:
 
     def handle(self, request: Request) -> Response:
         service, action = "unknown", "Unknown"
-        matched = self.router.match(request.method, request.path)
+        matched = self.router.match(request)
         if matched is None:
             response = error_response(
                 404, "APIGW.0101", "The API does not exist or has not been published in the environment"
@@ -262,6 +268,8 @@ class Dispatcher:
         if not any(name.lower() == "x-request-id" for name in response.headers):
             response = replace(response, headers={**response.headers, "X-Request-Id": uuid.uuid4().hex})
         self._record(request, service, action, response)
+        if request.method == "HEAD" and response.body:  # a HEAD answer has headers only, errors too
+            response = replace(response, body=b"")
         return response
 
     def _handle_routed(self, request: Request, route: Route, params: dict[str, str]) -> Response:

@@ -2,6 +2,9 @@
 
 Every operation validates fully before it changes anything (tracker, OBS bucket or IAM
 agency), under one lock, so rejected or concurrent requests never leave partial state.
+UpdateTracker is a PUT that *replaces* the tracker's configuration: what the body leaves out
+is reset to its default (only the identity, the tracked bucket, tags and, when not given, the
+status are kept), as the real service does.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class CtsBackend:
             existing = self._trackers.get(project_id, {})
             if ttype == "system" and "system" in existing:
                 raise v.bad("CTS.0201", "A management tracker already exists.")
+            if ttype == "system" and body.get("is_organization_tracker") is True and self._organization_tracker():
+                raise v.bad("CTS.0229", "The organization tracker already exists.")
             if ttype == "data":
                 if name in existing:
                     raise v.bad("CTS.0208", f"Tracker {name} already exists.")
@@ -112,13 +117,23 @@ class CtsBackend:
                 obs_info, create_bucket = self._check_obs_info(
                     ttype, v.check_obs_info_object(body["obs_info"]), tracked
                 )
-            encryption = body.get("is_support_trace_files_encryption", record.get("is_support_trace_files_encryption"))
-            v.check_encryption(encryption, body.get("kms_id", record.get("kms_id")))
+            v.check_encryption(body.get("is_support_trace_files_encryption"), body.get("kms_id"))
             selector = v.check_selector(body.get("management_event_selector"))
             agency = v.check_agency_name(body.get("agency_name"))
             # ---- all checks passed: commit ----
             self._commit_side_effects(project_id, create_bucket, agency)
-            self._apply_update(record, body, status, data_bucket, obs_info, selector)
+            fresh = self._new_record(
+                project_id, ttype, name, body, obs_info or {}, data_bucket or record.get("data_bucket"), selector
+            )
+            for kept in ("id", "create_time", "tag", "enterprise_project_id", "status", "detail"):
+                if kept in record:
+                    fresh[kept] = record[kept]
+            if status is not None:
+                fresh["status"] = status
+            if fresh["status"] == "enabled":
+                fresh.pop("detail", None)
+            record.clear()
+            record.update(fresh)
 
     def list_trackers(
         self, project_id: str, tracker_name: str | None = None, tracker_type: str | None = None
@@ -150,11 +165,25 @@ class CtsBackend:
             del trackers[tracker_name]
 
     def quotas(self, project_id: str) -> dict[str, Any]:
+        """ListQuotas as documented: one entry per tracker type."""
         with self._lock:
             used = self._data_count(project_id)
-        return {"resources": [{"type": "tracker", "used": used, "quota": DATA_TRACKER_QUOTA}]}
+            system = int("system" in self._trackers.get(project_id, {}))
+        return {
+            "resources": [
+                {"type": "system_tracker", "used": system, "quota": 1},
+                {"type": "data_tracker", "used": used, "quota": DATA_TRACKER_QUOTA},
+            ]
+        }
 
     # ----- helpers -----------------------------------------------------------------------
+    def _organization_tracker(self) -> bool:
+        return any(
+            record.get("is_organization_tracker") is True
+            for trackers in self._trackers.values()
+            for record in trackers.values()
+        )
+
     def _data_count(self, project_id: str) -> int:
         return sum(1 for r in self._trackers.get(project_id, {}).values() if r.get("tracker_type") == "data")
 
@@ -198,7 +227,7 @@ class CtsBackend:
             out["bucket_name"] = bucket
             if not self._obs.exists(bucket):
                 if not obs.get("is_obs_created"):
-                    raise v.bad("CTS.0211", f"The transfer bucket {bucket} does not exist.")
+                    raise v.bad("CTS.0003", f"The transfer bucket {bucket} does not exist.")
                 create = bucket
         return out, create
 
@@ -226,8 +255,11 @@ class CtsBackend:
             "compress_type": "gzip",
             "is_sort_by_service": True,
         }
+        if ttype == "data":
+            obs_info["bucket_lifecycle"] = 0  # 0 = kept forever
         obs_info.update(obs_given)
         obs_info["is_authorized_bucket"] = bool(obs_info["bucket_name"])
+        obs_info["bucket_location"] = self._obs.region_of(obs_info["bucket_name"]) or ""
         record: dict[str, Any] = {
             "id": str(uuid.uuid4()),
             "create_time": int(time.time() * 1000),
@@ -243,44 +275,18 @@ class CtsBackend:
             },
             "obs_info": obs_info,
             "is_support_validate": bool(body.get("is_support_validate", False)),
-            "agency_name": v.AGENCY,
+            "is_support_trace_files_encryption": bool(body.get("is_support_trace_files_encryption", False)),
+            "tag": [],
+            "enterprise_project_id": "0",
         }
+        if body.get("agency_name") is not None:  # shown only when set
+            record["agency_name"] = body["agency_name"]
         if ttype == "data":
             record["data_bucket"] = data_bucket
         else:
-            record["is_support_trace_files_encryption"] = bool(body.get("is_support_trace_files_encryption", False))
             if body.get("kms_id"):
                 record["kms_id"] = body["kms_id"]
             if selector is not None:
                 record["management_event_selector"] = selector
             record["is_organization_tracker"] = bool(body.get("is_organization_tracker", False))
         return record
-
-    @staticmethod
-    def _apply_update(
-        record: dict[str, Any],
-        body: dict[str, Any],
-        status: str | None,
-        data_bucket: dict[str, Any] | None,
-        obs_info: dict[str, Any] | None,
-        selector: dict[str, Any] | None,
-    ) -> None:
-        if status is not None:
-            record["status"] = status
-            if status == "enabled":
-                record.pop("detail", None)
-        if data_bucket is not None:
-            record["data_bucket"] = data_bucket
-        if obs_info is not None:
-            merged = {**(record.get("obs_info") or {}), **obs_info}
-            merged["is_authorized_bucket"] = bool(merged.get("bucket_name"))
-            record["obs_info"] = merged
-        if body.get("is_lts_enabled") is not None:
-            record.setdefault("lts", {})["is_lts_enabled"] = body["is_lts_enabled"]
-        for name in ("is_support_validate", "is_support_trace_files_encryption", "kms_id", "is_organization_tracker"):
-            if body.get(name) is not None:
-                record[name] = body[name]
-        if selector is not None:
-            record["management_event_selector"] = selector
-        if body.get("agency_name") is not None:
-            record["agency_name"] = body["agency_name"]

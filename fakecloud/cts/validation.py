@@ -1,6 +1,11 @@
 """Pure field checks for CreateTracker/UpdateTracker, each raising the real CTS error code.
 
+Codes follow the CreateTracker error table (`shared/reference/huaweicloud-facts.md`): CTS.0203
+name format, CTS.0204 a management tracker not named `system`, CTS.0205 status value, CTS.0221
+KMS id empty, CTS.0211 only for a missing *tracked* bucket.
+
 Choices where the docs are silent (also listed in fakecloud/README.md):
+- a missing transfer bucket (with `is_obs_created` false) answers CTS.0003;
 - type-specific fields on the wrong tracker type answer CTS.0207 in both directions;
 - malformed optional fields (wrong JSON type, lifecycle, compress type, selector) answer CTS.0003.
 """
@@ -60,7 +65,7 @@ def check_name(tracker_type: str, value: Any) -> str:
             "tracker_name must be 1-32 letters, digits, '_' or '-', not starting with '_' or '-'.",
         )
     if tracker_type == "system" and value != "system":
-        raise bad("CTS.0203", "A management tracker must be named 'system'.")
+        raise bad("CTS.0204", "The tracker_name of a management tracker can only be 'system'.")
     if tracker_type == "data" and value in ("system", "system-trace"):
         raise bad("CTS.0203", "A data tracker cannot be named 'system' or 'system-trace'.")
     return value
@@ -82,7 +87,7 @@ def check_bools(body: dict[str, Any]) -> None:
 
 def check_status(value: Any) -> str:
     if value not in ("enabled", "disabled"):
-        raise bad("CTS.0204", "status must be 'enabled' or 'disabled'.")
+        raise bad("CTS.0205", "status can only be 'enabled' or 'disabled'.")
     return str(value)
 
 
@@ -164,7 +169,7 @@ def check_encryption(enabled: Any, kms_id: Any) -> None:
     if kms_id is not None and not isinstance(kms_id, str):
         raise bad("CTS.0003", "kms_id must be a string.")
     if enabled is True and not kms_id:
-        raise bad("CTS.0220", "kms_id is required when trace file encryption is enabled.")
+        raise bad("CTS.0221", "The KMS id is empty: kms_id is required when trace file encryption is enabled.")
 
 
 def check_selector(value: Any) -> dict[str, Any] | None:

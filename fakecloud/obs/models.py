@@ -21,6 +21,9 @@ class ObsBackend:
         self._lock = threading.Lock()
         self._buckets: dict[str, dict[str, Any]] = {}
         self._created: dict[str, str] = {}
+        # An edition that ignores `x-obs-location` (or an older API version) lists no locations:
+        # set this to see how a caller copes.
+        self.listing_omits_location = False
 
     def add_bucket(self, name: str, region: str, creation_date: str | None = None) -> None:
         """Create the bucket (idempotent for the same region; the first creation date stays)."""

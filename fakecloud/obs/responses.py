@@ -1,4 +1,8 @@
-"""OBS wire layer: ListBuckets (`GET /`) and OBS's XML error bodies.
+"""OBS wire layer: ListBuckets (`GET /`), GetBucketLocation (`GET /?location` on a bucket's
+host), GetBucketMetadata (`HEAD /` on a bucket's host) and OBS's XML error bodies.
+
+ListBuckets answers `<Location>` per bucket only when asked with `x-obs-location: true`, as the
+OBS API does (the official SDKs' `isQueryLocation`); `huaweicloudsdkobs` does not ask by itself.
 
 Responses are `Content-Type: application/xml` exactly: the SDK only parses XML bodies when
 the header is that string. Every OBS response carries `x-obs-request-id` (the same id as
@@ -15,10 +19,29 @@ import uuid
 from xml.sax.saxutils import escape
 
 from fakecloud.core.dispatch import Request, Response
+from fakecloud.core.errors import ServiceError
 from fakecloud.obs.models import ObsBackend
 
 XMLNS = "http://obs.myhwclouds.com/doc/2015-06-30/"
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+BUCKET_TYPE = "OBJECT"  # POSIX (parallel file systems) is not modelled
+_LOCAL_SUFFIXES = (".localhost", ".127.0.0.1")
+
+
+def bucket_of_host(host: str) -> str | None:
+    """The bucket a virtual-hosted request names: `{bucket}.obs.{region}.myhuaweicloud.com`, or
+    `{bucket}.localhost` / `{bucket}.127.0.0.1` for a local endpoint; None for the service host."""
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if ".obs." in name:
+        return name.split(".obs.", 1)[0] or None
+    for suffix in _LOCAL_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)] or None
+    return None
+
+
+def wants_location(request: Request) -> bool:
+    return request.headers.get("x-obs-location", "").strip().lower() == "true"
 
 
 def _ids() -> dict[str, str]:
@@ -47,14 +70,35 @@ class ObsResponses:
         self.domain_id = domain_id
 
     def list_buckets(self, request: Request, params: dict[str, str]) -> Response:
+        with_location = wants_location(request) and not self.backend.listing_omits_location
         parts = [
             f'{_XML_HEAD}<ListAllMyBucketsResult xmlns="{XMLNS}">',
             f"<Owner><ID>{escape(self.domain_id)}</ID></Owner><Buckets>",
         ]
         parts.extend(
             f"<Bucket><Name>{escape(name)}</Name><CreationDate>{created}</CreationDate>"
-            f"<Location>{escape(location)}</Location></Bucket>"
+            + (f"<Location>{escape(location)}</Location>" if with_location else "")
+            + f"<BucketType>{BUCKET_TYPE}</BucketType></Bucket>"
             for name, created, location in self.backend.list_buckets()
         )
         parts.append("</Buckets></ListAllMyBucketsResult>")
         return xml_response(200, "".join(parts))
+
+    def get_bucket_location(self, request: Request, params: dict[str, str]) -> Response:
+        region = self._region_of_host_bucket(request)
+        return xml_response(200, f'{_XML_HEAD}<Location xmlns="{XMLNS}">{escape(region)}</Location>')
+
+    def get_bucket_metadata(self, request: Request, params: dict[str, str]) -> Response:
+        """HEAD bucket: no body; the region is in `x-obs-bucket-location`."""
+        region = self._region_of_host_bucket(request)
+        response = xml_response(200, "")
+        headers = {**response.headers, "x-obs-bucket-location": region, "x-obs-version": "3.0"}
+        headers.pop("Content-Type", None)
+        return Response(200, b"", headers)
+
+    def _region_of_host_bucket(self, request: Request) -> str:
+        name = bucket_of_host(request.host) or ""
+        region = self.backend.region_of(name)
+        if region is None:
+            raise ServiceError(404, "NoSuchBucket", "The specified bucket does not exist.")
+        return region

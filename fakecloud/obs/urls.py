@@ -1,12 +1,14 @@
-"""OBS paths -> handlers. `GET /` is the only root route, so it cannot clash with the
-`/v{n}/...` routes of the other services; on another service's real-form host it is a 404."""
+"""OBS paths -> handlers. OBS tells its operations apart by host and query, not path: `GET /`
+on a bucket's host with `?location` is GetBucketLocation, `HEAD /` on a bucket's host is
+GetBucketMetadata, and `GET /` on the service host is ListBuckets. Root routes cannot clash with
+the `/v{n}/...` routes of the other services; on another service's real-form host they are a 404."""
 
 from __future__ import annotations
 
-from fakecloud.core.dispatch import Router, ServiceInfo
+from fakecloud.core.dispatch import Request, Router, ServiceInfo
 from fakecloud.obs.auth import authenticate
 from fakecloud.obs.models import ObsBackend
-from fakecloud.obs.responses import ObsResponses, obs_error
+from fakecloud.obs.responses import ObsResponses, bucket_of_host, obs_error
 
 SERVICE = ServiceInfo(
     name="obs",
@@ -31,4 +33,18 @@ SERVICE = ServiceInfo(
 def register(router: Router, backend: ObsBackend, domain_id: str) -> None:
     handlers = ObsResponses(backend, domain_id)
     router.add_service(SERVICE)
-    router.add("GET", "/", "obs", "ListBuckets", handlers.list_buckets)
+    router.add("GET", "/", "obs", "GetBucketLocation", handlers.get_bucket_location, when=_bucket_location)
+    router.add("HEAD", "/", "obs", "GetBucketMetadata", handlers.get_bucket_metadata, when=_on_bucket)
+    router.add("GET", "/", "obs", "ListBuckets", handlers.list_buckets, when=_on_service)
+
+
+def _on_bucket(request: Request) -> bool:
+    return bucket_of_host(request.host) is not None
+
+
+def _on_service(request: Request) -> bool:
+    return not _on_bucket(request)
+
+
+def _bucket_location(request: Request) -> bool:
+    return _on_bucket(request) and any(name == "location" for name, _ in request.query)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Sequence
 
 from .baseline import trackers_of_bucket
-from .gateway import CloudError, Gateway, is_transient
+from .gateway import CloudError, Gateway, is_transient, service_code
 from .outcomes import (
     ALREADY_TRACKED,
     CREATED,
@@ -61,8 +61,7 @@ def _retry_on(tracker_type: str) -> Any:
     """A bucket may not be visible to CTS for a few seconds after creation: retry CTS.0211 too."""
 
     def retry(error: BaseException) -> bool:
-        code = getattr(error, "error_code", None)
-        return is_transient(error) or (tracker_type == "data" and code == BUCKET_NOT_VISIBLE_YET)
+        return is_transient(error) or (tracker_type == "data" and service_code(error) == BUCKET_NOT_VISIBLE_YET)
 
     return retry
 

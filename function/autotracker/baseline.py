@@ -12,7 +12,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .naming import data_tracker_name
 from .outcomes import Target
-from .settings import Settings
+from .rules import BUCKET_LIFECYCLE_DAYS, COMPRESS_TYPES, bucket_name_problem, check_file_prefix
+from .settings import AGENCY, Settings
 from .tracker_request import UpdateTrackerBody, data_tracker_body, system_tracker_body
 
 COMPLIANT, MISSING, DRIFTED = "compliant", "missing", "drifted"
@@ -99,13 +100,23 @@ def _kms_wanted(settings: Settings) -> str:
 
 
 def repair_body(assessment: Assessment, settings: Settings) -> UpdateTrackerBody:
-    """The UpdateTracker body that brings the covering tracker back to the baseline, re-enabled."""
+    """The complete configuration the covering tracker should have, re-enabled.
+
+    UpdateTracker is a PUT that replaces the whole configuration (what it leaves out is reset),
+    so the body carries the baseline for what is drift and the tracker's own values for the
+    rest: an OBS transfer when only LTS is configured, lifecycle, compression, the management
+    event selector, the organization flag and the agency.
+    """
     tracker = assessment.tracker or {}
     name = str(tracker.get("tracker_name"))
     if assessment.target.kind == "project":
         fields = {**system_tracker_body(settings).model_dump(), "status": "enabled"}
-        # an update changes only the fields it names: switching encryption off must say so
         fields["is_support_trace_files_encryption"] = settings.encrypt_trace_files
+        selector = tracker.get("management_event_selector")
+        if fields["management_event_selector"] is None and selector == {"exclude_service": ["KMS"]}:
+            fields["management_event_selector"] = selector
+        if tracker.get("is_organization_tracker") is True:
+            fields["is_organization_tracker"] = True
     else:
         bucket = assessment.target.name or ""
         own_events = list((tracker.get("data_bucket") or {}).get("data_event") or [])
@@ -113,6 +124,41 @@ def repair_body(assessment: Assessment, settings: Settings) -> UpdateTrackerBody
         events += [e for e in own_events if e not in events and e in ("READ", "WRITE")]
         fields = {**data_tracker_body(bucket, name, settings).model_dump(), "tracker_name": name, "status": "enabled"}
         fields["data_bucket"] = {"data_bucket_name": bucket, "data_event": events}
-    if fields.get("obs_info") is not None and fields["obs_info"].get("file_prefix_name") is None:
-        fields["obs_info"]["file_prefix_name"] = ""  # likewise, clearing a prefix must name it
+    fields["obs_info"] = _obs_info_kept(fields["obs_info"], tracker, assessment.target.kind == "bucket")
+    if fields["agency_name"] is None and tracker.get("agency_name") == AGENCY:
+        fields["agency_name"] = AGENCY
     return UpdateTrackerBody.model_validate(fields)
+
+
+def _obs_info_kept(
+    desired: Optional[Dict[str, Any]], tracker: Dict[str, Any], data_tracker: bool
+) -> Optional[Dict[str, Any]]:
+    """The transfer to send: the configured one, completed with the tracker's own lifecycle,
+    compression and sorting where the configuration says nothing; the tracker's own transfer
+    when none is configured (LTS only). Values the API would refuse are not carried over."""
+    current = tracker.get("obs_info") or {}
+    if desired is None:
+        bucket = current.get("bucket_name")
+        if not isinstance(bucket, str) or bucket_name_problem(bucket):
+            return None
+        prefix = current.get("file_prefix_name")
+        desired = {"bucket_name": bucket, "file_prefix_name": prefix if _valid_prefix(prefix) else ""}
+        desired["is_obs_created"] = False
+    kept = dict(desired)
+    if kept.get("file_prefix_name") is None:
+        kept["file_prefix_name"] = ""  # clearing a prefix must name it
+    lifecycle = current.get("bucket_lifecycle")
+    if data_tracker and kept.get("bucket_lifecycle") is None and lifecycle in BUCKET_LIFECYCLE_DAYS:
+        kept["bucket_lifecycle"] = lifecycle
+    if kept.get("compress_type") is None and current.get("compress_type") in COMPRESS_TYPES:
+        kept["compress_type"] = current["compress_type"]
+    if kept.get("is_sort_by_service") is None and isinstance(current.get("is_sort_by_service"), bool):
+        kept["is_sort_by_service"] = current["is_sort_by_service"]
+    return kept
+
+
+def _valid_prefix(prefix: Any) -> bool:
+    try:
+        return isinstance(prefix, str) and check_file_prefix(prefix) == prefix
+    except ValueError:
+        return False

@@ -57,9 +57,15 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, (ConnectionException, RequestTimeoutException, requests.RequestException))
 
 
+def service_code(error: BaseException) -> Optional[str]:
+    """The service's error code in one spelling: some editions answer `cts.0007` in lower case."""
+    code = getattr(error, "error_code", None)
+    return str(code).upper() if code else None
+
+
 def _normalise(error: BaseException, redact: Tuple[str, ...]) -> CloudError:
     if isinstance(error, ServiceResponseException):
-        code = str(error.error_code or error.status_code)
+        code = service_code(error) or str(error.status_code)
         message = str(error.error_msg or "")
         status: Optional[int] = error.status_code
     elif isinstance(error, (SdkException, requests.RequestException)):
@@ -132,18 +138,31 @@ class Gateway:
         self._call(client, lambda: client.update_tracker(request))
 
     # -- inventory ---------------------------------------------------------
-    def list_buckets(self, region: str) -> List[Dict[str, str]]:
-        """Every bucket of the account with its location (OBS lists all regions from any endpoint)."""
+    def list_buckets(self, region: str) -> List[Dict[str, Optional[str]]]:
+        """Every bucket of the account (OBS lists all regions from any endpoint), asking for each
+        one's location with `x-obs-location: true`: huaweicloudsdkobs does not send it by itself,
+        and without it the answer has no `<Location>`. A bucket still without one has `None`."""
         from huaweicloudsdkobs.v1.model.list_buckets_request import ListBucketsRequest
 
         client = self._obs(region)
-        response = self._call(client, lambda: client.list_buckets(ListBucketsRequest()))
+        invoker = client.list_buckets_invoker(ListBucketsRequest()).add_header("x-obs-location", "true")
+        response = self._call(client, invoker.invoke)
         buckets = getattr(getattr(response, "buckets", None), "bucket", None) or []
         return [
-            {"name": str(bucket.name), "location": str(bucket.location or region)}
+            {"name": str(bucket.name), "location": str(bucket.location).strip() or None if bucket.location else None}
             for bucket in buckets
             if getattr(bucket, "name", None)
         ]
+
+    def bucket_location(self, region: str, bucket: str) -> Optional[str]:
+        """A bucket's region from HEAD bucket (GetBucketMetadata's `x-obs-bucket-location`): the
+        official Python SDK has no GetBucketLocation, and HEAD answers the same question."""
+        from huaweicloudsdkobs.v1.model.get_bucket_metadata_request import GetBucketMetadataRequest
+
+        client = self._obs(region)
+        response = self._call(client, lambda: client.get_bucket_metadata(GetBucketMetadataRequest(bucket_name=bucket)))
+        location = getattr(response, "x_obs_bucket_location", None)
+        return str(location).strip() or None if location else None
 
     def list_projects(self, region: str, project_id: str, page_size: int = 1000) -> List[Dict[str, Any]]:
         """Every project of the account, page by page (IAM KeystoneListProjects)."""

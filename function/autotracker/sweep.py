@@ -92,6 +92,7 @@ def sweep(
     default_project_id: str,
 ) -> List[TargetResult]:
     buckets, projects = _inventory(scope, settings, gateway, default_project_id)
+    buckets = _locate(buckets, scope, settings, gateway)
     targets, early = _targets(scope, settings, buckets, projects)
     states = _current_state(targets, settings, gateway)
     steps = early + _plan(targets, states, mode, settings)
@@ -103,7 +104,7 @@ def sweep(
 
 def _inventory(
     scope: Scope, settings: Settings, gateway: Gateway, default_project_id: str
-) -> Tuple[List[Dict[str, str]], List[Dict[str, Any]]]:
+) -> Tuple[List[Dict[str, Optional[str]]], List[Dict[str, Any]]]:
     need_buckets = scope.everything or bool(scope.buckets)
     with ThreadPoolExecutor(max_workers=2) as pool:
         projects = pool.submit(gateway.list_projects, settings.region, default_project_id)
@@ -119,13 +120,41 @@ def _inventory(
     return bucket_list, project_list
 
 
+def _locate(
+    buckets: List[Dict[str, Optional[str]]], scope: Scope, settings: Settings, gateway: Gateway
+) -> List[Dict[str, Optional[str]]]:
+    """Ask OBS (HEAD bucket) where each in-scope bucket without a listed location is; one that
+    still cannot be placed keeps `None` and is reported, never guessed: a data tracker created in
+    the wrong region would be refused (CTS.0211) on every run."""
+    wanted = set(scope.buckets)
+    unknown = [
+        b["name"]
+        for b in buckets
+        if b["location"] is None
+        and (scope.everything or b["name"] in wanted)
+        and not exclusion(b["name"] or "", settings)
+    ]
+    if not unknown:
+        return buckets
+
+    def locate(name: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
+        try:
+            return name, gateway.bucket_location(settings.region, name or "")
+        except CloudError:
+            return name, None
+
+    with ThreadPoolExecutor(max_workers=min(settings.sweep_concurrency, len(unknown))) as pool:
+        found = dict(pool.map(locate, unknown))
+    return [{**b, "location": found[b["name"]]} if b["name"] in found else b for b in buckets]
+
+
 def _project_region(name: str) -> Optional[str]:
     region = name.split("_", 1)[0]
     return region if REGION.match(region) else None
 
 
 def _targets(
-    scope: Scope, settings: Settings, buckets: List[Dict[str, str]], projects: List[Dict[str, Any]]
+    scope: Scope, settings: Settings, buckets: List[Dict[str, Optional[str]]], projects: List[Dict[str, Any]]
 ) -> Tuple[List[Target], List[Step]]:
     main_project = {p["name"]: str(p["id"]) for p in projects if p.get("name") and p.get("id")}
     early: List[Step] = []
@@ -151,14 +180,25 @@ def _targets(
 
     wanted_buckets = set(scope.buckets)
     for bucket in _by_priority(buckets, settings.priority_buckets):
-        name, region = bucket["name"], bucket["location"]
+        name, region = bucket["name"] or "", bucket["location"]
         if not scope.everything and name not in wanted_buckets:
             continue
         wanted_buckets.discard(name)
+        reason = exclusion(name, settings)
+        if region is None:
+            early.append(
+                skipped(Target("bucket", name, None, None), reason)
+                if reason
+                else failed(
+                    Target("bucket", name, None, None),
+                    "LocationUnknown",
+                    "OBS did not say which region the bucket is in (listing and HEAD bucket); not guessed",
+                )
+            )
+            continue
         if scope.everything and region not in scope.regions:
             continue
         target = Target("bucket", name, main_project.get(region), region)
-        reason = exclusion(name, settings)
         if reason:
             early.append(skipped(target, reason))
         elif target.project_id is None:
@@ -170,12 +210,13 @@ def _targets(
     return targets, early
 
 
-def _by_priority(buckets: List[Dict[str, str]], patterns: Sequence[str]) -> List[Dict[str, str]]:
+def _by_priority(buckets: List[Dict[str, Optional[str]]], patterns: Sequence[str]) -> List[Dict[str, Optional[str]]]:
     """PRIORITY_BUCKETS globs first (in pattern order), then by name: who gets the last quota slots."""
 
-    def rank(bucket: Dict[str, str]) -> Tuple[int, str]:
-        first = next((i for i, glob in enumerate(patterns) if fnmatch.fnmatchcase(bucket["name"], glob)), len(patterns))
-        return first, bucket["name"]
+    def rank(bucket: Dict[str, Optional[str]]) -> Tuple[int, str]:
+        name = bucket["name"] or ""
+        first = next((i for i, glob in enumerate(patterns) if fnmatch.fnmatchcase(name, glob)), len(patterns))
+        return first, name
 
     return sorted(buckets, key=rank)
 

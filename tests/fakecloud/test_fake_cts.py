@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Optional
 
@@ -95,8 +94,10 @@ def test_create_data_tracker_with_sdk(cloud: FakeCloud, cts) -> None:
     assert response.lts.log_topic_name == "bucket-audit_1"
     assert response.obs_info.bucket_lifecycle == 1095
     [record] = cloud.cts.trackers(h.PID)
-    for system_only in ("kms_id", "is_support_trace_files_encryption", "is_organization_tracker"):
+    for system_only in ("kms_id", "is_organization_tracker", "management_event_selector"):
         assert system_only not in record
+    assert record["is_support_trace_files_encryption"] is False  # listed for every tracker, as real records are
+    assert "agency_name" not in record  # shown only when set
 
 
 def test_create_error_surfaces_as_sdk_exception(cloud: FakeCloud, cts) -> None:
@@ -121,7 +122,7 @@ CREATE_ERRORS = [
     (data_body(name="has space"), "CTS.0203"),
     (data_body(name="system"), "CTS.0203"),
     (data_body(name="system-trace"), "CTS.0203"),
-    ({"tracker_type": "system", "tracker_name": "main"}, "CTS.0203"),
+    ({"tracker_type": "system", "tracker_name": "main"}, "CTS.0204"),
     (system_body(data_bucket={"data_bucket_name": h.TRACKED, "data_event": ["READ"]}), "CTS.0207"),
     (data_body(kms_id="k"), "CTS.0207"),
     (data_body(is_support_trace_files_encryption=False), "CTS.0207"),
@@ -140,8 +141,8 @@ CREATE_ERRORS = [
     (data_body(obs_info={"bucket_name": "-dash-first"}), "CTS.0231"),
     (data_body(obs_info={"bucket_name": "under_score"}), "CTS.0231"),
     (data_body(obs_info={"bucket_name": "x" * 64}), "CTS.0231"),
-    (data_body(obs_info={"bucket_name": "missing-logs"}), "CTS.0211"),
-    (data_body(obs_info={"bucket_name": "missing-logs", "is_obs_created": False}), "CTS.0211"),
+    (data_body(obs_info={"bucket_name": "missing-logs"}), "CTS.0003"),  # CTS.0211 is the *tracked* bucket only
+    (data_body(obs_info={"bucket_name": "missing-logs", "is_obs_created": False}), "CTS.0003"),
     (data_body(obs_info={"bucket_name": h.LOGS, "file_prefix_name": "a/b"}), "CTS.0218"),
     (data_body(obs_info={"bucket_name": h.LOGS, "file_prefix_name": "p" * 65}), "CTS.0218"),
     (system_body(obs_info={"bucket_name": h.LOGS, "bucket_lifecycle": 30}), "CTS.0003"),
@@ -149,8 +150,8 @@ CREATE_ERRORS = [
     (data_body(obs_info={"bucket_name": h.LOGS, "compress_type": "zip"}), "CTS.0003"),
     (data_body(obs_info="logs"), "CTS.0003"),
     (data_body(is_lts_enabled="yes"), "CTS.0003"),
-    (system_body(is_support_trace_files_encryption=True), "CTS.0220"),
-    (system_body(is_support_trace_files_encryption=True, kms_id=""), "CTS.0220"),
+    (system_body(is_support_trace_files_encryption=True), "CTS.0221"),
+    (system_body(is_support_trace_files_encryption=True, kms_id=""), "CTS.0221"),
     (system_body(management_event_selector={"exclude_service": ["OBS"]}), "CTS.0003"),
     (system_body(agency_name="my_agency"), "CTS.0003"),
 ]
@@ -245,9 +246,11 @@ def test_agency_is_required_or_created() -> None:
 
 
 # ----- UpdateTracker -------------------------------------------------------------------------
-def test_update_with_sdk_changes_only_given_fields(cloud: FakeCloud, cts) -> None:
-    assert post(cloud, data_body())[0] == 201
+def test_update_with_sdk_replaces_the_configuration(cloud: FakeCloud, cts) -> None:
+    """UpdateTracker is a PUT: what the body leaves out is reset, not kept (the known trap)."""
+    assert post(cloud, data_body(is_support_validate=True, is_lts_enabled=True))[0] == 201
     before = cloud.cts.trackers(h.PID)[0]
+    assert before["obs_info"]["bucket_name"] == h.LOGS and before["obs_info"]["bucket_lifecycle"] == 30
     body = UpdateTrackerRequestBody(
         tracker_type="data",
         tracker_name="d1",
@@ -259,11 +262,10 @@ def test_update_with_sdk_changes_only_given_fields(cloud: FakeCloud, cts) -> Non
     after = cloud.cts.trackers(h.PID)[0]
     assert after["status"] == "disabled"
     assert after["obs_info"]["file_prefix_name"] == "renamed"
-    assert after["obs_info"]["bucket_name"] == h.LOGS and after["obs_info"]["bucket_lifecycle"] == 30
-    expected = copy.deepcopy(before)
-    expected["status"] = "disabled"
-    expected["obs_info"]["file_prefix_name"] = "renamed"
-    assert after == expected
+    assert (after["obs_info"]["bucket_name"], after["obs_info"]["bucket_lifecycle"]) == ("", 0)
+    assert after["is_support_validate"] is False and after["lts"]["is_lts_enabled"] is False
+    kept = ("id", "create_time", "tracker_name", "tracker_type", "project_id", "domain_id", "data_bucket", "tag")
+    assert {k: after[k] for k in kept} == {k: before[k] for k in kept}
 
 
 def test_reenabling_clears_detail(cloud: FakeCloud, mocked: None) -> None:
@@ -289,7 +291,7 @@ def test_update_can_change_data_events(cloud: FakeCloud, mocked: None) -> None:
 UPDATE_ERRORS = [
     ({"tracker_type": "data", "tracker_name": "nope"}, 404, "CTS.0214"),
     ({"tracker_type": "system", "tracker_name": "system"}, 404, "CTS.0214"),
-    ({"tracker_type": "data", "tracker_name": "d1", "status": "paused"}, 400, "CTS.0204"),
+    ({"tracker_type": "data", "tracker_name": "d1", "status": "paused"}, 400, "CTS.0205"),
     ({"tracker_type": "data", "tracker_name": "d1", "data_bucket": {"data_bucket_name": "other"}}, 400, "CTS.0212"),
     (
         {
@@ -311,7 +313,7 @@ UPDATE_ERRORS = [
     ),
     ({"tracker_type": "data", "tracker_name": "d1", "obs_info": {"bucket_name": "Bad"}}, 400, "CTS.0231"),
     ({"tracker_type": "data", "tracker_name": "d1", "obs_info": {"bucket_name": h.TRACKED}}, 400, "CTS.0213"),
-    ({"tracker_type": "data", "tracker_name": "d1", "obs_info": {"bucket_name": "gone"}}, 400, "CTS.0211"),
+    ({"tracker_type": "data", "tracker_name": "d1", "obs_info": {"bucket_name": "gone"}}, 400, "CTS.0003"),
     ({"tracker_type": "data", "tracker_name": "d1", "obs_info": {"file_prefix_name": "x y"}}, 400, "CTS.0218"),
     ({"tracker_type": "data", "tracker_name": "d1", "obs_info": {"bucket_lifecycle": 7}}, 400, "CTS.0003"),
     ({"tracker_type": "data", "tracker_name": "d1", "kms_id": "k"}, 400, "CTS.0207"),
@@ -333,7 +335,7 @@ def test_update_rejections_change_nothing(cloud: FakeCloud, mocked: None, body: 
 def test_update_system_encryption_needs_kms(cloud: FakeCloud, mocked: None) -> None:
     assert post(cloud, system_body())[0] == 201
     enc = {"tracker_type": "system", "tracker_name": "system", "is_support_trace_files_encryption": True}
-    assert code_of(cloud, enc, "PUT") == (400, "CTS.0220")
+    assert code_of(cloud, enc, "PUT") == (400, "CTS.0221")
     assert post(cloud, {**enc, "kms_id": "key-1"}, "PUT")[0] == 200
     record = cloud.cts.trackers(h.PID)[0]
     assert record["is_support_trace_files_encryption"] is True and record["kms_id"] == "key-1"
@@ -395,7 +397,7 @@ def test_quotas_count_data_trackers(cloud: FakeCloud, cts) -> None:
     assert post(cloud, system_body())[0] == 201
     assert post(cloud, data_body())[0] == 201
     quota = cts.list_quotas(ListQuotasRequest()).resources
-    assert [(q.type, q.used, q.quota) for q in quota] == [("tracker", 1, 100)]
+    assert [(q.type, q.used, q.quota) for q in quota] == [("system_tracker", 1, 1), ("data_tracker", 1, 100)]
 
 
 # ----- seeding and drift ---------------------------------------------------------------------
@@ -426,3 +428,14 @@ def test_concurrent_creates_are_serialized(cloud: FakeCloud) -> None:
             statuses = list(pool.map(create, range(10)))
     assert sorted(statuses) == [201] + [400] * 9
     assert len(cloud.cts.trackers(h.PID)) == 1
+
+
+def test_second_organization_tracker_is_refused(cloud: FakeCloud, mocked: None) -> None:
+    """CTS.0229: one organization tracker per organization (here: per fake account)."""
+    other = cloud.add_project(f"{h.REGION}_other")
+    assert post(cloud, system_body(is_organization_tracker=True))[0] == 201
+    before = snapshot(cloud)
+    body = system_body(is_organization_tracker=True)
+    response = h.raw_call(cloud.endpoint("cts"), "POST", f"/v3/{other}/tracker", body, project_id=other)
+    assert (response.status_code, response.json()["error_code"]) == (400, "CTS.0229")
+    assert snapshot(cloud) == before and cloud.cts.trackers(other) == []

@@ -25,8 +25,10 @@ NS = "{http://obs.myhwclouds.com/doc/2015-06-30/}"
 CREATED = "2026-01-01T00:00:00.000Z"
 
 
-def list_buckets(client):
-    return client.list_buckets(ListBucketsRequest())
+def list_buckets(client, location: bool = True):
+    """ListBuckets as the function sends it: asking for each bucket's location."""
+    invoker = client.list_buckets_invoker(ListBucketsRequest())
+    return (invoker.add_header("x-obs-location", "true") if location else invoker).invoke()
 
 
 def bucket_rows(response) -> list[tuple[str, str, str]]:
@@ -85,13 +87,23 @@ def test_many_buckets_all_regions_sorted(empty_cloud: FakeCloud, obs_url: str) -
     assert (call.service, call.action, call.method, call.path, call.status) == ("obs", "ListBuckets", "GET", "/", 200)
 
 
+def test_location_only_when_asked(empty_cloud: FakeCloud, obs_url: str) -> None:
+    """Real OBS answers `<Location>` only to `x-obs-location: true`, which huaweicloudsdkobs's
+    ListBucketsRequest never sends by itself."""
+    empty_cloud.add_bucket("only-one", "eu-west-101", creation_date=CREATED)
+    response = list_buckets(h.obs_client(obs_url), location=False)
+    assert bucket_rows(response) == [("only-one", CREATED, None)]
+    assert b"<Location>" not in response.raw_content
+    assert b"<BucketType>OBJECT</BucketType>" in response.raw_content
+
+
 def test_wire_format(empty_cloud: FakeCloud, obs_url: str) -> None:
     empty_cloud.add_bucket("b1", h.REGION, creation_date=CREATED)
-    response = h.obs_raw_call(obs_url)
+    response = h.obs_raw_call(obs_url, headers={"x-obs-location": "true"})
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/xml"
     assert response.headers["x-obs-request-id"] == response.headers["X-Request-Id"]
-    assert response.text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    assert response.text.startswith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>')
     root = ET.fromstring(response.content)
     assert root.tag == f"{NS}ListAllMyBucketsResult"
     assert root.findtext(f"{NS}Owner/{NS}ID") == h.DOMAIN
@@ -101,6 +113,7 @@ def test_wire_format(empty_cloud: FakeCloud, obs_url: str) -> None:
         ("Name", "b1"),
         ("CreationDate", CREATED),
         ("Location", h.REGION),
+        ("BucketType", "OBJECT"),
     ]
 
 
@@ -338,3 +351,34 @@ def test_bucket_from_host_mirrors_sdk() -> None:
     assert signing.parse_authorization("OBS ak:c2ln").access == "ak"
     with pytest.raises(ValueError):
         signing.parse_authorization("SDK-HMAC-SHA256 Access=x")
+
+
+# ----- where a bucket is: GetBucketLocation and HEAD bucket ---------------------------------
+def test_get_bucket_location_on_the_bucket_host(empty_cloud: FakeCloud) -> None:
+    empty_cloud.add_bucket("logs-eu", "eu-west-101")
+    with empty_cloud.mock():
+        response = h.obs_raw_call("https://logs-eu.obs.ap-southeast-1.myhuaweicloud.com", query=[("location", "")])
+        missing = h.obs_raw_call("https://nope-bucket.obs.ap-southeast-1.myhuaweicloud.com", query=[("location", "")])
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert (root.tag, root.text) == (f"{NS}Location", "eu-west-101")
+    assert [call.action for call in empty_cloud.calls] == ["GetBucketLocation", "GetBucketLocation"]
+    assert missing.status_code == 404
+    assert ET.fromstring(missing.content).findtext("Code") == "NoSuchBucket"
+
+
+def test_head_bucket_names_its_region(empty_cloud: FakeCloud) -> None:
+    from huaweicloudsdkobs.v1.model.get_bucket_metadata_request import GetBucketMetadataRequest
+
+    empty_cloud.add_bucket("logs-eu", "eu-west-101")
+    with empty_cloud.mock():
+        client = h.obs_client(empty_cloud.endpoint("obs"))
+        response = client.get_bucket_metadata(GetBucketMetadataRequest(bucket_name="logs-eu"))
+        with pytest.raises(ClientRequestException) as missing:
+            client.get_bucket_metadata(GetBucketMetadataRequest(bucket_name="nope-bucket"))
+    assert response.x_obs_bucket_location == "eu-west-101"
+    assert [(c.action, c.method, c.status) for c in empty_cloud.calls] == [
+        ("GetBucketMetadata", "HEAD", 200),
+        ("GetBucketMetadata", "HEAD", 404),
+    ]
+    assert missing.value.status_code == 404

@@ -1,7 +1,9 @@
 """A CTS audit trace (the `cts` object of a CTS-trigger event, or EventGrid's `data`).
 
 Real traces vary: empty or JSON-string `request`/`response`, `code` as 0, an
-HTTP status or a string, times as ms or strings, extra fields. Parsing is
+HTTP status or a string, times in seconds, ms or as (empty) strings, `resource_id`
+as `{}` (FunctionGraph's own CTS-trigger template), `trace_rating` instead of
+`trace_status`, extra fields. Parsing is
 tolerant; what the function uses (bucket name, project id, region) is then
 validated strictly in `intents`.
 """
@@ -40,6 +42,7 @@ class CtsTrace(BaseModel):
     resource_id: Optional[str] = None
     trace_id: Optional[str] = None
     trace_status: Optional[str] = None
+    trace_rating: Optional[str] = None
     project_id: Optional[str] = None
     code: Optional[int] = None
     request: Dict[str, Any] = {}
@@ -53,6 +56,7 @@ class CtsTrace(BaseModel):
         "resource_id",
         "trace_id",
         "trace_status",
+        "trace_rating",
         "project_id",
         mode="before",
     )
@@ -80,6 +84,7 @@ class CtsTrace(BaseModel):
         """Why the traced operation did not succeed, or None when it did."""
         if self.code is not None and self.code >= 400:
             return f"the traced operation failed (code {self.code})"
-        if self.trace_status is not None and self.trace_status.lower() != "normal":
-            return f"the traced operation did not succeed (trace_status {self.trace_status})"
+        for field, level in (("trace_status", self.trace_status), ("trace_rating", self.trace_rating)):
+            if level is not None and level.lower() != "normal":  # a failed call can show code 200
+                return f"the traced operation did not succeed ({field} {level})"
         return None
