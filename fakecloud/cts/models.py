@@ -254,9 +254,8 @@ class CtsBackend:
             "is_authorized_bucket": False,
             "compress_type": "gzip",
             "is_sort_by_service": True,
+            "bucket_lifecycle": 0,  # 0 = kept forever; shown on management trackers too, as documented
         }
-        if ttype == "data":
-            obs_info["bucket_lifecycle"] = 0  # 0 = kept forever
         obs_info.update(obs_given)
         obs_info["is_authorized_bucket"] = bool(obs_info["bucket_name"])
         obs_info["bucket_location"] = self._obs.region_of(obs_info["bucket_name"]) or ""

@@ -98,7 +98,7 @@ class IamResponses:
                 "next": link(page + 1) if more else None,
             }
         for project in projects:
-            project["links"] = {"self": f"{base}/{project['id']}"}
+            project["links"] = {"self": f"{base}/{project['id']}", "previous": None, "next": None}
         return json_response(200, {"links": links, "projects": projects})
 
     # ----- agencies, custom policies, grants (the deployer's calls) ------------------------

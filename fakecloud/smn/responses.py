@@ -10,6 +10,12 @@ from fakecloud.core.errors import ServiceError
 from fakecloud.smn.models import SmnBackend
 
 
+def smn_error(status: int, code: str, msg: str) -> Response:
+    """SMN's own error body, `{"request_id", "code", "message"}` (not `error_code`/`error_msg`)."""
+    response = json_response(status, {"request_id": uuid.uuid4().hex, "code": code, "message": msg})
+    return Response(response.status, response.body, response.headers, error_code=code)
+
+
 def _int(request: Request, name: str, default: int, low: int, high: Optional[int]) -> int:
     raw = request.param(name)
     if raw in (None, ""):

@@ -6,9 +6,15 @@ from typing import Callable, Optional
 
 from fakecloud.core.dispatch import Router, ServiceInfo
 from fakecloud.smn.models import SmnBackend
-from fakecloud.smn.responses import SmnResponses
+from fakecloud.smn.responses import SmnResponses, smn_error
 
-SERVICE = ServiceInfo(name="smn", forbidden_code="SMN.0013", read_error_code="SMN.0001", write_error_code="SMN.0001")
+SERVICE = ServiceInfo(
+    name="smn",
+    forbidden_code="SMN.0013",
+    read_error_code="SMN.0001",
+    write_error_code="SMN.0001",
+    render_error=smn_error,
+)
 
 
 def register(router: Router, backend: SmnBackend, region_of: Callable[[str], Optional[str]]) -> None:

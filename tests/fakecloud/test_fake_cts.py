@@ -77,7 +77,7 @@ def test_create_system_tracker_with_sdk(cloud: FakeCloud, cts) -> None:
     assert record["domain_id"] == h.DOMAIN and record["project_id"] == h.PID
     assert isinstance(record["create_time"], int) and record["create_time"] > 1_600_000_000_000
     assert record["kms_id"] == body.kms_id and "data_bucket" not in record
-    assert "bucket_lifecycle" not in record["obs_info"]
+    assert record["obs_info"]["bucket_lifecycle"] == 0  # listed for management trackers too, as documented
 
 
 def test_create_data_tracker_with_sdk(cloud: FakeCloud, cts) -> None:

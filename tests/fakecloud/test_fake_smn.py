@@ -90,7 +90,7 @@ def test_body_must_be_an_object(cloud: FakeCloud, mocked: None) -> None:
     path = f"/v2/{h.PID}/notifications/topics/{urn.replace(':', '%3A')}/publish"
     for body in (b"[]", b"{bad", b""):
         response = h.raw_call(cloud.endpoint("smn"), "POST", path, body)
-        assert (response.status_code, response.json()["error_code"]) == (400, "SMN.0004")
+        assert (response.status_code, response.json()["code"]) == (400, "SMN.0004")
     assert cloud.smn.messages == []
 
 
