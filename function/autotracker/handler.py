@@ -24,6 +24,7 @@ from .outcomes import FAILED, TargetResult
 from .plan import plan
 from .retry import Deadline, RetryPolicy
 from .settings import ConfigurationError, Settings, load_settings, read_environment
+from .untrusted import UntrustedJsonError, check_depth
 
 if TYPE_CHECKING:
     from .events.manual import ManualRequest
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 LOG = logging.getLogger("cts_autotracker")
 NOTIFY_RESERVE_SECONDS = 3.0
 MAX_EVENT_BYTES = 256 * 1024  # FunctionGraph's async payload limit
+MAX_EVENT_DEPTH = 400  # keeps the size check's encoder off the recursion limit; each CloudEvent is held to MAX_DEPTH
 ASYNC_TRIGGERS = ("cts", "eventgrid", "timer")
 
 
@@ -154,6 +156,10 @@ def _trigger_name(event: Any) -> str:
 def _classify(event: Any) -> Work:
     if not isinstance(event, dict):
         raise EventError("the event must be a JSON object")
+    try:
+        check_depth(event, MAX_EVENT_DEPTH)  # before anything walks it recursively
+    except UntrustedJsonError as error:
+        raise EventError(f"the event is {error}") from None
     size = len(json.dumps(event, default=str).encode("utf-8"))
     if size > MAX_EVENT_BYTES:
         raise EventError(f"the event is {size} bytes; at most {MAX_EVENT_BYTES} are accepted")

@@ -7,7 +7,6 @@ with a reason, so nothing is sent for it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Union
 
@@ -16,10 +15,10 @@ from pydantic import ValidationError
 from .events.cts import CtsTrace
 from .events.envelopes import EventError
 from .outcomes import Target, TargetResult, failed, skipped
-from .rules import bucket_name_problem
+from .rules import PROJECT_ID, bucket_name_problem
 from .settings import REGION
+from .untrusted import shown
 
-PROJECT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 BUCKET_CREATED = ("obs", "bucket", "createbucket")
 PROJECT_CREATED = ("iam", "project", "createproject")
 
@@ -50,16 +49,22 @@ def intent_from_trace(raw: Any, default_project_id: Optional[str], region: str) 
 def _bucket_intent(trace: CtsTrace, default_project_id: Optional[str], region: str) -> Union[Intent, TargetResult]:
     name = trace.resource_name or trace.resource_id
     project_id = trace.project_id or default_project_id
-    target = Target(kind="bucket", name=name, project_id=project_id, region=region)
+    problem = bucket_name_problem(name) if name is not None else ""
+    valid_id = project_id is not None and bool(PROJECT_ID.match(project_id))
+    target = Target(
+        kind="bucket",
+        name=None if name is None else (shown(name, 80) if problem else name),
+        project_id=project_id if valid_id else (shown(project_id, 80) if project_id else None),
+        region=region,
+    )
     failure = trace.failure()
     if failure:
         return skipped(target, failure)
     if name is None:
         return failed(target, "InvalidEvent", "createBucket trace carries no bucket name (resource_name/resource_id)")
-    problem = bucket_name_problem(name)
-    if problem:
-        return failed(target, "InvalidEvent", f"bucket name {name[:80]!r} {problem}")
-    if project_id is None or not PROJECT_ID.match(project_id):
+    if problem:  # OBS itself would have refused it: there is no such bucket to track
+        return skipped(target, f"bucket name {shown(name, 80)!r} is not a valid OBS bucket name: it {problem}")
+    if not valid_id:
         return failed(target, "InvalidEvent", "no valid project id in the trace or the runtime")
     return Intent(target=target, source=_source(trace))
 
@@ -70,19 +75,26 @@ def _project_intent(trace: CtsTrace) -> Union[Intent, TargetResult]:
     project_id = _str(project.get("id")) or trace.resource_id
     name = _str(requested.get("name")) or _str(project.get("name")) or trace.resource_name
     region = name.split("_", 1)[0] if name else None
-    target = Target(kind="project", name=name, project_id=project_id, region=region)
+    valid_id = project_id is not None and bool(PROJECT_ID.match(project_id))
+    valid_region = region is not None and bool(REGION.match(region))
+    target = Target(
+        kind="project",
+        name=shown(name, 80) if name else None,
+        project_id=project_id if valid_id or project_id is None else shown(project_id, 80),
+        region=region if valid_region or region is None else shown(region, 40),
+    )
     failure = trace.failure()
     if failure:
         return skipped(target, failure)
-    if project_id is None or not PROJECT_ID.match(project_id):
+    if not valid_id:
         return failed(target, "InvalidEvent", "createProject trace carries no valid project id")
-    if region is None or not REGION.match(region):
+    if not valid_region:
         return failed(target, "InvalidEvent", "cannot tell the new project's region from its name")
     return Intent(target=target, source=_source(trace))
 
 
 def _source(trace: CtsTrace) -> str:
-    return trace.operation + (f" trace {trace.trace_id}" if trace.trace_id else "")
+    return trace.operation + (f" trace {shown(trace.trace_id, 64)}" if trace.trace_id else "")
 
 
 def _dict(value: Any) -> Dict[str, Any]:

@@ -17,17 +17,26 @@ COMPRESS_TYPES: Tuple[str, ...] = ("gzip", "json")
 SYSTEM_TRACKER = "system"
 RESERVED_DATA_TRACKER_NAMES = frozenset({"system", "system-trace"})
 
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{2,62}$")
-_FILE_PREFIX = re.compile(r"^[A-Za-z0-9._-]{0,64}$")
-_TRACKER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+# Every pattern matches the whole string (`\Z`, not `$`, which also accepts a trailing newline).
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]\Z")
+_IP_ADDRESS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}\Z")
+_FILE_PREFIX = re.compile(r"[A-Za-z0-9._-]{0,64}\Z")
+_TRACKER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")
+PROJECT_ID = re.compile(r"[A-Za-z0-9-]{1,64}\Z")
 
 
 def bucket_name_problem(name: str) -> str:
-    """Why an OBS bucket name breaks the page's rule, or '' when it is valid."""
+    """Why a bucket name breaks OBS's naming rules (which include the CreateTracker page's), or ''."""
     if not 3 <= len(name) <= 63:
         return "must be 3 to 63 characters"
     if not _BUCKET.match(name):
-        return "must start with a lowercase letter or digit and hold only lowercase letters, digits, '-' and '.'"
+        return (
+            "must hold only lowercase letters, digits, '-' and '.', and start and end with a lowercase letter or digit"
+        )
+    if ".." in name or ".-" in name or "-." in name:
+        return "must not contain '..', '.-' or '-.'"
+    if _IP_ADDRESS.match(name):
+        return "must not be an IP address"
     return ""
 
 

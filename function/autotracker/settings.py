@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .rules import COMPRESS_TYPES, DATA_EVENTS, BucketName, FilePrefix, LifecycleDays
 
-TOPIC_URN = re.compile(r"^urn:smn:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):(?P<name>[A-Za-z0-9_-]{1,255})$")
-REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
+TOPIC_URN = re.compile(r"urn:smn:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):(?P<name>[A-Za-z0-9_-]{1,255})\Z")
+REGION = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+\Z")
 AGENCY = "cts_admin_trust"
 
 VARIABLES: Tuple[str, ...] = (
@@ -197,7 +197,7 @@ class Settings(BaseModel):
     @field_validator("cts_endpoint", "smn_endpoint", "iam_endpoint", "obs_endpoint")
     @classmethod
     def _endpoint(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
+        if value is not None and not re.match(r"https?://[^\s/]+(/[^\s]*)?\Z", value):
             raise ValueError("must be a full URL such as https://cts.ap-southeast-1.myhuaweicloud.com")
         return None if value is None else value.rstrip("/")
 

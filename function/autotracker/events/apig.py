@@ -7,6 +7,7 @@ from typing import Any, Dict, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..untrusted import UntrustedJsonError, parse_json
 from .envelopes import EventError
 
 MAX_BODY_BYTES = 64 * 1024
@@ -38,9 +39,9 @@ def request_body(event: Dict[str, Any]) -> Dict[str, Any]:
     if len(raw.encode("utf-8")) > MAX_BODY_BYTES:
         raise EventError(f"body larger than {MAX_BODY_BYTES} bytes")
     try:
-        payload = json.loads(raw)
-    except ValueError:
-        raise EventError("body is not JSON") from None
+        payload = parse_json(raw)
+    except UntrustedJsonError as error:
+        raise EventError(f"body is {error}") from None
     if not isinstance(payload, dict):
         raise EventError("body must be a JSON object")
     return payload

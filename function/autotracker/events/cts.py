@@ -8,26 +8,28 @@ tolerant; what the function uses (bucket name, project id, region) is then
 validated strictly in `intents`.
 """
 
-import json
 from typing import Any, Dict, Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from ..untrusted import UntrustedJsonError, parse_json, shown
+
 
 def _text(value: Any) -> Optional[str]:
-    if value is None:
+    """The value as text, unchanged (a name with surrounding blanks is not silently repaired);
+    None when absent, blank or not a scalar (`"resource_id": {}` in FunctionGraph's template)."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        text = str(value).strip()
-        return text or None
-    return None
+    text = str(value)
+    return text if text.strip() else None
 
 
 def _json_object(value: Any) -> Dict[str, Any]:
+    """An object, or a JSON string of one; anything else (including hostile nesting) reads as {}."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except ValueError:
+            value = parse_json(value)
+        except UntrustedJsonError:
             return {}
     return value if isinstance(value, dict) else {}
 
@@ -67,8 +69,8 @@ class CtsTrace(BaseModel):
     @field_validator("code", mode="before")
     @classmethod
     def _tolerant_code(cls, value: Any) -> Optional[int]:
-        text = _text(value)
-        return int(text) if text is not None and text.isdigit() else None
+        text = (_text(value) or "").strip()
+        return int(text) if text.isdigit() and len(text) <= 6 else None
 
     @field_validator("request", "response", mode="before")
     @classmethod
@@ -77,14 +79,14 @@ class CtsTrace(BaseModel):
 
     @property
     def operation(self) -> str:
-        """`Service:resource_type:trace_name`, the form CTS triggers are configured with."""
-        return f"{self.service_type or '?'}:{self.resource_type or '?'}:{self.trace_name or '?'}"
+        """`Service:resource_type:trace_name`, the form CTS triggers are configured with (as shown)."""
+        return shown(f"{self.service_type or '?'}:{self.resource_type or '?'}:{self.trace_name or '?'}", 120)
 
     def failure(self) -> Optional[str]:
         """Why the traced operation did not succeed, or None when it did."""
         if self.code is not None and self.code >= 400:
             return f"the traced operation failed (code {self.code})"
         for field, level in (("trace_status", self.trace_status), ("trace_rating", self.trace_rating)):
-            if level is not None and level.lower() != "normal":  # a failed call can show code 200
-                return f"the traced operation did not succeed ({field} {level})"
+            if level is not None and level.strip().lower() != "normal":  # a failed call can show code 200
+                return f"the traced operation did not succeed ({field} {shown(level, 40)})"
         return None

@@ -6,10 +6,11 @@
 - EventGrid batch: `{"events": [cloudevent, ...]}`
 """
 
-import json
 from typing import Any, Dict, List, Optional, Tuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..untrusted import UntrustedJsonError, check_depth, parse_json
 
 MAX_TRACES = 100
 
@@ -31,9 +32,9 @@ class CloudEvent(BaseModel):
 def _trace_of(data: Any) -> Any:
     if isinstance(data, str):
         try:
-            data = json.loads(data)
-        except ValueError:
-            raise EventError("CloudEvent data is a string but not JSON") from None
+            data = parse_json(data)
+        except UntrustedJsonError as error:
+            raise EventError(f"CloudEvent data is a string but not usable JSON ({error})") from None
     if isinstance(data, dict) and isinstance(data.get("cts"), dict):
         return data["cts"]
     return data
@@ -65,6 +66,10 @@ def _cloud_event_trace(item: Any, index: Optional[int]) -> Any:
     where = "CloudEvent" if index is None else f"events[{index}]"
     if not isinstance(item, dict):
         raise EventError(f"{where} must be a JSON object")
+    try:
+        check_depth(item)
+    except UntrustedJsonError as error:
+        raise EventError(f"{where}: {error}") from None
     try:
         cloud_event = CloudEvent.model_validate(item)
     except ValidationError as error:

@@ -12,8 +12,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..intents import PROJECT_ID
-from ..rules import bucket_name_problem
+from ..rules import PROJECT_ID, bucket_name_problem
 from ..settings import REGION
 from .envelopes import EventError
 
