@@ -311,11 +311,15 @@ def test_taken_name_that_cannot_be_checked_is_a_failure(invoke, cloud):
     assert len(cloud.cts.trackers(PROJECT_ID)) == 1
 
 
-def test_existing_management_tracker_with_failed_lookup_is_still_covered(invoke, cloud):
-    cloud.cts.put_tracker(NEW_PROJECT_ID, {"tracker_name": "system", "tracker_type": "system", "status": "enabled"})
+def test_existing_management_tracker_with_failed_lookup_is_unverified(invoke, cloud, env):
+    """Covered by something, but an unchecked tracker may be disabled: CoverageUnverified, not ok."""
+    env["RAISE_ON_TRANSIENT"] = "false"
+    cloud.cts.put_tracker(NEW_PROJECT_ID, {"tracker_name": "system", "tracker_type": "system", "status": "disabled"})
     cloud.faults.inject(status=403, error_code="CTS.0013", action="ListTrackers", count=1)
-    entry = only(invoke(project_event()))
-    assert entry["outcome"] == "already_tracked" and "lookup failed: CTS.0013" in entry["reason"]
+    result = invoke(project_event())
+    entry = only(result)
+    assert entry["outcome"] == "already_tracked" and "could not be checked: CTS.0013" in entry["reason"]
+    assert entry["error"]["code"] == "CoverageUnverified" and result["ok"] is False
 
 
 def test_name_taken_by_a_tracker_of_another_bucket_is_a_failure(invoke, cloud):

@@ -147,3 +147,80 @@ def test_a_configured_region_with_a_newline_is_a_configuration_error(invoke, clo
     env["REGION"] = f"{REGION}\neu-west-101"
     result = invoke({"action": "audit"})
     assert result["error"]["code"] == "InvalidConfiguration"
+
+
+# ----- 4. a region with no project is an error ---------------------------------------------
+@pytest.mark.parametrize("how", ["setting", "request"])
+def test_a_region_that_matches_no_project_is_unknown_not_green(invoke, cloud, env, how: str) -> None:
+    if how == "setting":
+        env["BASELINE_REGIONS"] = "ap-southeast-l"  # an l for a 1
+        result = invoke({"action": "audit"})
+    else:
+        result = invoke({"action": "audit", "regions": ["eu-west-999"]})
+    missing = "ap-southeast-l" if how == "setting" else "eu-west-999"
+    (row,) = [r for r in result["results"] if r["error"] and r["error"]["code"] == "UnknownRegion"]
+    assert row["target"]["name"] == missing and missing in row["reason"]
+    assert result["ok"] is False
+    assert "UnknownRegion" in published_texts(cloud)
+
+
+# ----- 5. another tracker's transfer bucket ------------------------------------------------
+def test_a_named_backfill_of_another_trackers_transfer_bucket_is_not_ok(invoke, cloud, env) -> None:
+    env["RAISE_ON_TRANSIENT"] = "false"
+    cloud.add_bucket("console-audit-logs", REGION)
+    cloud.cts.put_tracker(
+        PROJECT_ID,
+        {"tracker_name": "system", "tracker_type": "system", "obs_info": {"bucket_name": "console-audit-logs"}},
+    )
+    result = invoke({"action": "backfill", "buckets": ["console-audit-logs"]})
+    (row,) = result["results"]
+    assert row["error"]["code"] == "TransferBucketConflict" and result["ok"] is False
+    assert cloud.calls_of("CreateTracker") == []
+    env["EXCLUDE_BUCKETS"] = "console-audit-logs"  # the human's decision silences it
+    again = invoke({"action": "backfill", "buckets": ["console-audit-logs"]})
+    assert again["results"][0]["outcome"] == "skipped" and again["ok"] is True
+
+
+def test_our_own_trackers_transfer_bucket_is_skipped_quietly(invoke, cloud, env) -> None:
+    """A data tracker this function manages (named for its bucket) writing to an old transfer
+    bucket: that bucket is skipped without an error."""
+    cloud.add_bucket("old-trace-archive", REGION)
+    cloud.cts.put_tracker(
+        PROJECT_ID,
+        {
+            "tracker_name": "obs-photos-2026",
+            "tracker_type": "data",
+            "obs_info": {"bucket_name": "old-trace-archive"},
+            "data_bucket": {"data_bucket_name": "photos-2026", "data_event": ["READ", "WRITE"]},
+        },
+    )
+    result = invoke({"action": "backfill", "buckets": ["old-trace-archive"]})
+    (row,) = result["results"]
+    assert row["outcome"] == "skipped" and row["error"] is None
+
+
+# ----- 6. unverified coverage -------------------------------------------------------------
+@pytest.mark.parametrize("code", ["CTS.0209", "CTS.0201"])
+def test_coverage_that_cannot_be_checked_is_retried_by_functiongraph(invoke, cloud, code: str) -> None:
+    from conftest import NEW_PROJECT_ID, project_event
+
+    from autotracker.handler import TransientFailure
+
+    if code == "CTS.0209":
+        cloud.cts.put_tracker(
+            PROJECT_ID,
+            {
+                "tracker_name": "someone-elses",
+                "status": "disabled",
+                "data_bucket": {"data_bucket_name": "photos-2026", "data_event": ["READ", "WRITE"]},
+            },
+        )
+        event = bucket_event("photos-2026")
+    else:
+        cloud.cts.put_tracker(NEW_PROJECT_ID, {"tracker_name": "system", "status": "disabled"})
+        event = project_event()
+    cloud.faults.inject(status=500, action="ListTrackers", count=None)
+    with pytest.raises(TransientFailure):
+        invoke(event)
+    message = json.loads(cloud.smn.messages[-1]["message_structure"])["default"]
+    assert "CoverageUnverified" in message  # reported before raising

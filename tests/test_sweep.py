@@ -131,13 +131,18 @@ def test_baseline_regions_widen_and_manual_regions_narrow_the_scope(invoke, acco
     assert names == {"eu-archive", EU}
 
 
-def test_another_trackers_transfer_bucket_is_never_tracked(invoke, account):
+def test_another_trackers_transfer_bucket_is_never_tracked(invoke, account, env):
+    """Never tracked, and never silently: a named conflict for a human to decide (issue 10)."""
+    env["RAISE_ON_TRANSIENT"] = "false"
     account.add_bucket("console-audit-logs", REGION)
     account.cts.put_tracker(
         PROJECT_ID, system_tracker(obs_info={"bucket_name": "console-audit-logs", "file_prefix_name": "audit"})
     )
-    entry = by_name(invoke(TIMER))["console-audit-logs"]
-    assert entry["outcome"] == "skipped" and "'system' writes its trace files here" in entry["reason"]
+    result = invoke(TIMER)
+    entry = by_name(result)["console-audit-logs"]
+    assert entry["outcome"] == "failed" and entry["error"]["code"] == "TransferBucketConflict"
+    assert "'system'" in entry["reason"] and "EXCLUDE_BUCKETS" in entry["reason"]
+    assert result["ok"] is False
     created = [
         c.request_json["data_bucket"]["data_bucket_name"]
         for c in account.calls_of("CreateTracker")

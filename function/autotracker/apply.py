@@ -84,7 +84,12 @@ def _already_covered(
         if error.code == "CTS.0208":  # only the name is known to be taken: by what cannot be told
             message = f"tracker {ours.name!r} exists but could not be checked: {lookup.code} {lookup.message}"
             return TargetResult(target, FAILED, message, ours, ErrorInfo(lookup.code, message), lookup.transient)
-        return TargetResult(target, ALREADY_TRACKED, f"{why} ({error.code}); lookup failed: {lookup.code}", ours)
+        # covered by something, but whether that tracker is enabled and complete is unknown: say so,
+        # and let an async retry look again
+        message = f"{why} ({error.code}), but the covering tracker could not be checked: {lookup.code} {lookup.message}"
+        return TargetResult(
+            target, ALREADY_TRACKED, message, ours, ErrorInfo("CoverageUnverified", message), transient=True
+        )
     covering = trackers if body.tracker_type == "system" else trackers_of_bucket(target.name or "", trackers)
     if not covering:
         if error.code == "CTS.0208":

@@ -20,6 +20,7 @@ from .apply import create
 from .baseline import COMPLIANT, DRIFTED, Assessment, assess_bucket, assess_project, repair_body
 from .gateway import CloudError, Gateway
 from .intents import Intent
+from .naming import data_tracker_name
 from .outcomes import (
     ALREADY_TRACKED,
     FAILED,
@@ -160,6 +161,8 @@ def _targets(
     early: List[Step] = []
     targets: List[Target] = []
 
+    if scope.everything:
+        early.extend(_unknown_region(region) for region in scope.regions if region not in main_project)
     wanted_projects = set(scope.projects)
     for project in sorted(projects, key=lambda p: str(p.get("name"))):
         name, project_id = str(project.get("name") or ""), str(project.get("id") or "")
@@ -210,6 +213,16 @@ def _targets(
     return targets, early
 
 
+def _unknown_region(region: str) -> TargetResult:
+    """A region in scope with no project: a typo or a region the account does not use. An error,
+    so that a sweep of nothing never reads as "all covered"."""
+    message = (
+        f"no project of the account is in region {region!r} (no project named {region!r}): "
+        "check BASELINE_REGIONS, REGION or the request's regions"
+    )
+    return failed(Target("project", region, None, region), "UnknownRegion", message)
+
+
 def _by_priority(buckets: List[Dict[str, Optional[str]]], patterns: Sequence[str]) -> List[Dict[str, Optional[str]]]:
     """PRIORITY_BUCKETS globs first (in pattern order), then by name: who gets the last quota slots."""
 
@@ -255,10 +268,7 @@ def _plan(targets: List[Target], states: Dict[str, _ProjectState], mode: Mode, s
             steps.append(replace(listing_failed, transient=state.error.transient))
             continue
         if target.kind == "bucket" and target.name in transfer:
-            reason = (
-                f"tracker {transfer[target.name]!r} writes its trace files here; tracking it would log those writes"
-            )
-            steps.append(skipped(target, reason))
+            steps.append(_transfer_bucket_step(target, transfer[target.name]))
             continue
         if target.kind == "project":
             assessment = assess_project(target, state.trackers, settings)
@@ -287,14 +297,37 @@ def _data_trackers(state: _ProjectState) -> int:
     return sum(tracker.get("tracker_type") == "data" for tracker in state.trackers)
 
 
-def _transfer_buckets(states: Dict[str, _ProjectState]) -> Dict[str, str]:
-    """Every bucket some listed tracker writes its trace files to, with that tracker's name."""
-    return {
-        str((tracker.get("obs_info") or {}).get("bucket_name")): str(tracker.get("tracker_name"))
-        for state in states.values()
-        for tracker in state.trackers
-        if (tracker.get("obs_info") or {}).get("bucket_name")
-    }
+def _transfer_buckets(states: Dict[str, _ProjectState]) -> Dict[str, List[Tuple[str, str]]]:
+    """Every bucket some listed tracker writes its trace files to, with those trackers
+    (name, project id)."""
+    writers: Dict[str, List[Tuple[str, str]]] = {}
+    for project_id, state in states.items():
+        for tracker in state.trackers:
+            bucket = (tracker.get("obs_info") or {}).get("bucket_name")
+            if bucket:
+                writers.setdefault(str(bucket), []).append((_managed_name(tracker), project_id))
+    return writers
+
+
+def _managed_name(tracker: Dict[str, Any]) -> str:
+    """The tracker's name, or "" when it is one this function manages (named for its bucket)."""
+    name = str(tracker.get("tracker_name"))
+    tracked = (tracker.get("data_bucket") or {}).get("data_bucket_name")
+    return "" if tracked and name == data_tracker_name(str(tracked)) else name
+
+
+def _transfer_bucket_step(target: Target, writers: List[Tuple[str, str]]) -> TargetResult:
+    """Tracking a transfer bucket would record CTS's own deliveries, in a loop. The function's own
+    trackers' buckets are skipped quietly; another tracker's is for a human to decide."""
+    others = [(name, project_id) for name, project_id in writers if name]
+    if not others:
+        return skipped(target, "trackers this function manages write their trace files here; never tracked")
+    named = ", ".join(f"{name!r} (project {project_id})" for name, project_id in others[:3])
+    message = (
+        f"tracker {named} writes its trace files to this bucket: tracking it would record those writes "
+        "in a loop. Decide, and add it to EXCLUDE_BUCKETS if it should stay untracked"
+    )
+    return failed(target, "TransferBucketConflict", message)
 
 
 def _ref(tracker: Optional[Dict[str, Any]], kind: str) -> Optional[TrackerRef]:
