@@ -224,3 +224,89 @@ def test_coverage_that_cannot_be_checked_is_retried_by_functiongraph(invoke, clo
         invoke(event)
     message = json.loads(cloud.smn.messages[-1]["message_structure"])["default"]
     assert "CoverageUnverified" in message  # reported before raising
+
+
+# ----- 7/8. the deadline holds, whatever SMN does and whoever shares the client --------------
+def served_env(env: Dict[str, str], base_url: str) -> Dict[str, str]:
+    return {**env, "CTS_ENDPOINT": base_url, "SMN_ENDPOINT": base_url, "RAISE_ON_TRANSIENT": "false"}
+
+
+def run_served(env: Dict[str, str], event: Dict[str, Any], remaining_ms: int, monkeypatch) -> tuple:
+    """The handler against the fake on a real socket (timeouts are real there), and its wall time."""
+    import time
+
+    from conftest import FakeContext, index_env_names
+
+    from autotracker.handler import handle
+
+    for name in index_env_names():
+        monkeypatch.delenv(name, raising=False)
+    start = time.monotonic()
+    result = handle(event, FakeContext(remaining_ms=remaining_ms), environ=env)
+    return result, time.monotonic() - start
+
+
+def test_a_slow_smn_cannot_make_the_handler_outlive_its_deadline(cloud, env, monkeypatch) -> None:
+    cloud.faults.latency(8.0, service="smn")
+    with cloud.serve() as base_url:
+        result, elapsed = run_served(served_env(env, base_url), bucket_event("photos-2026"), 6_000, monkeypatch)
+    assert result["results"][0]["outcome"] == "created"
+    assert result["notification"]["sent"] is False and result["notification"]["error"] is not None
+    assert elapsed < 6.0  # returned before getRemainingTimeInMilliSeconds() ran out
+    assert len(cloud.calls_of("PublishMessage")) <= 1  # a timed-out publish is not repeated
+
+
+def test_overlapping_invocations_do_not_share_their_timeouts(cloud, env, monkeypatch) -> None:
+    """Same credentials, so the same cached SDK client: the invocation with 4.5 s left must not
+    inherit the 20 s timeout of the one with a minute left."""
+    import threading
+
+    cloud.faults.latency(6.0, service="cts", action="CreateTracker")
+    outcome: Dict[str, Any] = {}
+    with cloud.serve() as base_url:
+        environ = served_env(env, base_url)
+
+        def late_and_long() -> None:
+            outcome["long"] = run_served(environ, bucket_event("invoices-archive"), 60_000, monkeypatch)
+
+        other = threading.Thread(target=late_and_long)
+        timer = threading.Timer(0.3, other.start)  # starts while the short one's call is in flight
+        timer.start()
+        short, elapsed = run_served(environ, bucket_event("photos-2026"), 4_500, monkeypatch)
+        timer.join()
+        other.join()
+    assert elapsed < 4.5
+    assert short["results"][0]["outcome"] == "failed"  # its create could not finish in time
+    assert outcome["long"][0]["results"][0]["outcome"] == "created"
+
+
+# ----- 9. the report is never lost silently, nor sent twice ---------------------------------
+def test_an_unpublished_report_is_logged_whole_and_the_async_invocation_retried(invoke, cloud, caplog) -> None:
+    import logging
+
+    from autotracker.handler import TransientFailure
+
+    cloud.faults.inject(status=503, action="PublishMessage", count=None)
+    with caplog.at_level(logging.INFO, logger="cts_autotracker"), pytest.raises(TransientFailure):
+        invoke(bucket_event("photos-2026"))
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "report not published" in logged and "SMN.0001" in logged
+    assert "photos-2026" in logged and "created data tracker" in logged  # the whole report
+
+
+def test_a_lost_publish_response_is_not_published_twice_and_the_retry_says_what_happened(invoke, cloud) -> None:
+    from autotracker.handler import TransientFailure
+
+    cloud.faults.inject(drop=True, action="PublishMessage", count=1, after=True)
+    with pytest.raises(TransientFailure):
+        invoke(bucket_event("photos-2026"))
+    assert len(cloud.smn.messages) == 1  # published once; the lost answer was not retried
+    retry = invoke(bucket_event("photos-2026"))  # FunctionGraph's async retry of the same event
+    assert len(cloud.smn.messages) == 2
+    first, second = (json.loads(m["message_structure"])["default"] for m in cloud.smn.messages)
+    report_id = [line for line in first.splitlines() if line.startswith("Report id:")]
+    assert report_id and report_id == [line for line in second.splitlines() if line.startswith("Report id:")]
+    (row,) = retry["results"]
+    assert row["outcome"] == "already_tracked"
+    assert "created for this event by an earlier attempt" in row["reason"]
+    assert len(cloud.cts.trackers(PROJECT_ID)) == 1

@@ -11,12 +11,12 @@ from typing import Any, Dict, List, Sequence
 
 from .baseline import trackers_of_bucket
 from .gateway import CloudError, Gateway, is_transient, service_code
+from .intents import Intent
 from .outcomes import (
     ALREADY_TRACKED,
     CREATED,
     FAILED,
     ErrorInfo,
-    Target,
     TargetResult,
     TrackerRef,
 )
@@ -46,7 +46,7 @@ def create(step: CreateTracker, gateway: Gateway, dry_run: bool = False) -> Targ
         record = gateway.create_tracker(region, project_id, body.to_wire(), retry_on=_retry_on(body.tracker_type))
     except CloudError as error:
         if error.code in ALREADY_COVERED:
-            return _already_covered(target, body, ours, error, gateway)
+            return _already_covered(step.intent, body, ours, error, gateway)
         # a bucket still invisible after the retries may appear later: let a later retry try again
         transient = error.transient or (body.tracker_type == "data" and error.code == BUCKET_NOT_VISIBLE_YET)
         error_info = ErrorInfo(error.code, error.message)
@@ -75,8 +75,9 @@ def _failure_reason(error: CloudError) -> str:
 
 
 def _already_covered(
-    target: Target, body: CreateTrackerBody, ours: TrackerRef, error: CloudError, gateway: Gateway
+    intent: Intent, body: CreateTrackerBody, ours: TrackerRef, error: CloudError, gateway: Gateway
 ) -> TargetResult:
+    target = intent.target
     why = ALREADY_COVERED[error.code]
     try:
         trackers = gateway.list_trackers(target.region or "", target.project_id or "", tracker_type=body.tracker_type)
@@ -99,9 +100,23 @@ def _already_covered(
     primary = next((t for t in covering if t.get("tracker_name") == ours.name), covering[0])
     found = TrackerRef(name=str(primary.get("tracker_name")), type=body.tracker_type, id=primary.get("id"))
     gaps = _gaps(covering, body)
+    drift = ErrorInfo("TrackerDrift", "; ".join(gaps)) if gaps else None
     reason = f"{why} ({error.code}): {found.name!r}{_events_note(primary)}"
-    return TargetResult(
-        target, ALREADY_TRACKED, reason, found, ErrorInfo("TrackerDrift", "; ".join(gaps)) if gaps else None
+    if _made_for(intent, primary, ours):  # the outcome stays already_tracked; the report says who made it
+        reason = f"{found.name!r} was created for this event by an earlier attempt or delivery ({error.code})"
+    return TargetResult(target, ALREADY_TRACKED, reason, found, drift)
+
+
+def _made_for(intent: Intent, tracker: Dict[str, Any], ours: TrackerRef) -> bool:
+    """Our tracker, made at or after the traced creation: an earlier attempt at this event made it
+    (its answer was lost, or its report was), and the retry's report says so."""
+    made = tracker.get("create_time")
+    return (
+        intent.since_ms is not None
+        and tracker.get("tracker_name") == ours.name
+        and isinstance(made, int)
+        and not isinstance(made, bool)
+        and made >= intent.since_ms
     )
 
 

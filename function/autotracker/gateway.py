@@ -12,15 +12,18 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 import requests
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import (
     ConnectionException,
+    HostUnreachableException,
     RequestTimeoutException,
     SdkException,
     ServiceResponseException,
+    SslHandShakeException,
 )
 from huaweicloudsdkcore.http.http_config import HttpConfig
 
@@ -33,6 +36,23 @@ T = TypeVar("T")
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0  # at most, per request; less when less of the invocation is left
 POOL_SIZE = 32  # connections per client: sweeps call one endpoint from many threads
+PUBLISH_MARGIN = 1.0  # seconds kept after the report's publish, so the handler returns in time
+
+# The timeout of the call running in this thread: cached clients are shared by invocations
+# (and a sweep's threads), so a call's timeout must never be written into the client.
+_CALL_TIMEOUT: ContextVar[Optional[Tuple[float, float]]] = ContextVar("call_timeout", default=None)
+
+
+class _PerCallTimeoutConfig(HttpConfig):
+    """An HttpConfig whose `timeout` is the calling thread's, set around each call."""
+
+    @property
+    def timeout(self) -> Any:
+        return _CALL_TIMEOUT.get() or self._timeout
+
+    @timeout.setter
+    def timeout(self, value: Any) -> None:
+        self._timeout = value
 
 
 class DeadlineReached(Exception):
@@ -61,6 +81,22 @@ def service_code(error: BaseException) -> Optional[str]:
     """The service's error code in one spelling: some editions answer `cts.0007` in lower case."""
     code = getattr(error, "error_code", None)
     return str(code).upper() if code else None
+
+
+def nothing_sent(error: BaseException) -> bool:
+    """The request surely did not take effect: refused (429), failed on the server (5xx), or the
+    connection was never made. A dropped connection or a read timeout may hide a success, so a
+    publish is not repeated on those (the report would go out twice)."""
+    if isinstance(error, ServiceResponseException):
+        return error.status_code == 429 or error.status_code >= 500
+    if isinstance(error, (HostUnreachableException, SslHandShakeException, requests.ConnectTimeout)):
+        return True
+    cause = error.__context__
+    while cause is not None:
+        if isinstance(cause, requests.ConnectTimeout) or "NewConnectionError" in repr(cause):
+            return True
+        cause = cause.__context__
+    return False
 
 
 def _normalise(error: BaseException, redact: Tuple[str, ...]) -> CloudError:
@@ -117,7 +153,7 @@ class Gateway:
 
         client = self._cts(region, project_id)
         request = CreateTrackerRequest(body=body)
-        return self._call(client, lambda: _object(client.create_tracker(request)), retry_on)
+        return self._call(lambda: _object(client.create_tracker(request)), retry_on)
 
     def list_trackers(
         self, region: str, project_id: str, tracker_type: Optional[str] = None, tracker_name: Optional[str] = None
@@ -126,7 +162,7 @@ class Gateway:
 
         client = self._cts(region, project_id)
         request = ListTrackersRequest(tracker_name=tracker_name, tracker_type=tracker_type)
-        payload = self._call(client, lambda: _object(client.list_trackers(request)))
+        payload = self._call(lambda: _object(client.list_trackers(request)))
         trackers = payload.get("trackers")
         return [item for item in trackers or [] if isinstance(item, dict)]
 
@@ -135,7 +171,7 @@ class Gateway:
 
         client = self._cts(region, project_id)
         request = UpdateTrackerRequest(body=body)
-        self._call(client, lambda: client.update_tracker(request))
+        self._call(lambda: client.update_tracker(request))
 
     # -- inventory ---------------------------------------------------------
     def list_buckets(self, region: str) -> List[Dict[str, Optional[str]]]:
@@ -146,7 +182,7 @@ class Gateway:
 
         client = self._obs(region)
         invoker = client.list_buckets_invoker(ListBucketsRequest()).add_header("x-obs-location", "true")
-        response = self._call(client, invoker.invoke)
+        response = self._call(invoker.invoke)
         buckets = getattr(getattr(response, "buckets", None), "bucket", None) or []
         return [
             {"name": str(bucket.name), "location": str(bucket.location).strip() or None if bucket.location else None}
@@ -160,7 +196,7 @@ class Gateway:
         from huaweicloudsdkobs.v1.model.get_bucket_metadata_request import GetBucketMetadataRequest
 
         client = self._obs(region)
-        response = self._call(client, lambda: client.get_bucket_metadata(GetBucketMetadataRequest(bucket_name=bucket)))
+        response = self._call(lambda: client.get_bucket_metadata(GetBucketMetadataRequest(bucket_name=bucket)))
         location = getattr(response, "x_obs_bucket_location", None)
         return str(location).strip() or None if location else None
 
@@ -177,7 +213,7 @@ class Gateway:
             def call(request: Any = request) -> Dict[str, Any]:
                 return _object(client.keystone_list_projects(request))
 
-            payload = self._call(client, call)
+            payload = self._call(call)
             batch = [item for item in payload.get("projects") or [] if isinstance(item, dict)]
             projects.extend(batch)
             if len(batch) < page_size:
@@ -190,13 +226,13 @@ class Gateway:
 
         client = self._smn(region, project_id)
         request = PublishMessageRequest(topic_urn=topic_urn, body=body)
-        # the report may use the time kept back from the tracker work
-        return self._call(client, lambda: _object(client.publish_message(request)), reserve=0.0)
+        # the report may use the time kept back from the tracker work, all but a final margin
+        call = lambda: _object(client.publish_message(request))  # noqa: E731
+        return self._call(call, retry_on=nothing_sent, reserve=PUBLISH_MARGIN)
 
     # -- plumbing ----------------------------------------------------------
     def _call(
         self,
-        client: Any,
         call: Callable[[], T],
         retry_on: Callable[[BaseException], bool] = is_transient,
         reserve: Optional[float] = None,
@@ -209,8 +245,11 @@ class Gateway:
             budget = self._deadline.remaining() - reserve
             if budget < self._policy.min_call_time:
                 raise DeadlineReached(f"{budget:.1f} s left before the invocation's deadline; not started")
-            client.get_http_client().config.timeout = (min(CONNECT_TIMEOUT, budget), min(READ_TIMEOUT, budget))
-            return call()
+            token = _CALL_TIMEOUT.set((min(CONNECT_TIMEOUT, budget), min(READ_TIMEOUT, budget)))
+            try:
+                return call()
+            finally:
+                _CALL_TIMEOUT.reset(token)
 
         try:
             return call_with_retry(bounded, retry_on, self._policy, self._deadline, reserve)
@@ -254,7 +293,7 @@ class Gateway:
         endpoint = override.replace("{region}", region) if override else f"https://{service}.{region}.myhuaweicloud.com"
 
         def build() -> Any:
-            config = HttpConfig.get_default_config()
+            config = _PerCallTimeoutConfig()
             config.retry_times = 0  # retries are ours, bounded by the deadline
             config.timeout = (CONNECT_TIMEOUT, READ_TIMEOUT)
             config.pool_maxsize = config.pool_connections = POOL_SIZE

@@ -7,6 +7,7 @@ retry a permanently bad event.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -54,6 +55,7 @@ class Work:
     traces: Optional[List[Any]] = None
     manual: Optional["ManualRequest"] = None
     http: bool = False
+    report_id: str = ""  # the same for every delivery and retry of one event: a reader can drop repeats
 
 
 def handle(event: Any, context: Any, environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
@@ -119,9 +121,16 @@ def _run(
         dry_run,
         attention_only=work.traces is None,
         problem=problem["message"] if problem else None,
+        report_id=work.report_id,
     )
     body = {name: _scrub(value, secrets) for name, value in body.items()}  # the report is scrubbed too
     notification = publish(gateway, settings.smn_topic_urn, body)
+    if notification["error"] is not None:  # the log is then the only copy of the report
+        LOG.warning(
+            "cts-autotracker report not published (%s): %s",
+            json.dumps(notification["error"]),
+            json.dumps(body),
+        )
     result = _finish(_result(work.trigger, dry_run, results, notification, problem), secrets)
     return result, _retry_reason(work, settings, result, results, transient_problem)
 
@@ -129,9 +138,14 @@ def _run(
 def _retry_reason(
     work: Work, settings: Settings, result: Dict[str, Any], results: List[TargetResult], transient_problem: bool
 ) -> Optional[str]:
-    """Ask FunctionGraph to retry only async deliveries whose failures were transient."""
+    """Ask FunctionGraph to retry only async deliveries whose failures were transient, or whose
+    report could not be published (the retry's report then says what this attempt did)."""
     if work.trigger not in ASYNC_TRIGGERS or not settings.raise_on_transient:
         return None
+    notification_error = result["notification"].get("error")
+    if notification_error is not None:
+        code = notification_error.get("code")
+        return f"the report could not be published ({code}); FunctionGraph may retry this invocation"
     transient = [r.target.label for r in results if r.transient and r.target]
     if not transient and not transient_problem:
         return None
@@ -160,26 +174,27 @@ def _classify(event: Any) -> Work:
         check_depth(event, MAX_EVENT_DEPTH)  # before anything walks it recursively
     except UntrustedJsonError as error:
         raise EventError(f"the event is {error}") from None
-    size = len(json.dumps(event, default=str).encode("utf-8"))
-    if size > MAX_EVENT_BYTES:
-        raise EventError(f"the event is {size} bytes; at most {MAX_EVENT_BYTES} are accepted")
+    canonical = json.dumps(event, default=str, sort_keys=True).encode("utf-8")
+    if len(canonical) > MAX_EVENT_BYTES:
+        raise EventError(f"the event is {len(canonical)} bytes; at most {MAX_EVENT_BYTES} are accepted")
+    report_id = hashlib.sha256(canonical).hexdigest()[:16]
     if is_apig(event):
         from .events.apig import request_body
         from .events.manual import parse_manual
 
-        return Work("apig", manual=parse_manual(request_body(event)), http=True)
+        return Work("apig", manual=parse_manual(request_body(event)), http=True, report_id=report_id)
     if is_timer(event):
         from .events.timer import parse_timer
 
         parse_timer(event)
-        return Work("timer")
+        return Work("timer", report_id=report_id)
     if is_manual(event):
         from .events.manual import parse_manual
 
-        return Work("manual", manual=parse_manual(event))
+        return Work("manual", manual=parse_manual(event), report_id=report_id)
     if is_cts_delivery(event):
         trigger, traces = unwrap(event)
-        return Work(trigger, traces=traces)
+        return Work(trigger, traces=traces, report_id=report_id)
     raise EventError(
         'unrecognised event: expected a CTS trigger event {"cts": {...}}, an EventGrid CloudEvent '
         '(alone or as {"events": [...]}), a timer event, or a manual request {"action": "backfill"|"audit", ...}'
@@ -281,5 +296,8 @@ def _finish(result: Dict[str, Any], secrets: Sequence[str]) -> Dict[str, Any]:
     for escaped in leaked:
         text = text.replace(escaped, "***")
     clean: Dict[str, Any] = json.loads(text) if leaked else result  # re-parse only what changed
-    LOG.info("cts-autotracker %s", json.dumps({k: clean[k] for k in ("ok", "trigger", "summary", "error")}))
+    LOG.info(
+        "cts-autotracker %s",
+        json.dumps({k: clean[k] for k in ("ok", "trigger", "summary", "error", "notification")}),
+    )
     return clean

@@ -27,6 +27,7 @@ PROJECT_CREATED = ("iam", "project", "createproject")
 class Intent:
     target: Target
     source: str  # the operation and trace id that asked for it, for the report
+    since_ms: Optional[int] = None  # when the traced creation happened: a tracker of ours made since is this event's
 
 
 def intent_from_trace(raw: Any, default_project_id: Optional[str], region: str) -> Union[Intent, TargetResult]:
@@ -66,7 +67,7 @@ def _bucket_intent(trace: CtsTrace, default_project_id: Optional[str], region: s
         return skipped(target, f"bucket name {shown(name, 80)!r} is not a valid OBS bucket name: it {problem}")
     if not valid_id:
         return failed(target, "InvalidEvent", "no valid project id in the trace or the runtime")
-    return Intent(target=target, source=_source(trace))
+    return Intent(target=target, source=_source(trace), since_ms=trace.time)
 
 
 def _project_intent(trace: CtsTrace) -> Union[Intent, TargetResult]:
@@ -90,7 +91,7 @@ def _project_intent(trace: CtsTrace) -> Union[Intent, TargetResult]:
         return failed(target, "InvalidEvent", "createProject trace carries no valid project id")
     if not valid_region:
         return failed(target, "InvalidEvent", "cannot tell the new project's region from its name")
-    return Intent(target=target, source=_source(trace))
+    return Intent(target=target, source=_source(trace), since_ms=trace.time)
 
 
 def _source(trace: CtsTrace) -> str:

@@ -96,6 +96,7 @@ def build_message(
     dry_run: bool,
     attention_only: bool = False,
     problem: Optional[str] = None,
+    report_id: str = "",
 ) -> Dict[str, Any]:
     """The PublishMessage body: subject and a message_structure with default, email and sms.
 
@@ -109,6 +110,8 @@ def build_message(
     header = [f"cts-autotracker, {trigger} trigger, region {region}{flag}", f"Summary: {_summary(tally)}"]
     if problem:
         header.append(f"Problem: {problem}")
+    if report_id:
+        header.append(f"Report id: {report_id} (every delivery and retry of one event has the same id)")
     listed = [r for r in results if needs_attention(r)] if attention_only else list(results)
     if len(listed) < len(results):
         header.append(f"({len(results) - len(listed)} compliant or skipped target(s) not listed)")

@@ -47,6 +47,7 @@ class CtsTrace(BaseModel):
     trace_rating: Optional[str] = None
     project_id: Optional[str] = None
     code: Optional[int] = None
+    time: Optional[int] = None  # ms since the epoch
     request: Dict[str, Any] = {}
     response: Dict[str, Any] = {}
 
@@ -71,6 +72,16 @@ class CtsTrace(BaseModel):
     def _tolerant_code(cls, value: Any) -> Optional[int]:
         text = (_text(value) or "").strip()
         return int(text) if text.isdigit() and len(text) <= 6 else None
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _tolerant_time(cls, value: Any) -> Optional[int]:
+        """Seconds or milliseconds, as a number or a string; "" and anything else read as unknown."""
+        text = (_text(value) or "").strip()
+        if not text.isdigit() or len(text) > 16:
+            return None
+        number = int(text)
+        return number * 1000 if number < 100_000_000_000 else number
 
     @field_validator("request", "response", mode="before")
     @classmethod
