@@ -310,3 +310,27 @@ def test_a_lost_publish_response_is_not_published_twice_and_the_retry_says_what_
     assert row["outcome"] == "already_tracked"
     assert "created for this event by an earlier attempt" in row["reason"]
     assert len(cloud.cts.trackers(PROJECT_ID)) == 1
+
+
+# ----- 13. the scrubber replaces whole credentials only -------------------------------------
+def test_a_short_secret_does_not_eat_words_of_the_result(cloud, env, invoke) -> None:
+    """A secret key "ipp" used to turn "skipped" into "sk***ed": values shorter than any real
+    credential are not scrubbed, and a credential is replaced only where it stands alone."""
+    from conftest import FakeContext
+
+    cloud.add_credentials("AKSHORTSECRET000001", "ipp")
+    result = invoke(
+        bucket_event("photos-2026", code=500), context=FakeContext(ak="AKSHORTSECRET000001", sk="ipp", token=None)
+    )
+    (row,) = result["results"]
+    assert row["outcome"] == "skipped" and result["summary"] == {"skipped": 1}
+    assert "***" not in json.dumps(result)
+
+
+def test_a_leaked_credential_is_still_scrubbed_where_it_stands_alone(cloud, env, invoke) -> None:
+    from conftest import SK
+
+    result = invoke(bucket_event("photos-2026", trace_id=f"id {SK} end"))
+    text = json.dumps(result)
+    assert SK not in text
+    assert "trace id *** end" in result["results"][0]["reason"]

@@ -6,8 +6,23 @@ results or exception text by accident.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Mapping, Optional, Sequence, Tuple
+
+MIN_SECRET_CHARS = 16  # Huawei AKs have 20 characters, SKs 40, tokens hundreds: anything shorter is not one
+_EDGE = "A-Za-z0-9"
+
+
+def scrub(text: str, secrets: Sequence[str]) -> str:
+    """Replace whole credential values with `***`: a value standing alone, not the same letters
+    inside a longer word, and only values at least as long as a real credential (a short
+    "secret" would otherwise eat pieces of ordinary words)."""
+    eligible = [secret for secret in secrets if len(secret) >= MIN_SECRET_CHARS and secret in text]
+    if not eligible:
+        return text
+    alternatives = "|".join(re.escape(secret) for secret in sorted(eligible, key=len, reverse=True))
+    return re.sub(f"(?<![{_EDGE}])(?:{alternatives})(?![{_EDGE}])", "***", text)
 
 
 class CredentialsError(Exception):

@@ -27,7 +27,7 @@ from huaweicloudsdkcore.exceptions.exceptions import (
 )
 from huaweicloudsdkcore.http.http_config import HttpConfig
 
-from .credentials import Credentials
+from .credentials import Credentials, scrub
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import Settings
 
@@ -109,8 +109,7 @@ def _normalise(error: BaseException, redact: Tuple[str, ...]) -> CloudError:
         message = str(getattr(error, "error_msg", None) or error)
     else:
         raise error
-    for secret in redact:
-        message = message.replace(secret, "***")
+    message = scrub(message, redact)
     return CloudError(code, message[:500], status, is_transient(error))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .apply import apply
-from .credentials import Credentials, CredentialsError, resolve_credentials
+from .credentials import Credentials, CredentialsError, resolve_credentials, scrub
 from .events.envelopes import EventError, unwrap
 from .events.kinds import is_apig, is_cts_delivery, is_manual, is_timer
 from .gateway import Gateway
@@ -90,7 +90,7 @@ def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Tuple[Dict[
     try:
         return _run(work, context, settings, credentials, secrets)
     except Exception as error:  # noqa: BLE001 - a bug must still answer, scrubbed, and not be retried forever
-        LOG.error("cts-autotracker internal error: %s", _scrub(f"{type(error).__name__}: {error}", secrets))
+        LOG.error("cts-autotracker internal error: %s", scrub(f"{type(error).__name__}: {error}", secrets))
         message = f"unexpected {type(error).__name__}; see the function's log"
         return _finish(_error_result(work.trigger, "InternalError", message), secrets), None
 
@@ -123,7 +123,7 @@ def _run(
         problem=problem["message"] if problem else None,
         report_id=work.report_id,
     )
-    body = {name: _scrub(value, secrets) for name, value in body.items()}  # the report is scrubbed too
+    body = {name: scrub(value, secrets) for name, value in body.items()}  # the report is scrubbed too
     notification = publish(gateway, settings.smn_topic_urn, body)
     if notification["error"] is not None:  # the log is then the only copy of the report
         LOG.warning(
@@ -283,19 +283,11 @@ def _error_result(trigger: str, code: str, message: str) -> Dict[str, Any]:
     }
 
 
-def _scrub(text: str, secrets: Sequence[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
-
-
 def _finish(result: Dict[str, Any], secrets: Sequence[str]) -> Dict[str, Any]:
     """Scrub any credential value that slipped into a string, then log one summary line."""
     text = json.dumps(result, default=str)
-    leaked = [escaped for escaped in (json.dumps(secret)[1:-1] for secret in secrets) if escaped in text]
-    for escaped in leaked:
-        text = text.replace(escaped, "***")
-    clean: Dict[str, Any] = json.loads(text) if leaked else result  # re-parse only what changed
+    scrubbed = scrub(text, [json.dumps(secret)[1:-1] for secret in secrets])  # as they appear in JSON
+    clean: Dict[str, Any] = json.loads(scrubbed) if scrubbed != text else result  # re-parse only what changed
     LOG.info(
         "cts-autotracker %s",
         json.dumps({k: clean[k] for k in ("ok", "trigger", "summary", "error", "notification")}),
