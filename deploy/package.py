@@ -117,9 +117,12 @@ def precompile(interpreter: str, *folders: pathlib.Path) -> None:
     """Compile as if the files sat in FunctionGraph's code directory: tracebacks show the runtime's
     paths, and no build directory name ends up in the bytecode (the zip stays reproducible)."""
     for folder in folders:
-        command = [interpreter, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash"]
+        command = [interpreter, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]
         command += ["-s", str(folder), "-p", RUNTIME_CODE_DIR, str(folder)]
-        done = subprocess.run(command, capture_output=True, text=True)
+        # a fixed hash seed (set and frozenset constants are stored in hash order) and one process
+        # (marshal's back-references depend on what the compiling process interned before): either
+        # would make bytecode differ from build to build
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
         if done.returncode != 0:
             raise PackageError(f"compiling bytecode failed: {(done.stdout + done.stderr).strip()[-300:]}")
 
