@@ -111,7 +111,11 @@ def _policies(plan: Plan, desired: Desired, actual: Actual, clients: Clients, lo
             type=policy.type,
             description=policy.description,
             policy=ServicePolicy(
-                version="1.1", statement=[ServiceStatement(action=list(policy.actions), effect="Allow")]
+                version="1.1",
+                statement=[
+                    ServiceStatement(action=st["Action"], effect=st["Effect"], resource=st.get("Resource"))
+                    for st in policy.statements()
+                ],
             ),
         )
         if change.action == CREATE:
@@ -120,7 +124,7 @@ def _policies(plan: Plan, desired: Desired, actual: Actual, clients: Clients, lo
                 "IAM CreateCloudServiceCustomPolicy",
                 partial(clients.iam.create_cloud_service_custom_policy, request),
             )
-            log(f"created custom_policy {policy.display_name} ({policy.type}, {len(policy.actions)} actions)")
+            log(f"created custom_policy {policy.display_name} ({policy.type}: {policy.describe()})")
         else:
             assert existing is not None
             update = UpdateCloudServiceCustomPolicyRequest(

@@ -80,7 +80,7 @@ class Desired:
 
     @property
     def policies(self) -> List[CustomPolicy]:
-        return custom_policies(self.template.agency.name, self.template.agency.actions)
+        return custom_policies(self.template.agency.name, self.template.grants())
 
     @property
     def user_data(self) -> Dict[str, str]:

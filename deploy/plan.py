@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from deploy.actual import Actual, encrypted_names
 from deploy.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
+from deploy.policy import CustomPolicy, grants_of_document
 
 CREATE, UPDATE, REPLACE, UNCHANGED, SKIP, BLOCKED, LEFT_ALONE = (
     "create",
@@ -45,11 +46,13 @@ class Change:
     action: str
     diffs: Tuple[Diff, ...] = ()
     reason: str = ""
+    details: Tuple[str, ...] = ()  # one line each under the change (a policy's grants)
 
     def render(self, width: int = 40) -> List[str]:
         head = f"  {_SYMBOL[self.action]:>3} {self.resource:<14} {self.name:<{width}} {self.action}"
         lines = [head + (f": {self.reason}" if self.reason else "")]
         lines.extend(f"        {diff}" for diff in self.diffs)
+        lines.extend(f"        {detail}" for detail in self.details)
         return lines
 
 
@@ -162,42 +165,36 @@ def _agency(desired: Desired, actual: Actual) -> List[Change]:
         role = actual.policies.get(policy.display_name)
         if role is None:
             out.append(
-                Change(
-                    "custom_policy", policy.display_name, CREATE, reason=f"{policy.type}, {len(policy.actions)} actions"
-                )
+                Change("custom_policy", policy.display_name, CREATE, reason=policy.type, details=_grants(policy))
             )
         else:
             diffs = []
             if role.get("type") != policy.type:
                 diffs.append(Diff("type", _show(role.get("type")), _show(policy.type)))
-            have = _actions(role)
-            want = set(policy.actions)
+            have = set(grants_of_document(role.get("policy") or {}))
+            want = set(policy.grants)
             if have != want:
-                added, removed = sorted(want - have), sorted(have - want)
+                removed = "; ".join(g.describe() for g in sorted(have - want))
+                added = "; ".join(g.describe() for g in sorted(want - have))
+                diffs.append(Diff("grants", "-" + removed if removed else "-", "+" + added if added else "+"))
+            if (role.get("policy") or {}).get("Statement") != policy.statements():
                 diffs.append(
-                    Diff(
-                        "actions", "-" + ",".join(removed) if removed else "-", "+" + ",".join(added) if added else "+"
-                    )
+                    Diff("statements", str(_statements(role)), f"{len(policy.statements())} Allow statement(s)")
                 )
-            if _statements(role) != 1:
-                diffs.append(Diff("statements", str(_statements(role)), "1 Allow statement"))
-            out.append(Change("custom_policy", policy.display_name, UPDATE if diffs else UNCHANGED, tuple(diffs)))
+            action = UPDATE if diffs else UNCHANGED
+            out.append(Change("custom_policy", policy.display_name, action, tuple(diffs), details=_grants(policy)))
         granted = role is not None and actual.agency is not None and role.get("id") in actual.grants
         reason = f"to {name} on all resources (every project, and global services)"
         out.append(Change("grant", policy.display_name, UNCHANGED if granted else CREATE, reason=reason))
     return out
 
 
+def _grants(policy: CustomPolicy) -> Tuple[str, ...]:
+    return tuple(f"grants {grant.describe()}" for grant in policy.grants)
+
+
 def _statements(role: Dict[str, Any]) -> int:
     return len((role.get("policy") or {}).get("Statement") or [])
-
-
-def _actions(role: Dict[str, Any]) -> set:
-    actions: set = set()
-    for statement in (role.get("policy") or {}).get("Statement") or []:
-        if statement.get("Effect") == "Allow":
-            actions.update(statement.get("Action") or [])
-    return actions
 
 
 def _function(desired: Desired, actual: Actual, rotate_secrets: bool) -> List[Change]:

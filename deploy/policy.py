@@ -1,19 +1,70 @@
-"""The agency's custom policies: the template's actions split by IAM scope.
+"""The agency's permissions, derived from the function's configuration.
+
+What a function with a given set of variables can call, and nothing else:
+
+- always: CreateTracker and ListTrackers (`cts:tracker:create`, `cts:tracker:list`), the
+  project listing (`iam:projects:listProjects`), ListBuckets (`obs:bucket:ListAllMyBuckets`)
+  and HEAD bucket (`obs:bucket:HeadBucket`, a bucket's region when the listing lacks it, on any
+  bucket); `smn:topic:publish` when a topic is configured;
+- `cts:tracker:update` only with `REMEDIATE_DRIFT=true`;
+- the CreateTracker page's dependencies only where the request needs them: the transfer
+  bucket's ACL actions (CTS authorises the bucket for its deliveries) and, with
+  `TRACE_LIFECYCLE_DAYS`, its lifecycle actions, all scoped to that one bucket
+  (`obs:*:*:bucket:<TRACE_BUCKET>`); LTS actions only with `ENABLE_LTS`; `kms:cmk:list` only
+  with `KMS_KEY_ID`. Never `obs:bucket:CreateBucket`: requests always say `is_obs_created: false`.
 
 IAM requires a custom policy to hold actions of one scope only: global services (type AX) or
-region-specific projects (type XA). The function needs both (IAM and OBS are global; CTS, SMN,
-LTS and KMS are per project), so the deployer makes up to two policies from the one action list
-and grants each to the agency on all resources (OS-INHERIT `inherited_to_projects`).
+region-specific projects (type XA), so the grants become up to two policies, each with one
+Allow statement per resource scope.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
+
+from autotracker.settings import Settings
 
 GLOBAL_SERVICES: Tuple[str, ...] = ("iam", "obs")
 POLICY_VERSION = "1.1"
 MAX_ACTIONS_PER_STATEMENT = 100
+TRANSFER_BUCKET_ACL = ("obs:bucket:GetBucketAcl", "obs:bucket:PutBucketAcl")
+TRANSFER_BUCKET_LIFECYCLE = ("obs:bucket:GetLifecycleConfiguration", "obs:bucket:PutLifecycleConfiguration")
+LTS_ACTIONS = ("lts:groups:list", "lts:groups:create", "lts:topics:list", "lts:topics:create")
+
+
+@dataclass(frozen=True, order=True)
+class Grant:
+    """One action, on one resource (None: every resource the action applies to)."""
+
+    action: str
+    resource: Optional[str] = None
+
+    def describe(self) -> str:
+        return f"{self.action} on {self.resource or 'all resources'}"
+
+
+def bucket_resource(bucket: str) -> str:
+    return f"obs:*:*:bucket:{bucket}"
+
+
+def grants_for(settings: Settings) -> List[Grant]:
+    """Every permission a function configured with `settings` needs (see the module docstring)."""
+    actions = ["cts:tracker:create", "cts:tracker:list", "iam:projects:listProjects"]
+    actions += ["obs:bucket:ListAllMyBuckets", "obs:bucket:HeadBucket"]
+    if settings.smn_topic_urn:
+        actions.append("smn:topic:publish")
+    if settings.remediate_drift:
+        actions.append("cts:tracker:update")
+    if settings.enable_lts:
+        actions.extend(LTS_ACTIONS)
+    if settings.kms_key_id:
+        actions.append("kms:cmk:list")
+    grants = [Grant(action) for action in actions]
+    if settings.trace_bucket:
+        scoped = TRANSFER_BUCKET_ACL + (TRANSFER_BUCKET_LIFECYCLE if settings.trace_lifecycle_days is not None else ())
+        grants.extend(Grant(action, bucket_resource(settings.trace_bucket)) for action in scoped)
+    return sorted(grants)
 
 
 @dataclass(frozen=True)
@@ -22,29 +73,62 @@ class CustomPolicy:
 
     display_name: str
     type: str  # AX: global services, XA: region-specific projects
-    actions: Tuple[str, ...]
+    grants: Tuple[Grant, ...]
+
+    @property
+    def actions(self) -> Tuple[str, ...]:
+        return tuple(sorted({grant.action for grant in self.grants}))
 
     @property
     def description(self) -> str:
         scope = "global services" if self.type == "AX" else "region-specific projects"
         return f"cts-autotracker least-privilege policy ({scope}); managed by scripts/deploy.py"
 
+    def statements(self) -> List[Dict[str, Any]]:
+        """One Allow statement per resource scope: unscoped actions first, then each resource."""
+        by_resource: Dict[Optional[str], List[str]] = {}
+        for grant in self.grants:
+            by_resource.setdefault(grant.resource, []).append(grant.action)
+        out = []
+        for resource in sorted(by_resource, key=lambda r: (r is not None, r or "")):
+            statement: Dict[str, Any] = {"Effect": "Allow", "Action": sorted(by_resource[resource])}
+            if resource is not None:
+                statement["Resource"] = [resource]
+            out.append(statement)
+        return out
+
     def document(self) -> Dict[str, Any]:
-        """The policy body (`Version`/`Statement`), one Allow statement."""
-        return {"Version": POLICY_VERSION, "Statement": [{"Effect": "Allow", "Action": list(self.actions)}]}
+        """The policy body (`Version`/`Statement`)."""
+        return {"Version": POLICY_VERSION, "Statement": self.statements()}
+
+    def describe(self) -> str:
+        """Every granted action and its resource, for the deploy plan."""
+        return "; ".join(grant.describe() for grant in self.grants)
 
 
 def scope_of(action: str) -> str:
     return "AX" if action.split(":", 1)[0] in GLOBAL_SERVICES else "XA"
 
 
-def custom_policies(agency_name: str, actions: List[str]) -> List[CustomPolicy]:
-    """`<agency>-project` (XA) and `<agency>-global` (AX), each only when it has actions."""
+def custom_policies(agency_name: str, grants: List[Grant]) -> List[CustomPolicy]:
+    """`<agency>-project` (XA) and `<agency>-global` (AX), each only when it has grants."""
     out = []
     for type_, suffix in (("XA", "project"), ("AX", "global")):
-        chosen = tuple(sorted(action for action in actions if scope_of(action) == type_))
-        if len(chosen) > MAX_ACTIONS_PER_STATEMENT:
-            raise ValueError(f"agency.actions: more than {MAX_ACTIONS_PER_STATEMENT} {type_} actions")
+        chosen = tuple(sorted(grant for grant in grants if scope_of(grant.action) == type_))
+        if len({grant.action for grant in chosen}) > MAX_ACTIONS_PER_STATEMENT:
+            raise ValueError(f"more than {MAX_ACTIONS_PER_STATEMENT} {type_} actions")
         if chosen:
             out.append(CustomPolicy(f"{agency_name}-{suffix}", type_, chosen))
     return out
+
+
+def grants_of_document(document: Dict[str, Any]) -> List[Grant]:
+    """The grants an existing policy document holds (Allow statements), to compare with the wanted."""
+    grants: set = set()
+    for statement in document.get("Statement") or []:
+        if statement.get("Effect") != "Allow":
+            continue
+        resources = statement.get("Resource") or [None]
+        for action in statement.get("Action") or []:
+            grants.update(Grant(str(action), None if r is None else str(r)) for r in resources)
+    return sorted(grants)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import pathlib
 import re
-from collections import Counter
 from typing import Any, Dict, List, Literal, Optional, Tuple, Union
 
 import yaml
@@ -18,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from typing_extensions import Annotated
 
 from autotracker.settings import VARIABLES, ConfigurationError, load_settings
-from deploy.policy import MAX_ACTIONS_PER_STATEMENT, scope_of
+from deploy.policy import Grant, grants_for
 
 RUNTIMES: Tuple[str, ...] = ("Python3.9", "Python3.10")
 MEMORY_SIZES: Tuple[int, ...] = (128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096)
@@ -184,27 +183,21 @@ def _check_variable_name(name: str) -> None:
 
 
 class AgencySpec(_Strict):
-    """The function's agency (trusting FunctionGraph) and the exact IAM actions it is granted."""
+    """The function's agency (trusting FunctionGraph). Its permissions are not listed here: they
+    are derived from the function's environment (`deploy/policy.py`, shown by `--plan`)."""
 
     name: str
-    actions: List[str] = Field(min_length=1)
 
     _name = field_validator("name")(_match(_AGENCY_NAME, "1-64 letters, digits, spaces, '.', '_' or '-'"))
 
-    @field_validator("actions")
+    @model_validator(mode="before")
     @classmethod
-    def _actions(cls, value: List[str]) -> List[str]:
-        wildcards = [action for action in value if "*" in action]
-        if wildcards:
-            raise ValueError("no wildcards (least privilege): " + ", ".join(wildcards))
-        bad = [action for action in value if not _ACTION.match(action)]
-        if bad:
-            raise ValueError("not service:resource:action: " + ", ".join(bad))
-        if len(set(value)) != len(value):
-            raise ValueError("actions must not repeat")
-        for scope, count in Counter(scope_of(action) for action in value).items():
-            if count > MAX_ACTIONS_PER_STATEMENT:
-                raise ValueError(f"at most {MAX_ACTIONS_PER_STATEMENT} {scope} actions (one IAM policy statement)")
+    def _no_action_list(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "actions" in value:
+            raise ValueError(
+                "actions: remove the list; the agency is granted exactly what the function's environment "
+                "needs (see `scripts/deploy.py --plan`)"
+            )
         return value
 
 
@@ -359,6 +352,17 @@ class Template(_Strict):
     # ----- derived values ------------------------------------------------------------------
     def topic_urn(self, project_id: str, name: Optional[str] = None) -> str:
         return f"urn:smn:{self.region}:{project_id}:{name or self.smn_topic.name}"
+
+    def grants(self) -> List[Grant]:
+        """What the agency is granted: exactly what the configured function can call. An encrypted
+        variable is known to be set, not its value: an id-like stand-in takes its place (enough
+        for KMS_KEY_ID, the one that changes the grants), unless the stand-in is not valid there."""
+        values = self.user_data(PLACEHOLDER_PROJECT_ID)
+        stand_ins = {name: "0" * 36 for name in self.function.encrypted_environment}
+        try:
+            return grants_for(load_settings({**values, **stand_ins}))
+        except ConfigurationError:
+            return grants_for(load_settings(values))
 
     def user_data(self, project_id: str) -> Dict[str, str]:
         """The function's plain variables: the template's plus REGION and SMN_TOPIC_URN."""

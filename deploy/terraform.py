@@ -123,7 +123,7 @@ def _ident(name: str) -> str:
 
 def main_tf(template: Template) -> str:
     fn = template.function
-    policies = custom_policies(template.agency.name, template.agency.actions)
+    policies = custom_policies(template.agency.name, template.grants())
     topic = Expr("huaweicloud_smn_topic.reports.topic_urn")
     function_urn = Expr("huaweicloud_fgs_function.autotracker.urn")
     parts = [

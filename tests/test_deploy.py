@@ -20,6 +20,8 @@ import pytest
 import yaml
 
 from deploy.cli import deploy_main
+from deploy.policy import grants_of_document
+from deploy.template import parse_template
 from fakecloud import FakeCloud
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -150,13 +152,17 @@ def test_apply_creates_every_resource_in_order_then_a_rerun_changes_nothing(depl
     policies = {p["display_name"]: p for p in cloud.iam.custom_policies}
     granted = {role["id"] for role in cloud.iam.all_projects_grants(DOMAIN_ID, agency["id"])}
     assert granted == {p["id"] for p in policies.values()}
-    actions = {a for p in policies.values() for s in p["policy"]["Statement"] for a in s["Action"]}
-    assert actions == set(base_template()["agency"]["actions"])
+    granted_grants = {g for p in policies.values() for g in grants_of_document(p["policy"])}
+    assert granted_grants == set(parse_template(base_template()).grants())
     assert policies["cts-autotracker-agency-global"]["type"] == "AX"
     assert all(
         a.split(":")[0] in ("iam", "obs")
-        for a in policies["cts-autotracker-agency-global"]["policy"]["Statement"][0]["Action"]
+        for st in policies["cts-autotracker-agency-global"]["policy"]["Statement"]
+        for a in st["Action"]
     )
+    scoped = [st for st in policies["cts-autotracker-agency-global"]["policy"]["Statement"] if "Resource" in st]
+    bucket = base_template()["function"]["environment"]["TRACE_BUCKET"]
+    assert scoped and all(st["Resource"] == [f"obs:*:*:bucket:{bucket}"] for st in scoped)
     assert policies["cts-autotracker-agency-project"]["type"] == "XA"
 
     function = cloud.fgs.function(PROJECT_ID, FUNCTION)
@@ -249,11 +255,11 @@ def test_policy_drift_is_updated_in_place(deployer: Deployer) -> None:
     deployer.cloud.iam.update_custom_policy(project["id"], body)
     deployer.cloud.reset_calls()
     assert deployer.run() == 0
-    line = lines_with(deployer.output, "actions: -")[0]
-    assert "+cts:tracker:create" in line
+    line = lines_with(deployer.output, "grants: -")[0]
+    assert "+cts:tracker:create on all resources" in line
     assert deployer.writes() == [("iam", "UpdateCloudServiceCustomPolicy")]
     [fixed] = [p for p in deployer.cloud.iam.custom_policies if p["id"] == project["id"]]
-    assert len(fixed["policy"]["Statement"][0]["Action"]) == len(project["policy"]["Statement"][0]["Action"])
+    assert fixed["policy"] == project["policy"]
 
 
 def test_a_changed_trigger_is_replaced_and_others_are_left(deployer: Deployer) -> None:
@@ -479,8 +485,9 @@ def test_terraform_has_every_resource_of_the_template(tmp_path: pathlib.Path) ->
     ):
         assert attribute in main, attribute
     assert main.count("count") == 1  # only the IAM trigger is region-bound
-    for action in base_template()["agency"]["actions"]:
-        assert f'"{action}"' in main
+    for grant in parse_template(base_template()).grants():
+        assert f'"{grant.action}"' in main
+        assert grant.resource is None or f'"{grant.resource}"' in main
     assert "encrypted_user_data" not in main and "encrypted_environment" not in variables
     assert 'variable "package_path"' in variables and 'variable "iam_trace_region"' in variables
     assert main.count("{") == main.count("}") and main.count("[") == main.count("]")
@@ -515,3 +522,15 @@ def test_emitting_terraform_needs_no_credentials_and_calls_nothing(cloud: FakeCl
     with cloud.mock():
         emit(tmp_path, copy.deepcopy(base_template()))
     assert cloud.calls == []
+
+
+def test_the_plan_lists_every_grant_with_its_resource(deployer: Deployer) -> None:
+    """Not a count: each action the agency gets, and on what (the transfer bucket's actions on it alone)."""
+    assert deployer.run("--plan") == 0
+    bucket = base_template()["function"]["environment"]["TRACE_BUCKET"]
+    for grant in parse_template(base_template()).grants():
+        expected = f"grants {grant.action} on {grant.resource or 'all resources'}"
+        assert lines_with(deployer.output, expected), expected
+    assert lines_with(deployer.output, f"grants obs:bucket:PutBucketAcl on obs:*:*:bucket:{bucket}")
+    assert not lines_with(deployer.output, "obs:bucket:CreateBucket")
+    assert not lines_with(deployer.output, " actions")

@@ -60,12 +60,27 @@ def _check_role(body: Any) -> dict[str, Any]:
         bad = [a for a in actions if not isinstance(a, str) or not _ACTION_RE.match(a)]
         if bad:
             raise _bad(f"Invalid input for field 'Action': {bad[0]!r} is not service:resource:action.")
+        _check_resources(statement, actions)
     return {
         "display_name": display_name,
         "type": type_,
         "description": description,
         "policy": copy.deepcopy(policy),
     }
+
+
+def _check_resources(statement: dict[str, Any], actions: list[str]) -> None:
+    """`Resource` (optional): `service:region:account:type:path` strings of the actions' own service."""
+    if "Resource" not in statement:
+        return
+    resources = statement["Resource"]
+    if not isinstance(resources, list) or not 1 <= len(resources) <= MAX_ACTIONS:
+        raise _bad("Invalid input for field 'Resource': 1 to 100 resources.")
+    services = {action.split(":", 1)[0] for action in actions}
+    for resource in resources:
+        parts = resource.split(":", 4) if isinstance(resource, str) else []
+        if len(parts) != 5 or not all(parts) or parts[0] not in services:
+            raise _bad(f"Invalid input for field 'Resource': {resource!r} is not service:region:account:type:path.")
 
 
 class IamBackend:
