@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from typing import Any, Dict
 
 import pytest
@@ -17,8 +18,10 @@ def cloud_event(data: Any, event_id: str = "1") -> Dict[str, Any]:
     return {"specversion": "1.0", "id": event_id, "source": "HC.OBS", "type": "OBS:CloudTrace:ApiCall", "data": data}
 
 
-def apig(body: str) -> Dict[str, Any]:
-    return {"httpMethod": "POST", "path": "/", "headers": {}, "body": body, "isBase64Encoded": False}
+def apig(body: str, headers: Any = None) -> Dict[str, Any]:
+    """An APIG event; by default from a caller APIG authenticated with an IAM token."""
+    headers = {"x-auth-token": f"iam-token-{uuid.uuid4().hex}"} if headers is None else headers
+    return {"httpMethod": "POST", "path": "/", "headers": headers, "body": body, "isBase64Encoded": False}
 
 
 # ----- 1. deeply nested JSON fails alone ---------------------------------------------------
@@ -334,3 +337,42 @@ def test_a_leaked_credential_is_still_scrubbed_where_it_stands_alone(cloud, env,
     text = json.dumps(result)
     assert SK not in text
     assert "trace id *** end" in result["results"][0]["reason"]
+
+
+# ----- 11. APIG: authenticated callers only, reports rate limited -------------------------
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"content-type": "application/json"}, {"authorization": "Bearer x"}, {"x-auth-token": "  "}],
+)
+def test_an_anonymous_apig_request_is_refused_with_401_and_does_nothing(invoke, cloud, headers) -> None:
+    response = invoke(apig(json.dumps({"action": "backfill", "all": True}), headers=headers))
+    assert response["statusCode"] == 401
+    body = json.loads(response["body"])
+    assert body["error"]["code"] == "Unauthenticated" and body["results"] == [] and body["summary"] == {}
+    assert cloud.calls == []  # no listing, no tracker, no report
+
+
+@pytest.mark.parametrize(
+    "event_part",
+    [
+        {"headers": {"authorization": "SDK-HMAC-SHA256 Access=AKEXAMPLE000000001, SignedHeaders=host, Signature=ab"}},
+        {"requestContext": {"identity": {"user_id": "0a1b2c3d4e5f"}}},
+        {"requestContext": {"authorizer": {"principalId": "ops-team"}}},
+    ],
+)
+def test_each_form_of_authenticated_caller_is_accepted(invoke, cloud, event_part) -> None:
+    event = {**apig(json.dumps({"action": "audit"}), headers={}), **event_part}
+    response = invoke(event)
+    assert response["statusCode"] in (200, 207)
+    assert json.loads(response["body"])["summary"]
+
+
+def test_apig_reports_are_limited_to_one_a_minute_per_caller(invoke, cloud) -> None:
+    token = {"x-auth-token": f"iam-token-{uuid.uuid4().hex}"}
+    other = {"x-auth-token": f"iam-token-{uuid.uuid4().hex}"}
+    answers = [json.loads(invoke(apig(json.dumps({"action": "audit"}), headers=h))["body"]) for h in (token,) * 5]
+    assert [a["notification"]["sent"] for a in answers] == [True, False, False, False, False]
+    assert "rate limited" in answers[1]["notification"]["reason"]
+    assert all(a["summary"] == answers[0]["summary"] for a in answers)  # the result is still in the response
+    assert json.loads(invoke(apig(json.dumps({"action": "audit"}), headers=other))["body"])["notification"]["sent"]
+    assert len(cloud.smn.messages) == 2

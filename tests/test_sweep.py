@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any, Dict, List
+import uuid
+from typing import Any, Dict, List, Optional
 
 import pytest
 from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET, FakeContext
@@ -324,14 +325,16 @@ def test_invalid_manual_requests_are_refused_without_calls(invoke, account, even
 # -- APIG ---------------------------------------------------------------------------------------
 
 
-def apig(body: Any, method: str = "POST", encode: bool = False) -> Dict[str, Any]:
+def apig(body: Any, method: str = "POST", encode: bool = False, token: Optional[str] = None) -> Dict[str, Any]:
+    """An APIG event as IAM authentication lets it through (APIG checked the caller's token); each
+    call is a new caller unless `token` says otherwise (reports are limited per caller)."""
     text = body if isinstance(body, str) else json.dumps(body)
     if encode:
         text = base64.b64encode(text.encode()).decode()
     return {
         "httpMethod": method,
         "path": "/autotracker",
-        "headers": {"content-type": "application/json"},
+        "headers": {"content-type": "application/json", "x-auth-token": token or f"iam-token-{uuid.uuid4().hex}"},
         "queryStringParameters": {},
         "body": text,
         "isBase64Encoded": encode,
@@ -353,7 +356,7 @@ def test_apig_request_is_answered_as_http(invoke, account):
         apig([1, 2]),
         apig({"action": "nope"}),
         apig({"action": "audit"}, method="GET"),
-        {"httpMethod": None, "body": "{}"},
+        {"httpMethod": None, "body": "{}", "headers": {"x-auth-token": "iam-token"}},
     ],
 )
 def test_bad_apig_requests_get_400(invoke, account, event):

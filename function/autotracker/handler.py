@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, 
 
 from .apply import apply
 from .credentials import Credentials, CredentialsError, resolve_credentials, scrub
-from .events.envelopes import EventError, unwrap
+from .events.envelopes import EventError, Unauthenticated, unwrap
 from .events.kinds import is_apig, is_cts_delivery, is_manual, is_timer
 from .gateway import Gateway
 from .intents import Intent, intent_from_trace
-from .notify import build_message, counts, publish
+from .notify import build_message, counts, publish, unsent
 from .outcomes import FAILED, TargetResult
 from .plan import plan
 from .retry import Deadline, RetryPolicy
@@ -55,6 +55,7 @@ class Work:
     traces: Optional[List[Any]] = None
     manual: Optional["ManualRequest"] = None
     http: bool = False
+    caller: Optional[str] = None  # the APIG caller, for the report rate limit
     report_id: str = ""  # the same for every delivery and retry of one event: a reader can drop repeats
 
 
@@ -82,7 +83,8 @@ def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Tuple[Dict[
         work = _classify(event)
         settings = load_settings(read_environment(environ, getattr(context, "getUserData", None)))
     except EventError as error:
-        return _finish(_error_result(trigger, "InvalidEvent", str(error)), secrets), None
+        code = "Unauthenticated" if isinstance(error, Unauthenticated) else "InvalidEvent"
+        return _finish(_error_result(trigger, code, str(error)), secrets), None
     except ConfigurationError as error:
         return _finish(_error_result(trigger, "InvalidConfiguration", str(error)), secrets), None
     if credentials is None:
@@ -124,7 +126,10 @@ def _run(
         report_id=work.report_id,
     )
     body = {name: scrub(value, secrets) for name, value in body.items()}  # the report is scrubbed too
-    notification = publish(gateway, settings.smn_topic_urn, body)
+    if work.caller is not None and not _report_allowed(work.caller):
+        notification = unsent("rate limited: at most one APIG report per caller per minute; the result is here")
+    else:
+        notification = publish(gateway, settings.smn_topic_urn, body)
     if notification["error"] is not None:  # the log is then the only copy of the report
         LOG.warning(
             "cts-autotracker report not published (%s): %s",
@@ -179,10 +184,11 @@ def _classify(event: Any) -> Work:
         raise EventError(f"the event is {len(canonical)} bytes; at most {MAX_EVENT_BYTES} are accepted")
     report_id = hashlib.sha256(canonical).hexdigest()[:16]
     if is_apig(event):
-        from .events.apig import request_body
+        from .events.apig import caller_of, request_body
         from .events.manual import parse_manual
 
-        return Work("apig", manual=parse_manual(request_body(event)), http=True, report_id=report_id)
+        caller = caller_of(event)  # before the body is even read
+        return Work("apig", manual=parse_manual(request_body(event)), http=True, caller=caller, report_id=report_id)
     if is_timer(event):
         from .events.timer import parse_timer
 
@@ -235,6 +241,12 @@ def _sweep(
     audit = bool(manual and manual.action == "audit")
     mode = Mode(mutate=not (dry_run or audit), audit=audit)
     return sweep(scope, mode, settings, gateway, deadline, default_project_id or "")
+
+
+def _report_allowed(caller: str) -> bool:
+    from .events.apig import REPORTS
+
+    return REPORTS.allow(caller)
 
 
 def _remaining_ms(context: Any) -> Optional[float]:

@@ -129,16 +129,15 @@ def build_message(
     return {"subject": subject, "message_structure": structure}
 
 
+def unsent(reason: str) -> Dict[str, Any]:
+    """The notification part of a result when no report was meant to go out."""
+    return {"sent": False, "topic_urn": None, "message_id": None, "error": None, "reason": reason}
+
+
 def publish(gateway: Gateway, topic_urn: Optional[str], body: Dict[str, Any]) -> Dict[str, Any]:
     """Publish the report; a failure is reported in the result, never raised."""
     if not topic_urn:
-        return {
-            "sent": False,
-            "topic_urn": None,
-            "message_id": None,
-            "error": None,
-            "reason": "SMN_TOPIC_URN is not set",
-        }
+        return unsent("SMN_TOPIC_URN is not set")
     match = TOPIC_URN.match(topic_urn)
     assert match is not None  # Settings validated the URN
     try:

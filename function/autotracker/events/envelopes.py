@@ -19,6 +19,10 @@ class EventError(ValueError):
     """The event cannot be understood; the message says what was expected."""
 
 
+class Unauthenticated(EventError):
+    """An APIG request that shows no authenticated caller (answered 401)."""
+
+
 class CloudEvent(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)  # built on first CloudEvent
 
