@@ -6,9 +6,8 @@ import sys
 import time
 
 START = time.perf_counter()
-sys.path.insert(0, sys.argv[2])
 
-import index  # noqa: E402
+import index  # noqa: E402  (from the compiled code root the harness puts first on PYTHONPATH)
 
 from benchmarks.common import bucket_event  # noqa: E402
 

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from benchmarks.common import (
     AK,
@@ -48,12 +48,13 @@ FUNCTION_DIR = ROOT / "function"
 Row = Tuple[str, str, str, str]
 
 
-def child(script: str, args: List[str], env: Dict[str, str]) -> float:
-    """Run a benchmark child in a fresh interpreter; it prints its own elapsed seconds."""
+def child(script: str, args: List[str], env: Dict[str, str], code: Optional[str] = None) -> float:
+    """Run a benchmark child in a fresh interpreter; it prints its own elapsed seconds. `code`, a
+    copy of the function's code root, comes first on its path, as FunctionGraph's does."""
     out = subprocess.run(
         [sys.executable, "-m", f"benchmarks.{script}", *args],
         cwd=ROOT,
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, **env, "PYTHONPATH": os.pathsep.join(filter(None, [code, str(ROOT)]))},
         capture_output=True,
         text=True,
         check=True,
@@ -90,7 +91,7 @@ def cold_start(runs: int) -> List[Row]:
         code = compiled_copy(tmp)
         env = function_env(url)
         for i in range(runs):
-            ours.append(child("cold_function", [f"bench-{3 * i:06d}", code], env))
+            ours.append(child("cold_function", [f"bench-{3 * i:06d}"], env, code))
             raw.append(child("cold_raw", [f"bench-{3 * i + 1:06d}"], env))
             raw_pydantic.append(child("cold_raw", [f"bench-{3 * i + 2:06d}", "--with-pydantic"], env))
     mine, floor, floor_pydantic = (statistics.median(x) for x in (ours, raw, raw_pydantic))
@@ -111,10 +112,9 @@ def cold_start(runs: int) -> List[Row]:
 
 
 def calls_per_event() -> List[Row]:
-    from fakecloud import FakeCloud
-
-    sys.path.insert(0, str(FUNCTION_DIR))
     import index
+
+    from fakecloud import FakeCloud
 
     cloud = FakeCloud(default_region=REGION)
     cloud.add_credentials(AK, SK)
@@ -140,15 +140,13 @@ def calls_per_event() -> List[Row]:
 
 
 def warm_overhead(runs: int) -> List[Row]:
+    import index
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
     from huaweicloudsdkcore.http.http_config import HttpConfig
     from huaweicloudsdkcts.v3.cts_client import CtsClient
     from huaweicloudsdkcts.v3.model.create_tracker_request import CreateTrackerRequest
     from huaweicloudsdksmn.v2.model.publish_message_request import PublishMessageRequest
     from huaweicloudsdksmn.v2.smn_client import SmnClient
-
-    sys.path.insert(0, str(FUNCTION_DIR))
-    import index
 
     class Context:
         def getRemainingTimeInMilliSeconds(self) -> int:
@@ -211,9 +209,9 @@ def sweep_scaling(sizes: List[int], latency: float, concurrency: int, code: str)
         with fake_server(buckets=1, latency=latency) as warm_url, fake_server(buckets=n, latency=latency) as url:
             env = {**function_env(url), "SWEEP_CONCURRENCY": str(concurrency)}
             out = subprocess.run(
-                [sys.executable, "-m", "benchmarks.sweep_child", code, warm_url, url],
+                [sys.executable, "-m", "benchmarks.sweep_child", warm_url, url],
                 cwd=ROOT,
-                env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+                env={**os.environ, **env, "PYTHONPATH": os.pathsep.join([code, str(ROOT)])},
                 capture_output=True,
                 text=True,
                 check=True,
@@ -249,17 +247,17 @@ def package(runs: int) -> List[Row]:
         unpacked = os.path.join(tmp, "code")
         with zipfile.ZipFile(artifact) as archive:
             archive.extractall(unpacked)
-        code = (
-            "import sys, time; s = time.perf_counter(); sys.path.insert(0, sys.argv[1]); import index; "
-            "print(time.perf_counter() - s)"
-        )
+        code = "import time; s = time.perf_counter(); import index; print(time.perf_counter() - s)"
+        bare = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
 
         def from_zip(_: int) -> float:
-            out = subprocess.run([sys.executable, "-I", "-S", "-c", code, unpacked], capture_output=True, text=True)
+            """The unpacked package as FunctionGraph's code root, with no site-packages (-S)."""
+            env = {**bare, "PYTHONPATH": unpacked, "PYTHONNOUSERSITE": "1"}
+            out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env, cwd=tmp)
             return float(out.stdout.strip())
 
         def from_venv(_: int) -> float:
-            out = subprocess.run([sys.executable, "-c", code, str(FUNCTION_DIR)], capture_output=True, text=True)
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=bare, cwd=tmp)
             return float(out.stdout.strip())
 
         zipped, venv = interleaved(from_zip, from_venv, runs)

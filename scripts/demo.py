@@ -18,10 +18,9 @@ import pathlib
 import sys
 from typing import Any, Dict, List, Optional
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "function"), str(ROOT)]
+import index
 
-import index  # noqa: E402
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 from fakecloud import FakeCloud  # noqa: E402
 

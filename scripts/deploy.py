@@ -6,12 +6,9 @@ scripts/deploy.sh [--template template.yaml] [--plan] [--package PATH] [--region
 
 from __future__ import annotations
 
-import pathlib
 import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-
-from deploy.cli import deploy_main
+from deployer.cli import deploy_main
 
 if __name__ == "__main__":
     sys.exit(deploy_main())

@@ -5,12 +5,9 @@ scripts/package.py [--python-version X.Y] [--output PATH] [--template template.y
 
 from __future__ import annotations
 
-import pathlib
 import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-
-from deploy.cli import package_main
+from deployer.cli import package_main
 
 if __name__ == "__main__":
     sys.exit(package_main())

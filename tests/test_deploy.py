@@ -19,9 +19,9 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 import yaml
 
-from deploy.cli import deploy_main
-from deploy.policy import grants_of_document
-from deploy.template import parse_template
+from deployer.cli import deploy_main
+from deployer.policy import grants_of_document
+from deployer.template import parse_template
 from fakecloud import FakeCloud
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ import yaml
 from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET, base_env, bucket_event, project_event
 
 from autotracker.settings import load_settings, read_environment
-from deploy.policy import (
+from deployer.policy import (
     LTS_ACTIONS,
     TRANSFER_BUCKET_ACL,
     TRANSFER_BUCKET_LIFECYCLE,
@@ -24,7 +24,7 @@ from deploy.policy import (
     bucket_resource,
     grants_for,
 )
-from deploy.template import parse_template
+from deployer.template import parse_template
 from fakecloud import FakeCloud
 from fakecloud.core.dispatch import Call
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from autotracker.settings import VARIABLES, load_settings
-from deploy.policy import custom_policies, grants_for, grants_of_document
-from deploy.template import (
+from deployer.policy import custom_policies, grants_for, grants_of_document
+from deployer.template import (
     MEMORY_SIZES,
     TemplateError,
     cron_problem,
@@ -57,7 +57,7 @@ def test_every_sdk_operation_is_known_and_can_be_granted() -> None:
     operations = sdk_operations_called()
     assert operations >= {"create_tracker", "publish_message"}
     unknown = operations - set(ACTIONS)
-    assert not unknown, f"add these operations to ACTIONS and deploy/policy.py: {unknown}"
+    assert not unknown, f"add these operations to ACTIONS and deployer/policy.py: {unknown}"
     repairing = load_settings({**TEMPLATE.user_data("0" * 32), "REMEDIATE_DRIFT": "true"})
     granted = {g.action for g in grants_for(repairing)}
     assert {ACTIONS[operation] for operation in operations} <= granted

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Dict, List, Optional, Set
 
-from deploy.clients import Clients
-from deploy.desired import Desired
+from deployer.clients import Clients
+from deployer.desired import Desired
 
 POLICY_PAGE = 300
 

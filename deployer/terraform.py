@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Tuple, Union
 
-from deploy.desired import FUNCTIONGRAPH_TRUST
-from deploy.policy import custom_policies
-from deploy.template import Template
+from deployer.desired import FUNCTIONGRAPH_TRUST
+from deployer.policy import custom_policies
+from deployer.template import Template
 
 PROVIDER_VERSION = ">= 1.60.0"
 

@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from deploy.actual import Actual, encrypted_names
-from deploy.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
-from deploy.policy import CustomPolicy, grants_of_document
+from deployer.actual import Actual, encrypted_names
+from deployer.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
+from deployer.policy import CustomPolicy, grants_of_document
 
 CREATE, UPDATE, REPLACE, UNCHANGED, SKIP, BLOCKED, LEFT_ALONE = (
     "create",

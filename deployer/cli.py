@@ -13,15 +13,15 @@ import pathlib
 import sys
 from typing import Callable, List, Mapping, Optional, TextIO
 
-from deploy import ROOT
-from deploy.actual import read_actual
-from deploy.apply import apply
-from deploy.clients import Clients, DeployError, account_from_env, redact
-from deploy.desired import Code, build_desired
-from deploy.package import PackageError, build_package, python_version_of
-from deploy.plan import make_plan
-from deploy.template import Template, TemplateError, load_template
-from deploy.terraform import emit_terraform
+from deployer import ROOT
+from deployer.actual import read_actual
+from deployer.apply import apply
+from deployer.clients import Clients, DeployError, account_from_env, redact
+from deployer.desired import Code, build_desired
+from deployer.package import PackageError, build_package, python_version_of
+from deployer.plan import make_plan
+from deployer.template import Template, TemplateError, load_template
+from deployer.terraform import emit_terraform
 
 DEFAULT_TEMPLATE = ROOT / "template.yaml"
 

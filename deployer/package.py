@@ -26,7 +26,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-from deploy import FUNCTION_DIR, ROOT
+from deployer import FUNCTION_DIR, ROOT
 
 RUNTIME_CODE_DIR = "/opt/function/code"  # where FunctionGraph unpacks the code
 MAX_BYTES = 40 * 1024 * 1024  # FunctionGraph console upload limit (the API allows 50 MB)

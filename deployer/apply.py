@@ -12,10 +12,10 @@ import base64
 from functools import partial
 from typing import Any, Callable, Dict, Optional
 
-from deploy.actual import Actual
-from deploy.clients import Clients, DeployError
-from deploy.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
-from deploy.plan import CREATE, PENDING, REPLACE, Change, Plan
+from deployer.actual import Actual
+from deployer.clients import Clients, DeployError
+from deployer.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
+from deployer.plan import CREATE, PENDING, REPLACE, Change, Plan
 
 Log = Callable[[str], None]
 

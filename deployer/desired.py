@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from deploy.policy import CustomPolicy, custom_policies
-from deploy.template import Template
+from deployer.policy import CustomPolicy, custom_policies
+from deployer.template import Template
 
 FUNCTIONGRAPH_TRUST = "op_svc_cff"  # the FunctionGraph service principal an agency delegates to
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from typing_extensions import Annotated
 
 from autotracker.settings import VARIABLES, ConfigurationError, load_settings
-from deploy.policy import Grant, grants_for
+from deployer.policy import Grant, grants_for
 
 RUNTIMES: Tuple[str, ...] = ("Python3.9", "Python3.10")
 MEMORY_SIZES: Tuple[int, ...] = (128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096)
@@ -184,7 +184,7 @@ def _check_variable_name(name: str) -> None:
 
 class AgencySpec(_Strict):
     """The function's agency (trusting FunctionGraph). Its permissions are not listed here: they
-    are derived from the function's environment (`deploy/policy.py`, shown by `--plan`)."""
+    are derived from the function's environment (`deployer/policy.py`, shown by `--plan`)."""
 
     name: str
 
