@@ -6,8 +6,8 @@ import json
 
 from conftest import PROJECT_ID, REGION, bucket_event, sample
 
+from autotracker.contract import Kind, Outcome, Target, TargetResult, failed
 from autotracker.notify import MESSAGE_BYTES, SMS_CHARS, SUBJECT_BYTES, build_message
-from autotracker.outcomes import Target, TargetResult, failed
 
 
 def test_one_message_summarises_every_outcome(invoke, cloud, topic_urn):
@@ -69,10 +69,10 @@ def test_without_topic_the_result_says_so(invoke, cloud, env):
 
 def test_huge_reports_are_truncated_within_smn_limits():
     results = [
-        failed(Target("bucket", f"bucket-{i:05d}-[x]", PROJECT_ID, REGION), "CTS.0200", "quota reached " + "é" * 200)
+        failed(Target(Kind.BUCKET, f"bucket-{i:05d}-[x]", PROJECT_ID, REGION), "CTS.0200", "quota reached " + "é" * 200)
         for i in range(3000)
     ]
-    results.append(TargetResult(Target("bucket", "ok-bucket", PROJECT_ID, REGION), "created", "created"))
+    results.append(TargetResult(Target(Kind.BUCKET, "ok-bucket", PROJECT_ID, REGION), Outcome.CREATED, "created"))
     body = build_message("timer", REGION + "-" + "x" * 600, results, dry_run=False)
     assert len(body["subject"].encode()) <= SUBJECT_BYTES
     assert len(body["message_structure"].encode()) <= MESSAGE_BYTES

@@ -27,7 +27,9 @@ from huaweicloudsdkcore.exceptions.exceptions import (
 )
 from huaweicloudsdkcore.http.http_config import HttpConfig
 
+from .contract import ErrorCode
 from .credentials import Credentials, scrub
+from .records import TrackerRecord
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import Settings
 
@@ -156,14 +158,14 @@ class Gateway:
 
     def list_trackers(
         self, region: str, project_id: str, tracker_type: Optional[str] = None, tracker_name: Optional[str] = None
-    ) -> List[Dict[str, Any]]:
+    ) -> List[TrackerRecord]:
         from huaweicloudsdkcts.v3.model.list_trackers_request import ListTrackersRequest
 
         client = self._cts(region, project_id)
         request = ListTrackersRequest(tracker_name=tracker_name, tracker_type=tracker_type)
         payload = self._call(lambda: _object(client.list_trackers(request)))
         trackers = payload.get("trackers")
-        return [item for item in trackers or [] if isinstance(item, dict)]
+        return [TrackerRecord.from_wire(item) for item in trackers or [] if isinstance(item, dict)]
 
     def update_tracker(self, region: str, project_id: str, body: Dict[str, Any]) -> None:
         from huaweicloudsdkcts.v3.model.update_tracker_request import UpdateTrackerRequest
@@ -253,7 +255,7 @@ class Gateway:
         try:
             return call_with_retry(bounded, retry_on, self._policy, self._deadline, reserve)
         except DeadlineReached as error:
-            raise CloudError("DeadlineExceeded", str(error), transient=True) from None
+            raise CloudError(ErrorCode.DEADLINE_EXCEEDED, str(error), transient=True) from None
         except (SdkException, requests.RequestException) as error:
             raise _normalise(error, self._credentials.secrets()) from None
 

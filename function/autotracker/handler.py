@@ -12,17 +12,17 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from .apply import apply
+from .contract import ErrorCode, Outcome, TargetResult
 from .credentials import Credentials, CredentialsError, resolve_credentials, scrub
 from .events.envelopes import EventError, Unauthenticated, unwrap
 from .events.kinds import is_apig, is_cts_delivery, is_manual, is_timer
+from .execute import execute
 from .gateway import Gateway
-from .intents import Intent, intent_from_trace
+from .intents import wanted_from_trace
 from .notify import build_message, counts, publish, unsent
-from .outcomes import FAILED, TargetResult
-from .plan import plan
+from .plan import Mode, ProjectState, Wanted, plan
 from .retry import Deadline, RetryPolicy
 from .settings import ConfigurationError, Settings, load_settings, read_environment
 from .untrusted import UntrustedJsonError, check_depth
@@ -83,18 +83,18 @@ def _handle(event: Any, context: Any, environ: Mapping[str, str]) -> Tuple[Dict[
         work = _classify(event)
         settings = load_settings(read_environment(environ, getattr(context, "getUserData", None)))
     except EventError as error:
-        code = "Unauthenticated" if isinstance(error, Unauthenticated) else "InvalidEvent"
+        code = ErrorCode.UNAUTHENTICATED if isinstance(error, Unauthenticated) else ErrorCode.INVALID_EVENT
         return _finish(_error_result(trigger, code, str(error)), secrets), None
     except ConfigurationError as error:
-        return _finish(_error_result(trigger, "InvalidConfiguration", str(error)), secrets), None
+        return _finish(_error_result(trigger, ErrorCode.INVALID_CONFIGURATION, str(error)), secrets), None
     if credentials is None:
-        return _finish(_error_result(trigger, "MissingCredentials", str(missing)), secrets), None
+        return _finish(_error_result(trigger, ErrorCode.MISSING_CREDENTIALS, str(missing)), secrets), None
     try:
         return _run(work, context, settings, credentials, secrets)
     except Exception as error:  # noqa: BLE001 - a bug must still answer, scrubbed, and not be retried forever
         LOG.error("cts-autotracker internal error: %s", scrub(f"{type(error).__name__}: {error}", secrets))
         message = f"unexpected {type(error).__name__}; see the function's log"
-        return _finish(_error_result(work.trigger, "InternalError", message), secrets), None
+        return _finish(_error_result(work.trigger, ErrorCode.INTERNAL_ERROR, message), secrets), None
 
 
 def _run(
@@ -104,15 +104,17 @@ def _run(
     policy = RetryPolicy(max_attempts=settings.retry_max_attempts, base_delay=settings.retry_base_delay_ms / 1000.0)
     gateway = Gateway(credentials, settings, deadline, policy, reserve=NOTIFY_RESERVE_SECONDS)
     dry_run = settings.dry_run or bool(work.manual and work.manual.dry_run)
+    audit = bool(work.manual and work.manual.action == "audit")
+    mode = Mode(mutate=not (dry_run or audit), audit=audit)
     problem: Optional[Dict[str, str]] = None
     transient_problem = False
     if work.traces is not None:
-        results = _track(work.traces, credentials.project_id, settings, gateway, dry_run)
+        results = _track(work, credentials.project_id, settings, gateway, deadline, mode)
     else:
-        from .sweep import SweepError
+        from .inventory import SweepError
 
         try:
-            results = _sweep(work, credentials.project_id, settings, gateway, deadline, dry_run)
+            results = _sweep(work, credentials.project_id, settings, gateway, deadline, mode)
         except SweepError as error:
             results, problem = [], {"code": error.code, "message": str(error)}
             transient_problem = error.transient
@@ -208,14 +210,15 @@ def _classify(event: Any) -> Work:
 
 
 def _track(
-    traces: List[Any], default_project_id: Optional[str], settings: Settings, gateway: Gateway, dry_run: bool
+    work: Work, default_project_id: Optional[str], settings: Settings, gateway: Gateway, deadline: Deadline, mode: Mode
 ) -> List[TargetResult]:
-    """Results in the order the traces arrived; a target repeated in one delivery is reported once."""
-    decided: List[Union[Intent, TargetResult]] = [
-        intent_from_trace(trace, default_project_id, settings.region) for trace in traces
-    ]
-    intents = [item for item in decided if isinstance(item, Intent)]
-    done = {result.target: result for result in apply(plan(intents, settings), gateway, dry_run)}
+    """An event is a sweep over the targets its traces name, their projects' state unknown.
+    Results come in the order the traces arrived; a target repeated in one delivery is reported once."""
+    decided = [wanted_from_trace(trace, default_project_id, settings.region) for trace in work.traces or []]
+    wanted = [item for item in decided if isinstance(item, Wanted)]
+    states: Dict[str, ProjectState] = {}  # nothing listed: create first, look only on a conflict
+    steps = plan(wanted, states, mode, settings)
+    done = {result.target: result for result in execute(steps, states, gateway, deadline, settings.sweep_concurrency)}
     ordered: List[TargetResult] = []
     for item in decided:
         if isinstance(item, TargetResult):
@@ -226,21 +229,17 @@ def _track(
 
 
 def _sweep(
-    work: Work,
-    default_project_id: Optional[str],
-    settings: Settings,
-    gateway: Gateway,
-    deadline: Deadline,
-    dry_run: bool,
+    work: Work, default_project_id: Optional[str], settings: Settings, gateway: Gateway, deadline: Deadline, mode: Mode
 ) -> List[TargetResult]:
-    from .sweep import Mode, Scope, sweep
+    """A sweep over the inventory in scope, each project's state listed."""
+    from .inventory import Scope, take_inventory
 
     manual = work.manual
     regions = tuple(manual.regions) if manual and manual.regions else settings.scope_regions
     scope = Scope(regions, tuple(manual.buckets) if manual else (), tuple(manual.projects) if manual else ())
-    audit = bool(manual and manual.action == "audit")
-    mode = Mode(mutate=not (dry_run or audit), audit=audit)
-    return sweep(scope, mode, settings, gateway, deadline, default_project_id or "")
+    inventory = take_inventory(scope, settings, gateway, default_project_id or "")
+    steps = inventory.decided + plan(inventory.wanted, inventory.states, mode, settings)
+    return execute(steps, inventory.states, gateway, deadline, settings.sweep_concurrency)
 
 
 def _report_allowed(caller: str) -> bool:
@@ -264,7 +263,7 @@ def _result(
     notification: Dict[str, Any],
     problem: Optional[Dict[str, str]] = None,
 ) -> Dict[str, Any]:
-    attention = any(result.outcome == FAILED or result.error is not None for result in results)
+    attention = any(result.outcome == Outcome.FAILED or result.error is not None for result in results)
     notification_failed = notification.get("error") is not None
     return {
         "ok": not attention and not notification_failed and problem is None,

@@ -1,4 +1,4 @@
-"""From a CTS trace to an intent: "this bucket / project must be covered".
+"""From a CTS trace to what is wanted: "this bucket / project must be covered".
 
 Traces of failed operations and of other operations become `skipped` results;
 a trace that claims a creation but lacks a usable name or id becomes `failed`
@@ -7,14 +7,14 @@ with a reason, so nothing is sent for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Dict, Optional, Union
 
 from pydantic import ValidationError
 
+from .contract import ErrorCode, Kind, Target, TargetResult, failed, skipped
 from .events.cts import CtsTrace
-from .events.envelopes import EventError
-from .outcomes import Target, TargetResult, failed, skipped
+from .events.envelopes import Rejected
+from .plan import Wanted
 from .rules import PROJECT_ID, bucket_name_problem
 from .settings import REGION
 from .untrusted import shown
@@ -23,37 +23,30 @@ BUCKET_CREATED = ("obs", "bucket", "createbucket")
 PROJECT_CREATED = ("iam", "project", "createproject")
 
 
-@dataclass(frozen=True)
-class Intent:
-    target: Target
-    source: str  # the operation and trace id that asked for it, for the report
-    since_ms: Optional[int] = None  # when the traced creation happened: a tracker of ours made since is this event's
-
-
-def intent_from_trace(raw: Any, default_project_id: Optional[str], region: str) -> Union[Intent, TargetResult]:
-    if isinstance(raw, EventError):  # a malformed CloudEvent in a batch
-        return failed(None, "InvalidEvent", str(raw))
+def wanted_from_trace(raw: Any, default_project_id: Optional[str], region: str) -> Union[Wanted, TargetResult]:
+    if isinstance(raw, Rejected):  # a malformed CloudEvent in a batch
+        return failed(None, ErrorCode.INVALID_EVENT, raw.reason)
     if not isinstance(raw, dict):
-        return failed(None, "InvalidEvent", "a CTS trace must be a JSON object")
+        return failed(None, ErrorCode.INVALID_EVENT, "a CTS trace must be a JSON object")
     try:
         trace = CtsTrace.model_validate(raw)
     except ValidationError as error:  # only reachable through odd types the tolerant parser refuses
-        return failed(None, "InvalidEvent", f"unreadable CTS trace: {error.error_count()} problem(s)")
+        return failed(None, ErrorCode.INVALID_EVENT, f"unreadable CTS trace: {error.error_count()} problem(s)")
     key = tuple((part or "").lower() for part in (trace.service_type, trace.resource_type, trace.trace_name))
     if key == BUCKET_CREATED:
-        return _bucket_intent(trace, default_project_id, region)
+        return _bucket_wanted(trace, default_project_id, region)
     if key == PROJECT_CREATED:
-        return _project_intent(trace)
+        return _project_wanted(trace)
     return skipped(None, f"{trace.operation} is neither a bucket nor a project creation")
 
 
-def _bucket_intent(trace: CtsTrace, default_project_id: Optional[str], region: str) -> Union[Intent, TargetResult]:
+def _bucket_wanted(trace: CtsTrace, default_project_id: Optional[str], region: str) -> Union[Wanted, TargetResult]:
     name = trace.resource_name or trace.resource_id
     project_id = trace.project_id or default_project_id
     problem = bucket_name_problem(name) if name is not None else ""
     valid_id = project_id is not None and bool(PROJECT_ID.match(project_id))
     target = Target(
-        kind="bucket",
+        kind=Kind.BUCKET,
         name=None if name is None else (shown(name, 80) if problem else name),
         project_id=project_id if valid_id else (shown(project_id, 80) if project_id else None),
         region=region,
@@ -62,15 +55,17 @@ def _bucket_intent(trace: CtsTrace, default_project_id: Optional[str], region: s
     if failure:
         return skipped(target, failure)
     if name is None:
-        return failed(target, "InvalidEvent", "createBucket trace carries no bucket name (resource_name/resource_id)")
+        return failed(
+            target, ErrorCode.INVALID_EVENT, "createBucket trace carries no bucket name (resource_name/resource_id)"
+        )
     if problem:  # OBS itself would have refused it: there is no such bucket to track
         return skipped(target, f"bucket name {shown(name, 80)!r} is not a valid OBS bucket name: it {problem}")
     if not valid_id:
-        return failed(target, "InvalidEvent", "no valid project id in the trace or the runtime")
-    return Intent(target=target, source=_source(trace), since_ms=trace.time)
+        return failed(target, ErrorCode.INVALID_EVENT, "no valid project id in the trace or the runtime")
+    return Wanted(target, _source(trace), trace.time)
 
 
-def _project_intent(trace: CtsTrace) -> Union[Intent, TargetResult]:
+def _project_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
     project = _dict(trace.response.get("project"))
     requested = _dict(trace.request.get("project"))
     project_id = _str(project.get("id")) or trace.resource_id
@@ -79,7 +74,7 @@ def _project_intent(trace: CtsTrace) -> Union[Intent, TargetResult]:
     valid_id = project_id is not None and bool(PROJECT_ID.match(project_id))
     valid_region = region is not None and bool(REGION.match(region))
     target = Target(
-        kind="project",
+        kind=Kind.PROJECT,
         name=shown(name, 80) if name else None,
         project_id=project_id if valid_id or project_id is None else shown(project_id, 80),
         region=region if valid_region or region is None else shown(region, 40),
@@ -88,10 +83,10 @@ def _project_intent(trace: CtsTrace) -> Union[Intent, TargetResult]:
     if failure:
         return skipped(target, failure)
     if not valid_id:
-        return failed(target, "InvalidEvent", "createProject trace carries no valid project id")
+        return failed(target, ErrorCode.INVALID_EVENT, "createProject trace carries no valid project id")
     if not valid_region:
-        return failed(target, "InvalidEvent", "cannot tell the new project's region from its name")
-    return Intent(target=target, source=_source(trace), since_ms=trace.time)
+        return failed(target, ErrorCode.INVALID_EVENT, "cannot tell the new project's region from its name")
+    return Wanted(target, _source(trace), trace.time)
 
 
 def _source(trace: CtsTrace) -> str:

@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence
 
+from .contract import Outcome, TargetResult
 from .gateway import CloudError, Gateway
-from .outcomes import FAILED, OUTCOMES, TargetResult
 from .settings import TOPIC_URN
 
 SUBJECT_BYTES = 512
@@ -25,7 +25,7 @@ _SMS_FORBIDDEN = re.compile(r"[\[\]【】]")
 
 def counts(results: Sequence[TargetResult]) -> Dict[str, int]:
     tally = Counter(result.outcome for result in results)
-    return {outcome: tally[outcome] for outcome in OUTCOMES if tally[outcome]}
+    return {outcome: tally[outcome] for outcome in Outcome if tally[outcome]}
 
 
 def _summary(tally: Dict[str, int]) -> str:
@@ -79,7 +79,7 @@ def _body_text(header: List[str], lines: List[str], budget: int) -> str:
 def _sms(
     trigger: str, region: str, tally: Dict[str, int], results: Sequence[TargetResult], problem: Optional[str]
 ) -> str:
-    failed = [r.target.name or r.target.project_id or "?" for r in results if r.outcome == FAILED and r.target]
+    failed = [r.target.name or r.target.project_id or "?" for r in results if r.outcome == Outcome.FAILED and r.target]
     text = f"cts-autotracker {region} {trigger}: {_summary(tally)}."
     if problem:
         text += f" Problem: {problem}."
@@ -115,7 +115,7 @@ def build_message(
     listed = [r for r in results if needs_attention(r)] if attention_only else list(results)
     if len(listed) < len(results):
         header.append(f"({len(results) - len(listed)} compliant or skipped target(s) not listed)")
-    ordered = sorted(listed, key=lambda r: r.outcome != FAILED)  # failures first, so truncation keeps them
+    ordered = sorted(listed, key=lambda r: r.outcome != Outcome.FAILED)  # failures first, so truncation keeps them
     lines = _table(ordered) if ordered else []
     sms = _sms(trigger, region, tally, results, problem)
     # message_structure is one JSON string holding the text twice (default, email): halve the budget

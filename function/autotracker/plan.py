@@ -1,41 +1,122 @@
-"""From intents to the CreateTracker requests to send, applying the configuration's exclusions.
+"""The one planner: from wanted targets and what is known of their projects to the steps to take.
+
+Every trigger comes here. An event names its targets and knows nothing of their projects
+(state unknown): a missing tracker is planned as a create, and a conflict is looked up only if
+CTS answers one, which keeps a new bucket at two HTTP calls. A sweep has listed each project
+(state known): targets are compliant, drifted or missing, and the quota is known up front.
 
 Pure: no cloud calls. A request that breaks an API rule fails here, never on the wire.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import List, Optional, Sequence, Union
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from pydantic import ValidationError
 
-from .intents import Intent
+from .baseline import Assessment, State, assess, ref, repair_body
+from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef, failed, skipped
+from .gateway import CloudError
 from .naming import data_tracker_name
-from .outcomes import PLANNED, Target, TargetResult, TrackerRef, failed, skipped
+from .records import TrackerRecord
 from .settings import Settings
-from .tracker_request import CreateTrackerBody, data_tracker_body, system_tracker_body
+from .tracker_request import CreateTrackerBody, UpdateTrackerBody, data_tracker_body, system_tracker_body
+
+DATA_TRACKER_QUOTA = 100  # per project, not raisable
 
 
 @dataclass(frozen=True)
-class CreateTracker:
-    intent: Intent
+class Wanted:
+    """A target that must be covered, and the trace that asked for it (None in a sweep)."""
+
+    target: Target
+    source: Optional[str] = None  # operation and trace id, for the report
+    since_ms: Optional[int] = None  # when the traced creation happened
+
+
+@dataclass(frozen=True)
+class Mode:
+    mutate: bool  # False in dry runs and audits: no create or update is sent
+    audit: bool = False
+
+
+@dataclass
+class ProjectState:
+    """A project's trackers as listed; `trackers is None` when they were not listed (events)."""
+
+    trackers: Optional[List[TrackerRecord]] = None
+    error: Optional[CloudError] = None
+    quota_full: bool = field(default=False)  # CTS.0200 seen while executing: no more data trackers
+
+
+@dataclass(frozen=True)
+class Create:
+    wanted: Wanted
     body: CreateTrackerBody
 
 
-Step = Union[CreateTracker, TargetResult]
+@dataclass(frozen=True)
+class Update:
+    assessment: Assessment
+    body: UpdateTrackerBody
 
 
-def plan(intents: Sequence[Intent], settings: Settings) -> List[Step]:
-    """One step per distinct target: repeated targets in one delivery are planned once."""
+Step = Union[Create, Update, TargetResult]  # a TargetResult is a target already decided
+
+
+def plan(wanted: Sequence[Wanted], states: Mapping[str, ProjectState], mode: Mode, settings: Settings) -> List[Step]:
+    """One step per distinct target, in order."""
+    free = {pid: DATA_TRACKER_QUOTA - _data_trackers(s) for pid, s in states.items() if s.trackers is not None}
+    writers = _transfer_writers(states)
     steps: List[Step] = []
     seen = set()
-    for intent in intents:
-        if intent.target in seen:
+    for item in wanted:
+        target = item.target
+        if target in seen:
             continue
-        seen.add(intent.target)
-        steps.append(_step(intent, settings))
+        seen.add(target)
+        state = states.get(target.project_id or "") or ProjectState()
+        steps.append(_step(item, state, writers, free, mode, settings))
     return steps
+
+
+def _step(
+    item: Wanted,
+    state: ProjectState,
+    writers: Dict[str, List[Tuple[str, str]]],
+    free: Dict[str, int],
+    mode: Mode,
+    settings: Settings,
+) -> Step:
+    target = item.target
+    if target.kind == Kind.BUCKET:
+        reason = exclusion(target.name or "", settings)
+        if reason:
+            return skipped(target, reason)
+    if state.error is not None:
+        listing_failed = failed(target, state.error.code, f"listing trackers failed: {state.error.message}")
+        return replace(listing_failed, transient=state.error.transient)
+    if state.trackers is None:  # not listed: create, and look only if CTS reports a conflict
+        return _create(item, mode, settings)
+    if target.kind == Kind.BUCKET and target.name in writers:
+        return _transfer_bucket(target, writers[target.name or ""])
+    assessment = assess(target, state.trackers, settings)
+    if assessment.state == State.COMPLIANT:
+        covering = ref(assessment.tracker) if assessment.tracker else None
+        name = covering.name if covering else "?"
+        return TargetResult(target, Outcome.ALREADY_TRACKED, f"compliant: covered by {name!r}", covering)
+    if assessment.state == State.DRIFTED:
+        return _drifted(assessment, mode, settings)
+    project_id = target.project_id or ""
+    if target.kind == Kind.BUCKET and free[project_id] <= 0:
+        used = DATA_TRACKER_QUOTA - free[project_id]
+        message = f"data tracker quota is full in project {project_id} ({used}/{DATA_TRACKER_QUOTA}, not raisable)"
+        return failed(target, ErrorCode.QUOTA_EXHAUSTED, message + "; not created")
+    step = _create(item, mode, settings)
+    if target.kind == Kind.BUCKET and not (isinstance(step, TargetResult) and step.outcome == Outcome.FAILED):
+        free[project_id] -= 1  # a slot only for what will (or would) be created
+    return step
 
 
 def exclusion(bucket: str, settings: Settings) -> Optional[str]:
@@ -48,28 +129,79 @@ def exclusion(bucket: str, settings: Settings) -> Optional[str]:
 
 def desired_body(target: Target, settings: Settings) -> CreateTrackerBody:
     """The tracker a target should have; raises ValidationError if the API rules forbid it."""
-    if target.kind == "project":
+    if target.kind == Kind.PROJECT:
         return system_tracker_body(settings)
     bucket = target.name or ""
     return data_tracker_body(bucket, data_tracker_name(bucket), settings)
 
 
-def rule_failure(target: Target, error: ValidationError) -> TargetResult:
-    problems = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
-    return failed(target, "InvalidRequest", f"the CreateTracker request would break the API rules: {problems}")
-
-
 def planned(target: Target, body: CreateTrackerBody, reason: str = "dry run") -> TargetResult:
     what = f"would create {body.tracker_type} tracker {body.tracker_name!r}"
-    return TargetResult(target, PLANNED, f"{reason}: {what}", TrackerRef(body.tracker_name, body.tracker_type))
+    return TargetResult(target, Outcome.PLANNED, f"{reason}: {what}", TrackerRef(body.tracker_name, body.tracker_type))
 
 
-def _step(intent: Intent, settings: Settings) -> Step:
-    target = intent.target
-    reason = exclusion(target.name or "", settings) if target.kind == "bucket" else None
-    if reason:
-        return skipped(target, reason)
+def _create(item: Wanted, mode: Mode, settings: Settings) -> Step:
+    target = item.target
     try:
-        return CreateTracker(intent, desired_body(target, settings))
+        body = desired_body(target, settings)
     except ValidationError as error:
-        return rule_failure(target, error)
+        return _rule_failure(target, error)
+    if mode.audit:
+        result = planned(target, body, reason="not covered")
+        return replace(result, error=ErrorInfo(ErrorCode.NOT_COVERED, f"{target.label} has no tracker"))
+    if not mode.mutate:
+        return planned(target, body)
+    return Create(item, body)
+
+
+def _drifted(assessment: Assessment, mode: Mode, settings: Settings) -> Step:
+    target = assessment.target
+    covering = ref(assessment.tracker) if assessment.tracker else None
+    drift = "; ".join(assessment.drift)
+    if mode.audit or not settings.remediate_drift:
+        why = "report only" if mode.audit else "REMEDIATE_DRIFT is off"
+        error = ErrorInfo(ErrorCode.TRACKER_DRIFT, drift)
+        return TargetResult(target, Outcome.ALREADY_TRACKED, f"drift ({why}): {drift}", covering, error)
+    try:
+        body = repair_body(assessment, settings)
+    except ValidationError as error:
+        return _rule_failure(target, error)
+    if not mode.mutate:
+        return TargetResult(target, Outcome.PLANNED, f"dry run: would repair drift: {drift}", covering)
+    return Update(assessment, body)
+
+
+def _rule_failure(target: Target, error: ValidationError) -> TargetResult:
+    problems = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
+    message = f"the CreateTracker request would break the API rules: {problems}"
+    return failed(target, ErrorCode.INVALID_REQUEST, message)
+
+
+def _data_trackers(state: ProjectState) -> int:
+    return sum(tracker.type == "data" for tracker in state.trackers or ())
+
+
+def _transfer_writers(states: Mapping[str, ProjectState]) -> Dict[str, List[Tuple[str, str]]]:
+    """Every bucket a listed tracker writes its trace files to, with those trackers' (name, project);
+    the name is "" for a tracker this function manages (named for its bucket)."""
+    writers: Dict[str, List[Tuple[str, str]]] = {}
+    for project_id, state in states.items():
+        for tracker in state.trackers or ():
+            if tracker.transfer_bucket:
+                managed = tracker.bucket is not None and tracker.name == data_tracker_name(tracker.bucket)
+                writers.setdefault(tracker.transfer_bucket, []).append(("" if managed else tracker.name, project_id))
+    return writers
+
+
+def _transfer_bucket(target: Target, writers: List[Tuple[str, str]]) -> TargetResult:
+    """Tracking a transfer bucket would record CTS's own deliveries, in a loop. The function's own
+    trackers' buckets are skipped quietly; another tracker's is for a human to decide."""
+    others = [(name, project_id) for name, project_id in writers if name]
+    if not others:
+        return skipped(target, "trackers this function manages write their trace files here; never tracked")
+    named = ", ".join(f"{name!r} (project {project_id})" for name, project_id in others[:3])
+    message = (
+        f"tracker {named} writes its trace files to this bucket: tracking it would record those writes "
+        "in a loop. Decide, and add it to EXCLUDE_BUCKETS if it should stay untracked"
+    )
+    return failed(target, ErrorCode.TRANSFER_BUCKET_CONFLICT, message)

@@ -21,6 +21,7 @@ from typing import Any, Dict, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..contract import ErrorCode
 from ..untrusted import UntrustedJsonError, parse_json
 from .envelopes import EventError, Unauthenticated
 
@@ -120,9 +121,9 @@ def http_response(result: Dict[str, Any]) -> Dict[str, Any]:
     error = result.get("error") or {}
     if result.get("ok"):
         status = 200
-    elif error.get("code") == "Unauthenticated":
+    elif error.get("code") == ErrorCode.UNAUTHENTICATED:
         status = 401
-    elif error.get("code") == "InvalidEvent":
+    elif error.get("code") == ErrorCode.INVALID_EVENT:
         status = 400
     elif error:
         status = 500

@@ -6,6 +6,7 @@
 - EventGrid batch: `{"events": [cloudevent, ...]}`
 """
 
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -21,6 +22,14 @@ class EventError(ValueError):
 
 class Unauthenticated(EventError):
     """An APIG request that shows no authenticated caller (answered 401)."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """One item of a batch that could not be read: a value in the batch, so the rest goes on."""
+
+    index: int
+    reason: str
 
 
 class CloudEvent(BaseModel):
@@ -59,11 +68,11 @@ def unwrap(event: Dict[str, Any]) -> Tuple[str, List[Any]]:
 
 
 def _item(item: Any, index: int) -> Any:
-    """One CloudEvent of a batch; a malformed one becomes its EventError, so the others still count."""
+    """One CloudEvent of a batch; a malformed one becomes a Rejected value, so the others still count."""
     try:
         return _cloud_event_trace(item, index)
     except EventError as error:
-        return error
+        return Rejected(index, str(error))
 
 
 def _cloud_event_trace(item: Any, index: Optional[int]) -> Any:

@@ -1,0 +1,181 @@
+"""The one executor: carries out planned creates and updates and turns each answer into a result.
+
+It owns what every trigger shares: concurrency (`SWEEP_CONCURRENCY`; a single step runs inline),
+the deadline (no new step of several starts with less than START_RESERVE_SECONDS left:
+`NotReached`; a lone step, an event's create, is bounded by the gateway's per-call deadline,
+whose `DeadlineExceeded` is transient so FunctionGraph retries the event), the quota
+(after a `CTS.0200` no further data tracker is tried in that project) and the meaning of CTS's
+answers. Retries of transient failures happen below, in the gateway.
+
+Idempotency comes from the service: CTS.0201 / CTS.0208 / CTS.0209 mean the target is already
+covered. Only then is one ListTrackers call made, to report which tracker covers it.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, List, Mapping, Sequence, Union
+
+from .baseline import ref, trackers_of_bucket, untracked_events
+from .contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult, TrackerRef, failed
+from .gateway import CloudError, Gateway, is_transient, service_code
+from .plan import Create, ProjectState, Step, Update, Wanted
+from .records import TrackerRecord
+from .retry import Deadline
+from .tracker_request import CreateTrackerBody
+
+START_RESERVE_SECONDS = 4.0  # the report's 3 s plus one call's minimum: no new create/update with less left
+ALREADY_COVERED = {
+    "CTS.0201": "the project already has its management tracker",
+    "CTS.0208": "a tracker with this name already exists",
+    "CTS.0209": "the bucket's operations are already tracked by another tracker",
+}
+BUCKET_NOT_VISIBLE_YET = "CTS.0211"
+QUOTA_REACHED = "CTS.0200"
+
+
+def execute(
+    steps: Sequence[Step],
+    states: Mapping[str, ProjectState],
+    gateway: Gateway,
+    deadline: Deadline,
+    concurrency: int,
+) -> List[TargetResult]:
+    """Results in the order of the steps."""
+    lock = threading.Lock()
+    work = [step for step in steps if not isinstance(step, TargetResult)]
+
+    def run(step: Union[Create, Update]) -> TargetResult:
+        target = step.wanted.target if isinstance(step, Create) else step.assessment.target
+        if len(work) > 1 and deadline.remaining() < START_RESERVE_SECONDS:
+            message = "not reached: the invocation's time budget ran out; the next run will"
+            return failed(target, ErrorCode.NOT_REACHED, message)
+        if isinstance(step, Update):
+            return _update(step, gateway)
+        state = states.get(target.project_id or "")
+        if target.kind == Kind.BUCKET and state is not None:
+            with lock:
+                if state.quota_full:
+                    message = "data tracker quota filled up during this run; not created"
+                    return failed(target, ErrorCode.QUOTA_EXHAUSTED, message)
+        result = _create(step, gateway)
+        if state is not None and result.error is not None and result.error.code == QUOTA_REACHED:
+            with lock:
+                state.quota_full = True
+        return result
+
+    if len(work) <= 1:  # an event's one create: no thread hand-off
+        done = {id(step): run(step) for step in work}
+    else:
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(work))) as pool:
+            done = dict(zip(map(id, work), pool.map(run, work)))
+    return [step if isinstance(step, TargetResult) else done[id(step)] for step in steps]
+
+
+def _create(step: Create, gateway: Gateway) -> TargetResult:
+    target, body = step.wanted.target, step.body
+    ours = TrackerRef(name=body.tracker_name, type=body.tracker_type)
+    region, project_id = target.region or "", target.project_id or ""
+    try:
+        record = gateway.create_tracker(region, project_id, body.to_wire(), retry_on=_retry_on(body.tracker_type))
+    except CloudError as error:
+        if error.code in ALREADY_COVERED:
+            return _already_covered(step.wanted, body, ours, error, gateway)
+        # a bucket still invisible after the retries may appear later: let a later retry try again
+        transient = error.transient or (body.tracker_type == "data" and error.code == BUCKET_NOT_VISIBLE_YET)
+        error_info = ErrorInfo(error.code, error.message)
+        return TargetResult(target, Outcome.FAILED, _failure_reason(error), ours, error_info, transient=transient)
+    created = TrackerRef(name=str(record.get("tracker_name") or ours.name), type=ours.type, id=record.get("id"))
+    why = f" ({step.wanted.source})" if step.wanted.source else ""
+    return TargetResult(target, Outcome.CREATED, f"created {created.type} tracker {created.name!r}{why}", created)
+
+
+def _retry_on(tracker_type: str) -> Any:
+    """A bucket may not be visible to CTS for a few seconds after creation: retry CTS.0211 too."""
+
+    def retry(error: BaseException) -> bool:
+        return is_transient(error) or (tracker_type == "data" and service_code(error) == BUCKET_NOT_VISIBLE_YET)
+
+    return retry
+
+
+def _failure_reason(error: CloudError) -> str:
+    if error.transient:
+        return f"transient failure persisted after retries: {error.code} {error.message}".strip()
+    if error.status in (401, 403):
+        return f"not authorised ({error.code}); check the agency's permissions"
+    return f"CreateTracker refused: {error.code} {error.message}".strip()
+
+
+def _already_covered(
+    wanted: Wanted, body: CreateTrackerBody, ours: TrackerRef, error: CloudError, gateway: Gateway
+) -> TargetResult:
+    target = wanted.target
+    why = ALREADY_COVERED[error.code]
+    try:
+        trackers = gateway.list_trackers(target.region or "", target.project_id or "", tracker_type=body.tracker_type)
+    except CloudError as lookup:
+        if error.code == "CTS.0208":  # only the name is known to be taken: by what cannot be told
+            message = f"tracker {ours.name!r} exists but could not be checked: {lookup.code} {lookup.message}"
+            unchecked = ErrorInfo(lookup.code, message)
+            return TargetResult(target, Outcome.FAILED, message, ours, unchecked, lookup.transient)
+        # covered by something, but whether that tracker is enabled and complete is unknown: say so,
+        # and let an async retry look again
+        message = f"{why} ({error.code}), but the covering tracker could not be checked: {lookup.code} {lookup.message}"
+        unverified = ErrorInfo(ErrorCode.COVERAGE_UNVERIFIED, message)
+        return TargetResult(target, Outcome.ALREADY_TRACKED, message, ours, unverified, transient=True)
+    covering = trackers if body.tracker_type == "system" else trackers_of_bucket(target.name or "", trackers)
+    if not covering:
+        if error.code == "CTS.0208":
+            message = f"tracker {ours.name!r} exists but does not track {target.label}"
+            return TargetResult(target, Outcome.FAILED, message, ours, ErrorInfo(error.code, message))
+        return TargetResult(target, Outcome.ALREADY_TRACKED, f"{why} ({error.code})", ours)
+    primary = next((t for t in covering if t.name == ours.name), covering[0])
+    found = ref(primary)
+    gaps = _gaps(covering, body)
+    drift = ErrorInfo(ErrorCode.TRACKER_DRIFT, "; ".join(gaps)) if gaps else None
+    reason = f"{why} ({error.code}): {found.name!r}{_events_note(primary)}"
+    if _made_for(wanted, primary, ours):  # the outcome stays already_tracked; the report says who made it
+        reason = f"{found.name!r} was created for this event by an earlier attempt or delivery ({error.code})"
+    return TargetResult(target, Outcome.ALREADY_TRACKED, reason, found, drift)
+
+
+def _made_for(wanted: Wanted, tracker: TrackerRecord, ours: TrackerRef) -> bool:
+    """Our tracker, made at or after the traced creation: an earlier attempt at this event made it
+    (its answer was lost, or its report was), and the retry's report says so."""
+    return (
+        wanted.since_ms is not None
+        and tracker.name == ours.name
+        and tracker.create_time is not None
+        and tracker.create_time >= wanted.since_ms
+    )
+
+
+def _gaps(covering: List[TrackerRecord], body: CreateTrackerBody) -> List[str]:
+    """What the existing trackers leave uncovered: disabled or failing trackers, missing events."""
+    gaps = [
+        f"tracker {t.name!r} is {t.status}" + (f" ({t.detail})" if t.detail else "") for t in covering if not t.live
+    ]
+    if body.data_bucket is not None:
+        missing = untracked_events(covering, body.data_bucket.data_event)
+        if missing:
+            gaps.append("events not tracked: " + ",".join(missing) + " (the baseline sweep repairs this)")
+    return gaps
+
+
+def _events_note(tracker: TrackerRecord) -> str:
+    return f" (events {','.join(tracker.events)})" if tracker.events else ""
+
+
+def _update(step: Update, gateway: Gateway) -> TargetResult:
+    assessment, body = step.assessment, step.body
+    target = assessment.target
+    covering = ref(assessment.tracker) if assessment.tracker else None
+    try:
+        gateway.update_tracker(target.region or "", target.project_id or "", body.to_wire())
+    except CloudError as error:
+        reason = f"UpdateTracker refused: {error.code} {error.message}"
+        error_info = ErrorInfo(error.code, error.message)
+        return TargetResult(target, Outcome.FAILED, reason, covering, error_info, error.transient)
+    return TargetResult(target, Outcome.UPDATED, "repaired drift: " + "; ".join(assessment.drift), covering)

@@ -1,0 +1,207 @@
+"""What a sweep looks at: the account's buckets and projects in scope, and their trackers.
+
+Listing cost does not grow with the number of buckets: one OBS ListBuckets, IAM project
+pages, HEAD bucket only for a bucket the listing did not place, and one ListTrackers per
+project in scope. The result is the planner's input: the wanted targets (with their projects'
+listed state), and the targets already decided here (not found, not placed, unknown region).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from .contract import ErrorCode, Kind, Target, TargetResult, failed, skipped
+from .gateway import CloudError, Gateway
+from .plan import ProjectState, Wanted, exclusion
+from .settings import REGION, Settings
+
+
+class SweepError(Exception):
+    """The inventory could not be read, so nothing can be judged."""
+
+    def __init__(self, error: CloudError, what: str):
+        super().__init__(f"{what} failed: {error.code} {error.message}")
+        self.code = error.code
+        self.transient = error.transient
+
+
+@dataclass(frozen=True)
+class Scope:
+    regions: Tuple[str, ...]
+    buckets: Tuple[str, ...] = ()
+    projects: Tuple[str, ...] = ()
+
+    @property
+    def everything(self) -> bool:
+        return not (self.buckets or self.projects)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    wanted: List[Wanted]
+    decided: List[TargetResult]  # targets decided before planning (not found, not placed, ...)
+    states: Dict[str, ProjectState]  # every project of a wanted target, listed
+
+
+def take_inventory(scope: Scope, settings: Settings, gateway: Gateway, default_project_id: str) -> Inventory:
+    buckets, projects = _inventory(scope, settings, gateway, default_project_id)
+    buckets = _locate(buckets, scope, settings, gateway)
+    targets, decided = _targets(scope, settings, buckets, projects)
+    return Inventory([Wanted(target) for target in targets], decided, _current_state(targets, settings, gateway))
+
+
+def _inventory(
+    scope: Scope, settings: Settings, gateway: Gateway, default_project_id: str
+) -> Tuple[List[Dict[str, Optional[str]]], List[Dict[str, Any]]]:
+    need_buckets = scope.everything or bool(scope.buckets)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        projects = pool.submit(gateway.list_projects, settings.region, default_project_id)
+        buckets = pool.submit(gateway.list_buckets, settings.region) if need_buckets else None
+        try:
+            project_list = projects.result()
+        except CloudError as error:
+            raise SweepError(error, "listing projects (IAM)") from None
+        try:
+            bucket_list = buckets.result() if buckets else []
+        except CloudError as error:
+            raise SweepError(error, "listing buckets (OBS)") from None
+    return bucket_list, project_list
+
+
+def _locate(
+    buckets: List[Dict[str, Optional[str]]], scope: Scope, settings: Settings, gateway: Gateway
+) -> List[Dict[str, Optional[str]]]:
+    """Ask OBS (HEAD bucket) where each in-scope bucket without a listed location is; one that
+    still cannot be placed keeps `None` and is reported, never guessed: a data tracker created in
+    the wrong region would be refused (CTS.0211) on every run."""
+    wanted = set(scope.buckets)
+    unknown = [
+        b["name"]
+        for b in buckets
+        if b["location"] is None
+        and (scope.everything or b["name"] in wanted)
+        and not exclusion(b["name"] or "", settings)
+    ]
+    if not unknown:
+        return buckets
+
+    def locate(name: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
+        try:
+            return name, gateway.bucket_location(settings.region, name or "")
+        except CloudError:
+            return name, None
+
+    with ThreadPoolExecutor(max_workers=min(settings.sweep_concurrency, len(unknown))) as pool:
+        found = dict(pool.map(locate, unknown))
+    return [{**b, "location": found[b["name"]]} if b["name"] in found else b for b in buckets]
+
+
+def _project_region(name: str) -> Optional[str]:
+    region = name.split("_", 1)[0]
+    return region if REGION.match(region) else None
+
+
+def _targets(
+    scope: Scope, settings: Settings, buckets: List[Dict[str, Optional[str]]], projects: List[Dict[str, Any]]
+) -> Tuple[List[Target], List[TargetResult]]:
+    main_project = {p["name"]: str(p["id"]) for p in projects if p.get("name") and p.get("id")}
+    decided: List[TargetResult] = []
+    targets: List[Target] = []
+
+    if scope.everything:
+        decided.extend(_unknown_region(region) for region in scope.regions if region not in main_project)
+    wanted_projects = set(scope.projects)
+    for project in sorted(projects, key=lambda p: str(p.get("name"))):
+        name, project_id = str(project.get("name") or ""), str(project.get("id") or "")
+        region = _project_region(name)
+        if not project_id or (not scope.everything and project_id not in wanted_projects):
+            continue
+        wanted_projects.discard(project_id)
+        target = Target(Kind.PROJECT, name, project_id, region)
+        if region is None:
+            if not scope.everything:
+                decided.append(skipped(target, f"project {name!r} is not a regional project"))
+            continue
+        if scope.everything and region not in scope.regions:
+            continue
+        targets.append(target)
+    for project_id in sorted(wanted_projects):
+        decided.append(
+            failed(Target(Kind.PROJECT, None, project_id, None), ErrorCode.NOT_FOUND, "no such project in the account")
+        )
+
+    wanted_buckets = set(scope.buckets)
+    for bucket in _by_priority(buckets, settings.priority_buckets):
+        name, region = bucket["name"] or "", bucket["location"]
+        if not scope.everything and name not in wanted_buckets:
+            continue
+        wanted_buckets.discard(name)
+        reason = exclusion(name, settings)
+        if region is None:
+            decided.append(
+                skipped(Target(Kind.BUCKET, name, None, None), reason)
+                if reason
+                else failed(
+                    Target(Kind.BUCKET, name, None, None),
+                    ErrorCode.LOCATION_UNKNOWN,
+                    "OBS did not say which region the bucket is in (listing and HEAD bucket); not guessed",
+                )
+            )
+            continue
+        if scope.everything and region not in scope.regions:
+            continue
+        target = Target(Kind.BUCKET, name, main_project.get(region), region)
+        if reason:
+            decided.append(skipped(target, reason))
+        elif target.project_id is None:
+            decided.append(
+                failed(target, ErrorCode.NOT_FOUND, f"no project named {region!r} to hold the bucket's tracker")
+            )
+        else:
+            targets.append(target)
+    for name in sorted(wanted_buckets):
+        decided.append(
+            failed(Target(Kind.BUCKET, name, None, None), ErrorCode.NOT_FOUND, "no such bucket in the account")
+        )
+    return targets, decided
+
+
+def _unknown_region(region: str) -> TargetResult:
+    """A region in scope with no project: a typo or a region the account does not use. An error,
+    so that a sweep of nothing never reads as "all covered"."""
+    message = (
+        f"no project of the account is in region {region!r} (no project named {region!r}): "
+        "check BASELINE_REGIONS, REGION or the request's regions"
+    )
+    return failed(Target(Kind.PROJECT, region, None, region), ErrorCode.UNKNOWN_REGION, message)
+
+
+def _by_priority(buckets: List[Dict[str, Optional[str]]], patterns: Sequence[str]) -> List[Dict[str, Optional[str]]]:
+    """PRIORITY_BUCKETS globs first (in pattern order), then by name: who gets the last quota slots."""
+
+    def rank(bucket: Dict[str, Optional[str]]) -> Tuple[int, str]:
+        name = bucket["name"] or ""
+        first = next((i for i, glob in enumerate(patterns) if fnmatch.fnmatchcase(name, glob)), len(patterns))
+        return first, name
+
+    return sorted(buckets, key=rank)
+
+
+def _current_state(targets: List[Target], settings: Settings, gateway: Gateway) -> Dict[str, ProjectState]:
+    """One ListTrackers per project in scope, never one per bucket; projects listed concurrently."""
+    regions = {t.project_id: t.region for t in targets if t.project_id and t.region}
+    states: Dict[str, ProjectState] = {}
+
+    def load(project_id: str) -> Tuple[str, ProjectState]:
+        try:
+            return project_id, ProjectState(trackers=gateway.list_trackers(regions[project_id], project_id))
+        except CloudError as error:
+            return project_id, ProjectState(error=error)
+
+    if regions:
+        with ThreadPoolExecutor(max_workers=min(settings.sweep_concurrency, len(regions))) as pool:
+            states.update(pool.map(load, sorted(regions)))
+    return states

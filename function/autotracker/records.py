@@ -1,0 +1,88 @@
+"""A ListTrackers record, read once at the gateway edge.
+
+Real records vary (fields only when set, odd types in some editions), so reading is tolerant:
+a field of the wrong type reads as absent. Everything after the gateway works with attributes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Tuple
+
+
+def _text(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) and value else None
+
+
+def _flag(value: Any) -> Optional[bool]:
+    return value if isinstance(value, bool) else None
+
+
+def _number(value: Any) -> Optional[int]:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _object(value: Any) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class TrackerRecord:
+    name: str
+    type: str  # "system" (management) or "data"
+    id: Optional[str] = None
+    status: Optional[str] = None  # enabled | disabled | error
+    detail: Optional[str] = None  # why it is in error
+    create_time: Optional[int] = None  # ms
+    transfer_bucket: Optional[str] = None  # obs_info.bucket_name
+    file_prefix: str = ""
+    lifecycle: Optional[int] = None
+    compress: Optional[str] = None
+    sort_by_service: Optional[bool] = None
+    lts: bool = False
+    validate: bool = False
+    encrypted: bool = False
+    kms_id: Optional[str] = None
+    selector: Optional[Dict[str, Any]] = None  # management_event_selector
+    organization: bool = False  # is_organization_tracker
+    agency_name: Optional[str] = None
+    bucket: Optional[str] = None  # the tracked bucket (data trackers)
+    events: Tuple[str, ...] = ()  # its tracked operations (READ, WRITE)
+
+    @property
+    def live(self) -> bool:
+        """Recording: enabled, or a status the record does not show."""
+        return self.status in (None, "enabled")
+
+    def tracks(self, bucket: str) -> bool:
+        return self.type == "data" and self.bucket == bucket
+
+    @classmethod
+    def from_wire(cls, raw: Dict[str, Any]) -> "TrackerRecord":
+        obs = _object(raw.get("obs_info"))
+        lts = _object(raw.get("lts"))
+        data = _object(raw.get("data_bucket"))
+        events = data.get("data_event")
+        selector = raw.get("management_event_selector")
+        return cls(
+            name=str(raw.get("tracker_name") or ""),
+            type=str(raw.get("tracker_type") or ""),
+            id=_text(raw.get("id")),
+            status=_text(raw.get("status")),
+            detail=_text(raw.get("detail")),
+            create_time=_number(raw.get("create_time")),
+            transfer_bucket=_text(obs.get("bucket_name")),
+            file_prefix=_text(obs.get("file_prefix_name")) or "",
+            lifecycle=_number(obs.get("bucket_lifecycle")),
+            compress=_text(obs.get("compress_type")),
+            sort_by_service=_flag(obs.get("is_sort_by_service")),
+            lts=bool(_flag(lts.get("is_lts_enabled", raw.get("is_lts_enabled")))),
+            validate=bool(_flag(raw.get("is_support_validate"))),
+            encrypted=bool(_flag(raw.get("is_support_trace_files_encryption"))),
+            kms_id=_text(raw.get("kms_id")),
+            selector=selector if isinstance(selector, dict) else None,
+            organization=bool(_flag(raw.get("is_organization_tracker"))),
+            agency_name=_text(raw.get("agency_name")),
+            bucket=_text(data.get("data_bucket_name")),
+            events=tuple(e for e in events if isinstance(e, str)) if isinstance(events, list) else (),
+        )
