@@ -303,7 +303,8 @@ def test_agency_token_is_sent_and_signed(invoke, cloud):
 
 def test_result_shape_is_the_same_for_every_outcome(invoke, cloud):
     result = invoke(sample("eventgrid-batch.json"))
-    assert set(result) == {"ok", "trigger", "dry_run", "summary", "results", "notification", "error"}
+    assert set(result) == {"ok", "trigger", "dry_run", "request_id", "summary", "results", "notification", "error"}
+    assert result["request_id"] == "req-0001"  # context.getRequestID()
     assert result["summary"] == {"created": 1, "skipped": 2}
     assert set(result["notification"]) == {"sent", "topic_urn", "message_id", "error", "reason"}
     for entry in result["results"]:
@@ -316,7 +317,7 @@ def test_result_shape_is_the_same_for_every_outcome(invoke, cloud):
             assert set(entry["tracker"]) == {"name", "type", "id"}
     error_result = invoke({"unexpected": True})
     assert set(error_result) == set(result)
-    assert set(error_result["error"]) == {"code", "message"}
+    assert set(error_result["error"]) == {"code", "message", "request_id"}
 
 
 def test_endpoint_overrides_reach_a_fake_served_on_localhost(cloud, env, monkeypatch):
@@ -341,3 +342,19 @@ def test_every_sample_event_is_understood(invoke, cloud):
         answer = json.loads(result["body"]) if "statusCode" in result else result
         assert answer["error"] is None, (path.name, answer["error"])
         assert answer["results"], path.name
+
+
+def test_request_ids_reach_the_result_and_the_log(invoke, cloud, caplog):
+    """FunctionGraph's request id, and the service's id of a failed call, for correlation."""
+    import logging
+
+    cloud.faults.inject(status=403, error_code="CTS.0013", action="CreateTracker")
+    with caplog.at_level(logging.INFO, logger="cts_autotracker"):
+        result = invoke(bucket_event("photos-2026"))
+    (entry,) = result["results"]
+    failed_call = cloud.calls_of("CreateTracker")[0]
+    assert entry["error"]["code"] == "CTS.0013" and entry["error"]["request_id"]
+    assert len(entry["error"]["request_id"]) >= 16 and failed_call.status == 403
+    line = [r.getMessage() for r in caplog.records if r.getMessage().startswith("cts-autotracker {")][-1]
+    logged = json.loads(line.split(" ", 1)[1])
+    assert logged["request_id"] == "req-0001" and logged["summary"] == {"failed": 1}

@@ -7,9 +7,10 @@ the README's tables to these enums).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence
 
 
 class _Text(str, Enum):
@@ -26,6 +27,18 @@ class Outcome(_Text):
     PLANNED = "planned"  # dry run
     SKIPPED = "skipped"
     FAILED = "failed"
+
+
+class Trigger(_Text):
+    CTS = "cts"
+    EVENTGRID = "eventgrid"
+    TIMER = "timer"
+    MANUAL = "manual"
+    APIG = "apig"
+    UNKNOWN = "unknown"
+
+
+ASYNC_TRIGGERS = frozenset({Trigger.CTS, Trigger.EVENTGRID, Trigger.TIMER})  # FunctionGraph retries these
 
 
 class Kind(_Text):
@@ -79,6 +92,10 @@ class TrackerRef:
 class ErrorInfo:
     code: str  # an ErrorCode, or the service's own code
     message: str
+    request_id: Optional[str] = None  # the service's request id of the failed call, to quote to support
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"code": str(self.code), "message": self.message, "request_id": self.request_id}
 
 
 @dataclass(frozen=True)
@@ -100,7 +117,7 @@ class TargetResult:
             "outcome": self.outcome.value,
             "tracker": {"name": tracker.name, "type": tracker.type, "id": tracker.id} if tracker else None,
             "reason": self.reason,
-            "error": {"code": str(error.code), "message": error.message} if error else None,
+            "error": error.to_dict() if error else None,
         }
 
 
@@ -116,3 +133,65 @@ def failed(target: Optional[Target], code: str, message: str, reason: Optional[s
     return TargetResult(
         target=target, outcome=Outcome.FAILED, reason=reason or message, error=ErrorInfo(code=code, message=message)
     )
+
+
+def summarise(results: Sequence[TargetResult]) -> Dict[str, int]:
+    """How many targets ended in each outcome (outcomes with none are left out)."""
+    tally = Counter(result.outcome for result in results)
+    return {outcome.value: tally[outcome] for outcome in Outcome if tally[outcome]}
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What became of the SMN report."""
+
+    sent: bool
+    reason: str
+    topic_urn: Optional[str] = None
+    message_id: Optional[str] = None
+    error: Optional[ErrorInfo] = None
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "sent": self.sent,
+            "topic_urn": self.topic_urn,
+            "message_id": self.message_id,
+            "error": self.error.to_dict() if self.error else None,
+            "reason": self.reason,
+        }
+
+
+NOTHING_DONE = Notification(False, "nothing was done")
+
+
+@dataclass(frozen=True)
+class InvocationResult:
+    """The invocation's answer (FunctionGraph returns `to_dict()`; APIG wraps it in HTTP)."""
+
+    trigger: Trigger
+    dry_run: bool
+    results: Sequence[TargetResult]
+    notification: Notification
+    error: Optional[ErrorInfo] = None  # the invocation as a whole failed (bad event, inventory unreadable)
+    request_id: Optional[str] = None  # FunctionGraph's, for the logs
+
+    @property
+    def ok(self) -> bool:
+        """False when anything needs attention: a failure, an error on a target, a failed publish."""
+        attention = any(r.outcome == Outcome.FAILED or r.error is not None for r in self.results)
+        return not attention and self.notification.error is None and self.error is None
+
+    def summary(self) -> Dict[str, int]:
+        return summarise(self.results)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "trigger": self.trigger.value,
+            "dry_run": self.dry_run,
+            "request_id": self.request_id,
+            "summary": self.summary(),
+            "results": [result.to_dict() for result in self.results],
+            "notification": self.notification.to_dict(),
+            "error": self.error.to_dict() if self.error else None,
+        }

@@ -84,8 +84,7 @@ def _create(step: Create, gateway: Gateway) -> TargetResult:
             return _already_covered(step.wanted, body, ours, error, gateway)
         # a bucket still invisible after the retries may appear later: let a later retry try again
         transient = error.transient or (body.tracker_type == "data" and error.code == BUCKET_NOT_VISIBLE_YET)
-        error_info = ErrorInfo(error.code, error.message)
-        return TargetResult(target, Outcome.FAILED, _failure_reason(error), ours, error_info, transient=transient)
+        return TargetResult(target, Outcome.FAILED, _failure_reason(error), ours, error.info(), transient=transient)
     created = TrackerRef(name=str(record.get("tracker_name") or ours.name), type=ours.type, id=record.get("id"))
     why = f" ({step.wanted.source})" if step.wanted.source else ""
     return TargetResult(target, Outcome.CREATED, f"created {created.type} tracker {created.name!r}{why}", created)
@@ -118,7 +117,7 @@ def _already_covered(
     except CloudError as lookup:
         if error.code == "CTS.0208":  # only the name is known to be taken: by what cannot be told
             message = f"tracker {ours.name!r} exists but could not be checked: {lookup.code} {lookup.message}"
-            unchecked = ErrorInfo(lookup.code, message)
+            unchecked = lookup.info(message)
             return TargetResult(target, Outcome.FAILED, message, ours, unchecked, lookup.transient)
         # covered by something, but whether that tracker is enabled and complete is unknown: say so,
         # and let an async retry look again
@@ -129,7 +128,7 @@ def _already_covered(
     if not covering:
         if error.code == "CTS.0208":
             message = f"tracker {ours.name!r} exists but does not track {target.label}"
-            return TargetResult(target, Outcome.FAILED, message, ours, ErrorInfo(error.code, message))
+            return TargetResult(target, Outcome.FAILED, message, ours, error.info(message))
         return TargetResult(target, Outcome.ALREADY_TRACKED, f"{why} ({error.code})", ours)
     primary = next((t for t in covering if t.name == ours.name), covering[0])
     found = ref(primary)
@@ -176,6 +175,5 @@ def _update(step: Update, gateway: Gateway) -> TargetResult:
         gateway.update_tracker(target.region or "", target.project_id or "", body.to_wire())
     except CloudError as error:
         reason = f"UpdateTracker refused: {error.code} {error.message}"
-        error_info = ErrorInfo(error.code, error.message)
-        return TargetResult(target, Outcome.FAILED, reason, covering, error_info, error.transient)
+        return TargetResult(target, Outcome.FAILED, reason, covering, error.info(), error.transient)
     return TargetResult(target, Outcome.UPDATED, "repaired drift: " + "; ".join(assessment.drift), covering)

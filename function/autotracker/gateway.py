@@ -27,7 +27,7 @@ from huaweicloudsdkcore.exceptions.exceptions import (
 )
 from huaweicloudsdkcore.http.http_config import HttpConfig
 
-from .contract import ErrorCode
+from .contract import ErrorCode, ErrorInfo
 from .credentials import Credentials, scrub
 from .records import TrackerRecord
 from .retry import Deadline, RetryPolicy, call_with_retry
@@ -64,12 +64,24 @@ class DeadlineReached(Exception):
 class CloudError(Exception):
     """A failed cloud call, with the service's own code; `transient` says whether retrying may help."""
 
-    def __init__(self, code: str, message: str, status: Optional[int] = None, transient: bool = False):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: Optional[int] = None,
+        transient: bool = False,
+        request_id: Optional[str] = None,
+    ):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
         self.transient = transient
+        self.request_id = request_id  # the service's id of the failed request
+
+    def info(self, message: Optional[str] = None) -> ErrorInfo:
+        """The error as a result shows it (optionally with a message of the caller's)."""
+        return ErrorInfo(self.code, self.message if message is None else message, self.request_id)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -112,7 +124,8 @@ def _normalise(error: BaseException, redact: Tuple[str, ...]) -> CloudError:
     else:
         raise error
     message = scrub(message, redact)
-    return CloudError(code, message[:500], status, is_transient(error))
+    request_id = getattr(error, "request_id", None)
+    return CloudError(code, message[:500], status, is_transient(error), str(request_id) if request_id else None)
 
 
 def _object(response: Any) -> Dict[str, Any]:

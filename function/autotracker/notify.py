@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence
 
-from .contract import Outcome, TargetResult
+from .contract import Notification, Outcome, TargetResult, summarise
 from .gateway import CloudError, Gateway
 from .settings import TOPIC_URN
 
@@ -21,11 +20,6 @@ MESSAGE_BYTES = 256 * 1024
 SMS_CHARS = 490
 TRUNCATED = "\n... [truncated: {count} more line(s); see the function's result for everything]"
 _SMS_FORBIDDEN = re.compile(r"[\[\]【】]")
-
-
-def counts(results: Sequence[TargetResult]) -> Dict[str, int]:
-    tally = Counter(result.outcome for result in results)
-    return {outcome: tally[outcome] for outcome in Outcome if tally[outcome]}
 
 
 def _summary(tally: Dict[str, int]) -> str:
@@ -103,7 +97,7 @@ def build_message(
     Sweeps (`attention_only`) list only targets that need a reader's attention; the
     counts still cover everything.
     """
-    tally = counts(results)
+    tally = summarise(results)
     flag = " (dry run)" if dry_run else ""
     summary = f"FAILED: {problem}" if problem else _summary(tally)
     subject = _fit_bytes(f"cts-autotracker {region}: {summary}{flag}", SUBJECT_BYTES)
@@ -129,31 +123,15 @@ def build_message(
     return {"subject": subject, "message_structure": structure}
 
 
-def unsent(reason: str) -> Dict[str, Any]:
-    """The notification part of a result when no report was meant to go out."""
-    return {"sent": False, "topic_urn": None, "message_id": None, "error": None, "reason": reason}
-
-
-def publish(gateway: Gateway, topic_urn: Optional[str], body: Dict[str, Any]) -> Dict[str, Any]:
+def publish(gateway: Gateway, topic_urn: Optional[str], body: Dict[str, Any]) -> Notification:
     """Publish the report; a failure is reported in the result, never raised."""
     if not topic_urn:
-        return unsent("SMN_TOPIC_URN is not set")
+        return Notification(False, "SMN_TOPIC_URN is not set")
     match = TOPIC_URN.match(topic_urn)
     assert match is not None  # Settings validated the URN
     try:
         answer = gateway.publish(topic_urn, match.group("region"), match.group("project_id"), body)
     except CloudError as error:
-        return {
-            "sent": False,
-            "topic_urn": topic_urn,
-            "message_id": None,
-            "error": {"code": error.code, "message": error.message},
-            "reason": "publishing the report failed; the tracker work above stands",
-        }
-    return {
-        "sent": True,
-        "topic_urn": topic_urn,
-        "message_id": answer.get("message_id"),
-        "error": None,
-        "reason": "published",
-    }
+        reason = "publishing the report failed; the tracker work above stands"
+        return Notification(False, reason, topic_urn, error=error.info())
+    return Notification(True, "published", topic_urn, answer.get("message_id"))

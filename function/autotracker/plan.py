@@ -95,8 +95,9 @@ def _step(
         if reason:
             return skipped(target, reason)
     if state.error is not None:
-        listing_failed = failed(target, state.error.code, f"listing trackers failed: {state.error.message}")
-        return replace(listing_failed, transient=state.error.transient)
+        message = f"listing trackers failed: {state.error.message}"
+        listing = state.error
+        return TargetResult(target, Outcome.FAILED, message, error=listing.info(message), transient=listing.transient)
     if state.trackers is None:  # not listed: create, and look only if CTS reports a conflict
         return _create(item, mode, settings)
     if target.kind == Kind.BUCKET and target.name in writers:

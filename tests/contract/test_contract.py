@@ -217,7 +217,7 @@ def test_the_documented_smn_error_is_reported(docs_only: responses.RequestsMock)
         responses.POST, re.compile(r"https://smn\..*/publish$"), **json_answer(404, doc("smn_error_response.json"))
     )
     result = index.handler(bucket_event("photos-2026"), FakeContext())
-    assert result["notification"]["error"] == {"code": "SMN.0006", "message": "Topic not found."}
+    assert result["notification"]["error"] == {"code": "SMN.0006", "message": "Topic not found.", "request_id": None}
     assert result["ok"] is False
 
 

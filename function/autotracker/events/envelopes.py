@@ -7,7 +7,7 @@
 """
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -53,18 +53,19 @@ def _trace_of(data: Any) -> Any:
     return data
 
 
-def unwrap(event: Dict[str, Any]) -> Tuple[str, List[Any]]:
-    """Return (trigger, raw traces); raise EventError for a malformed delivery."""
+def unwrap(event: Dict[str, Any]) -> List[Any]:
+    """The raw traces a delivery carries (a Rejected value for each unreadable item of a batch);
+    EventError for a malformed delivery."""
     if "cts" in event:
-        return "cts", [event["cts"]]
+        return [event["cts"]]
     if "events" in event:
         items = event["events"]
         if not isinstance(items, list) or not items:
             raise EventError("'events' must be a non-empty list of CloudEvents")
         if len(items) > MAX_TRACES:
             raise EventError(f"'events' holds {len(items)} CloudEvents; at most {MAX_TRACES} are accepted")
-        return "eventgrid", [_item(item, index) for index, item in enumerate(items)]
-    return "eventgrid", [_cloud_event_trace(event, None)]
+        return [_item(item, index) for index, item in enumerate(items)]
+    return [_cloud_event_trace(event, None)]
 
 
 def _item(item: Any, index: int) -> Any:

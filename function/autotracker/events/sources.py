@@ -1,0 +1,102 @@
+"""Which source sent an event and what it asks for, in one ordered table.
+
+Each source is (trigger, matches, read): `matches` is a cheap key check, `read` parses the
+event into `Work` and raises EventError (or Unauthenticated) when it cannot. Sources are tried
+in order; the first that matches decides. Sweep sources import their models only when such an
+event arrives, so a bucket event's cold start never pays for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+
+from ..contract import Trigger
+from ..untrusted import UntrustedJsonError, check_depth
+from .envelopes import EventError, unwrap
+
+if TYPE_CHECKING:
+    from .manual import ManualRequest
+
+MAX_EVENT_BYTES = 256 * 1024  # FunctionGraph's async payload limit
+MAX_EVENT_DEPTH = 400  # keeps the size check's encoder off the recursion limit; each CloudEvent is held to 32
+
+
+@dataclass(frozen=True)
+class Work:
+    """What the event asks for: traces to cover (CTS, EventGrid) or a sweep (timer, manual, APIG)."""
+
+    trigger: Trigger
+    traces: Optional[List[Any]] = None  # raw traces, or Rejected values for unreadable batch items
+    manual: Optional["ManualRequest"] = None
+    caller: Optional[str] = None  # the APIG caller, for the report rate limit
+    report_id: str = ""  # the same for every delivery and retry of one event: a reader can drop repeats
+
+
+def _apig(event: Dict[str, Any]) -> Work:
+    from .apig import caller_of, request_body
+    from .manual import parse_manual
+
+    caller = caller_of(event)  # before the body is even read
+    return Work(Trigger.APIG, manual=parse_manual(request_body(event)), caller=caller)
+
+
+def _timer(event: Dict[str, Any]) -> Work:
+    from .timer import parse_timer
+
+    parse_timer(event)
+    return Work(Trigger.TIMER)
+
+
+def _manual(event: Dict[str, Any]) -> Work:
+    from .manual import parse_manual
+
+    return Work(Trigger.MANUAL, manual=parse_manual(event))
+
+
+def _traces(trigger: Trigger) -> Callable[[Dict[str, Any]], Work]:
+    def read(event: Dict[str, Any]) -> Work:
+        return Work(trigger, traces=unwrap(event))
+
+    return read
+
+
+SOURCES: Tuple[Tuple[Trigger, Callable[[Dict[str, Any]], bool], Callable[[Dict[str, Any]], Work]], ...] = (
+    (Trigger.APIG, lambda event: "httpMethod" in event, _apig),
+    (Trigger.TIMER, lambda event: str(event.get("trigger_type", "")).upper() == "TIMER", _timer),
+    (Trigger.MANUAL, lambda event: "action" in event, _manual),
+    (Trigger.CTS, lambda event: "cts" in event, _traces(Trigger.CTS)),
+    (Trigger.EVENTGRID, lambda event: "events" in event or "specversion" in event, _traces(Trigger.EVENTGRID)),
+)
+
+UNRECOGNISED = (
+    'unrecognised event: expected a CTS trigger event {"cts": {...}}, an EventGrid CloudEvent '
+    '(alone or as {"events": [...]}), a timer event, or a manual request {"action": "backfill"|"audit", ...}'
+)
+
+
+def trigger_of(event: Any) -> Trigger:
+    if isinstance(event, dict):
+        for trigger, matches, _ in SOURCES:
+            if matches(event):
+                return trigger
+    return Trigger.UNKNOWN
+
+
+def read_event(event: Any) -> Work:
+    """The event's work; EventError says what is wrong with it (nothing is done then)."""
+    if not isinstance(event, dict):
+        raise EventError("the event must be a JSON object")
+    try:
+        check_depth(event, MAX_EVENT_DEPTH)  # before anything walks it recursively
+    except UntrustedJsonError as error:
+        raise EventError(f"the event is {error}") from None
+    canonical = json.dumps(event, default=str, sort_keys=True).encode("utf-8")
+    if len(canonical) > MAX_EVENT_BYTES:
+        raise EventError(f"the event is {len(canonical)} bytes; at most {MAX_EVENT_BYTES} are accepted")
+    for _, matches, read in SOURCES:
+        if matches(event):
+            return replace(read(event), report_id=hashlib.sha256(canonical).hexdigest()[:16])
+    raise EventError(UNRECOGNISED)

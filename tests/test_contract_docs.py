@@ -1,0 +1,24 @@
+"""The README's tables of outcomes and error codes are the contract's enums, no more, no less."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+from typing import Set
+
+from autotracker.contract import ErrorCode, Outcome
+
+README = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def first_column(heading: str) -> Set[str]:
+    section = README.split(heading, 1)[1].split("\n#", 1)[0]
+    return set(re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE))
+
+
+def test_the_outcome_table_is_the_outcome_enum() -> None:
+    assert first_column("#### Outcomes") == {outcome.value for outcome in Outcome}
+
+
+def test_the_error_code_table_is_the_error_code_enum() -> None:
+    assert first_column("#### Error codes") == {code.value for code in ErrorCode}
