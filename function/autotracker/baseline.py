@@ -54,15 +54,9 @@ def untracked_events(covering: Sequence[TrackerRecord], wanted: Sequence[str]) -
     return tuple(event for event in wanted if event not in tracked)
 
 
-def assess(target: Target, trackers: Sequence[TrackerRecord], settings: Settings) -> Assessment:
-    if target.kind == Kind.PROJECT:
-        return _assess_project(target, trackers, settings)
-    return _assess_bucket(target, trackers, settings)
-
-
-def _assess_bucket(target: Target, trackers: Sequence[TrackerRecord], settings: Settings) -> Assessment:
+def assess_bucket(target: Target, covering: Sequence[TrackerRecord], settings: Settings) -> Assessment:
+    """`covering`: the project's data trackers of this bucket."""
     bucket = target.name or ""
-    covering = trackers_of_bucket(bucket, trackers)
     if not covering:
         return Assessment(target, State.MISSING)
     primary = primary_of(bucket, covering)
@@ -75,7 +69,7 @@ def _assess_bucket(target: Target, trackers: Sequence[TrackerRecord], settings: 
     return Assessment(target, State.DRIFTED if drift else State.COMPLIANT, primary, tuple(drift), missing_events)
 
 
-def _assess_project(target: Target, trackers: Sequence[TrackerRecord], settings: Settings) -> Assessment:
+def assess_project(target: Target, trackers: Sequence[TrackerRecord], settings: Settings) -> Assessment:
     system = next((t for t in trackers if t.type == "system"), None)
     if system is None:
         return Assessment(target, State.MISSING)

@@ -14,10 +14,16 @@ from typing import Any, Dict, Optional, Sequence
 
 
 class _Text(str, Enum):
-    """A string-valued enum that reads as its value everywhere (JSON, f-strings, comparisons)."""
+    """A string-valued enum that reads as its value everywhere (JSON, f-strings, comparisons).
+    Hashing is str's (C), not Enum's (Python): sweeps count and key thousands of these."""
+
+    __hash__ = str.__hash__
 
     def __str__(self) -> str:
-        return str(self.value)
+        return _plain(self)
+
+
+_plain = str.__str__  # the member's own text, without Enum's slower `.value` descriptor
 
 
 class Outcome(_Text):
@@ -95,7 +101,7 @@ class ErrorInfo:
     request_id: Optional[str] = None  # the service's request id of the failed call, to quote to support
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"code": str(self.code), "message": self.message, "request_id": self.request_id}
+        return {"code": _plain(self.code), "message": self.message, "request_id": self.request_id}
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,7 @@ class TargetResult:
         target, tracker, error = self.target, self.tracker, self.error
         return {
             "target": _target_dict(target) if target else None,
-            "outcome": self.outcome.value,
+            "outcome": _plain(self.outcome),
             "tracker": {"name": tracker.name, "type": tracker.type, "id": tracker.id} if tracker else None,
             "reason": self.reason,
             "error": error.to_dict() if error else None,
@@ -122,7 +128,7 @@ class TargetResult:
 
 
 def _target_dict(target: Target) -> Dict[str, Any]:
-    return {"kind": target.kind.value, "name": target.name, "project_id": target.project_id, "region": target.region}
+    return {"kind": _plain(target.kind), "name": target.name, "project_id": target.project_id, "region": target.region}
 
 
 def skipped(target: Optional[Target], reason: str) -> TargetResult:
@@ -138,7 +144,7 @@ def failed(target: Optional[Target], code: str, message: str, reason: Optional[s
 def summarise(results: Sequence[TargetResult]) -> Dict[str, int]:
     """How many targets ended in each outcome (outcomes with none are left out)."""
     tally = Counter(result.outcome for result in results)
-    return {outcome.value: tally[outcome] for outcome in Outcome if tally[outcome]}
+    return {_plain(outcome): tally[outcome] for outcome in Outcome if tally[outcome]}
 
 
 @dataclass(frozen=True)
@@ -175,22 +181,16 @@ class InvocationResult:
     error: Optional[ErrorInfo] = None  # the invocation as a whole failed (bad event, inventory unreadable)
     request_id: Optional[str] = None  # FunctionGraph's, for the logs
 
-    @property
-    def ok(self) -> bool:
-        """False when anything needs attention: a failure, an error on a target, a failed publish."""
-        attention = any(r.outcome == Outcome.FAILED or r.error is not None for r in self.results)
-        return not attention and self.notification.error is None and self.error is None
-
-    def summary(self) -> Dict[str, int]:
-        return summarise(self.results)
-
     def to_dict(self) -> Dict[str, Any]:
+        summary = summarise(self.results)
+        # not ok when anything needs attention: a failure, an error on a target, a failed publish
+        attention = bool(summary.get(Outcome.FAILED.value)) or any(r.error is not None for r in self.results)
         return {
-            "ok": self.ok,
-            "trigger": self.trigger.value,
+            "ok": not attention and self.notification.error is None and self.error is None,
+            "trigger": _plain(self.trigger),
             "dry_run": self.dry_run,
             "request_id": self.request_id,
-            "summary": self.summary(),
+            "summary": summary,
             "results": [result.to_dict() for result in self.results],
             "notification": self.notification.to_dict(),
             "error": self.error.to_dict() if self.error else None,

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, List, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, List, Mapping, Sequence, Union
 
-from .baseline import ref, trackers_of_bucket, untracked_events
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult, TrackerRef, failed
 from .gateway import CloudError, Gateway, is_transient, service_code
 from .plan import Create, ProjectState, Step, Update, Wanted
-from .records import TrackerRecord
 from .retry import Deadline
-from .tracker_request import CreateTrackerBody
+
+if TYPE_CHECKING:  # a new bucket's create needs neither: they load on a conflict or an update
+    from .records import TrackerRecord
+    from .tracker_request import CreateTrackerBody
 
 START_RESERVE_SECONDS = 4.0  # the report's 3 s plus one call's minimum: no new create/update with less left
 ALREADY_COVERED = {
@@ -110,6 +111,8 @@ def _failure_reason(error: CloudError) -> str:
 def _already_covered(
     wanted: Wanted, body: CreateTrackerBody, ours: TrackerRef, error: CloudError, gateway: Gateway
 ) -> TargetResult:
+    from .baseline import ref, trackers_of_bucket
+
     target = wanted.target
     why = ALREADY_COVERED[error.code]
     try:
@@ -153,6 +156,8 @@ def _made_for(wanted: Wanted, tracker: TrackerRecord, ours: TrackerRef) -> bool:
 
 def _gaps(covering: List[TrackerRecord], body: CreateTrackerBody) -> List[str]:
     """What the existing trackers leave uncovered: disabled or failing trackers, missing events."""
+    from .baseline import untracked_events
+
     gaps = [
         f"tracker {t.name!r} is {t.status}" + (f" ({t.detail})" if t.detail else "") for t in covering if not t.live
     ]
@@ -168,6 +173,8 @@ def _events_note(tracker: TrackerRecord) -> str:
 
 
 def _update(step: Update, gateway: Gateway) -> TargetResult:
+    from .baseline import ref
+
     assessment, body = step.assessment, step.body
     target = assessment.target
     covering = ref(assessment.tracker) if assessment.tracker else None

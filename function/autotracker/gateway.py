@@ -13,7 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from contextvars import ContextVar
-from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 import requests
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
@@ -29,9 +29,11 @@ from huaweicloudsdkcore.http.http_config import HttpConfig
 
 from .contract import ErrorCode, ErrorInfo
 from .credentials import Credentials, scrub
-from .records import TrackerRecord
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .records import TrackerRecord
 
 T = TypeVar("T")
 
@@ -173,6 +175,8 @@ class Gateway:
         self, region: str, project_id: str, tracker_type: Optional[str] = None, tracker_name: Optional[str] = None
     ) -> List[TrackerRecord]:
         from huaweicloudsdkcts.v3.model.list_trackers_request import ListTrackersRequest
+
+        from .records import TrackerRecord
 
         client = self._cts(region, project_id)
         request = ListTrackersRequest(tracker_name=tracker_name, tracker_type=tracker_type)

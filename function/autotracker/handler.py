@@ -21,6 +21,7 @@ from .contract import (
     ErrorInfo,
     InvocationResult,
     Notification,
+    Target,
     TargetResult,
     Trigger,
 )
@@ -147,9 +148,12 @@ def _track(
     """An event is a sweep over the targets its traces name, their projects' state unknown.
     Results come in the order the traces arrived; a target repeated in one delivery is reported once."""
     decided = [wanted_from_trace(trace, default_project_id, settings.region) for trace in work.traces or []]
-    wanted = [item for item in decided if isinstance(item, Wanted)]
+    wanted: Dict[Target, Wanted] = {}
+    for item in decided:
+        if isinstance(item, Wanted):
+            wanted.setdefault(item.target, item)  # the first trace of a target asks for it
     states: Dict[str, ProjectState] = {}  # nothing listed: create first, look only on a conflict
-    steps = plan(wanted, states, mode, settings)
+    steps = plan(list(wanted.values()), states, mode, settings)
     done = {result.target: result for result in execute(steps, states, gateway, deadline, settings.sweep_concurrency)}
     ordered: List[TargetResult] = []
     for item in decided:

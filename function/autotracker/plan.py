@@ -11,17 +11,19 @@ Pure: no cloud calls. A request that breaks an API rule fails here, never on the
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from pydantic import ValidationError
 
-from .baseline import Assessment, State, assess, ref, repair_body
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef, failed, skipped
-from .gateway import CloudError
 from .naming import data_tracker_name
-from .records import TrackerRecord
 from .settings import Settings
 from .tracker_request import CreateTrackerBody, UpdateTrackerBody, data_tracker_body, system_tracker_body
+
+if TYPE_CHECKING:  # the baseline and records load only when a project was listed
+    from .baseline import Assessment
+    from .gateway import CloudError
+    from .records import TrackerRecord
 
 DATA_TRACKER_QUOTA = 100  # per project, not raisable
 
@@ -47,7 +49,17 @@ class ProjectState:
 
     trackers: Optional[List[TrackerRecord]] = None
     error: Optional[CloudError] = None
-    quota_full: bool = field(default=False)  # CTS.0200 seen while executing: no more data trackers
+    quota_full: bool = False  # CTS.0200 seen while executing: no more data trackers
+    _by_bucket: Optional[Dict[str, List[TrackerRecord]]] = field(default=None, repr=False)
+
+    def covering(self, bucket: str) -> List[TrackerRecord]:
+        """The data trackers of `bucket`, from an index built once (a sweep asks for every bucket)."""
+        if self._by_bucket is None:
+            self._by_bucket = {}
+            for tracker in self.trackers or ():
+                if tracker.type == "data" and tracker.bucket:
+                    self._by_bucket.setdefault(tracker.bucket, []).append(tracker)
+        return self._by_bucket.get(bucket, [])
 
 
 @dataclass(frozen=True)
@@ -66,19 +78,13 @@ Step = Union[Create, Update, TargetResult]  # a TargetResult is a target already
 
 
 def plan(wanted: Sequence[Wanted], states: Mapping[str, ProjectState], mode: Mode, settings: Settings) -> List[Step]:
-    """One step per distinct target, in order."""
+    """One step per wanted target (distinct targets: the callers see to that), in order."""
     free = {pid: DATA_TRACKER_QUOTA - _data_trackers(s) for pid, s in states.items() if s.trackers is not None}
     writers = _transfer_writers(states)
-    steps: List[Step] = []
-    seen = set()
-    for item in wanted:
-        target = item.target
-        if target in seen:
-            continue
-        seen.add(target)
-        state = states.get(target.project_id or "") or ProjectState()
-        steps.append(_step(item, state, writers, free, mode, settings))
-    return steps
+    unknown = ProjectState()
+    return [
+        _step(item, states.get(item.target.project_id or "", unknown), writers, free, mode, settings) for item in wanted
+    ]
 
 
 def _step(
@@ -102,7 +108,12 @@ def _step(
         return _create(item, mode, settings)
     if target.kind == Kind.BUCKET and target.name in writers:
         return _transfer_bucket(target, writers[target.name or ""])
-    assessment = assess(target, state.trackers, settings)
+    from .baseline import State, assess_bucket, assess_project, ref
+
+    if target.kind == Kind.BUCKET:
+        assessment = assess_bucket(target, state.covering(target.name or ""), settings)
+    else:
+        assessment = assess_project(target, state.trackers, settings)
     if assessment.state == State.COMPLIANT:
         covering = ref(assessment.tracker) if assessment.tracker else None
         name = covering.name if covering else "?"
@@ -156,6 +167,8 @@ def _create(item: Wanted, mode: Mode, settings: Settings) -> Step:
 
 
 def _drifted(assessment: Assessment, mode: Mode, settings: Settings) -> Step:
+    from .baseline import ref, repair_body
+
     target = assessment.target
     covering = ref(assessment.tracker) if assessment.tracker else None
     drift = "; ".join(assessment.drift)
