@@ -197,13 +197,18 @@ def json_answer(status: int, body: Any) -> Dict[str, Any]:
     return {"status": status, "body": json.dumps(body), "content_type": "application/json"}
 
 
-def test_a_new_bucket_with_the_documented_create_and_publish_answers(docs_only: responses.RequestsMock) -> None:
+def new_bucket_event(docs_only: responses.RequestsMock, publish_status: int, publish_answer: str) -> Dict[str, Any]:
+    """A new bucket's event answered with the documented CreateTracker 201 and the given publish answer."""
     created = doc("cts_create_tracker_response.json")
     docs_only.add(responses.POST, re.compile(r"https://cts\..*/v3/.*/tracker$"), **json_answer(201, created))
-    docs_only.add(
-        responses.POST, re.compile(r"https://smn\..*/publish$"), **json_answer(200, doc("smn_publish_response.json"))
-    )
-    result = index.handler(bucket_event("photos-2026"), FakeContext())
+    publish = json_answer(publish_status, doc(publish_answer))
+    docs_only.add(responses.POST, re.compile(r"https://smn\..*/publish$"), **publish)
+    return index.handler(bucket_event("photos-2026"), FakeContext())
+
+
+def test_a_new_bucket_with_the_documented_create_and_publish_answers(docs_only: responses.RequestsMock) -> None:
+    created = doc("cts_create_tracker_response.json")
+    result = new_bucket_event(docs_only, 200, "smn_publish_response.json")
     (row,) = result["results"]
     assert (row["outcome"], row["tracker"]["id"]) == ("created", created["id"])
     assert result["notification"]["message_id"] == doc("smn_publish_response.json")["message_id"]
@@ -211,12 +216,7 @@ def test_a_new_bucket_with_the_documented_create_and_publish_answers(docs_only: 
 
 
 def test_the_documented_smn_error_is_reported(docs_only: responses.RequestsMock) -> None:
-    created = doc("cts_create_tracker_response.json")
-    docs_only.add(responses.POST, re.compile(r"https://cts\..*/v3/.*/tracker$"), **json_answer(201, created))
-    docs_only.add(
-        responses.POST, re.compile(r"https://smn\..*/publish$"), **json_answer(404, doc("smn_error_response.json"))
-    )
-    result = index.handler(bucket_event("photos-2026"), FakeContext())
+    result = new_bucket_event(docs_only, 404, "smn_error_response.json")
     assert result["notification"]["error"] == {"code": "SMN.0006", "message": "Topic not found.", "request_id": None}
     assert result["ok"] is False
 
