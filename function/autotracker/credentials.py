@@ -40,7 +40,8 @@ class Credentials:
         return tuple(value for value in (self.ak, self.sk, self.security_token) if value)
 
 
-def _call(context: Any, method: str) -> Optional[str]:
+def context_text(context: Any, method: str) -> Optional[str]:
+    """A FunctionGraph context getter's value as text, or None when the runtime lacks it."""
     getter = getattr(context, method, None)
     if getter is None:
         return None
@@ -54,15 +55,15 @@ def _call(context: Any, method: str) -> Optional[str]:
 def resolve_credentials(context: Any, environ: Mapping[str, str]) -> Credentials:
     """Agency temporary credentials from `context`, else CLOUD_SDK_AK/SK[/SECURITY_TOKEN]."""
     project_id = (
-        _call(context, "getProjectID")
+        context_text(context, "getProjectID")
         or environ.get("RUNTIME_PROJECT_ID")
         or environ.get("CLOUD_SDK_PROJECT_ID")
         or None
     )
-    ak = _call(context, "getSecurityAccessKey")
-    sk = _call(context, "getSecuritySecretKey")
+    ak = context_text(context, "getSecurityAccessKey")
+    sk = context_text(context, "getSecuritySecretKey")
     if ak and sk:
-        return Credentials(ak, sk, _call(context, "getSecurityToken"), project_id)
+        return Credentials(ak, sk, context_text(context, "getSecurityToken"), project_id)
     ak, sk = environ.get("CLOUD_SDK_AK"), environ.get("CLOUD_SDK_SK")
     if ak and sk:
         return Credentials(ak, sk, environ.get("CLOUD_SDK_SECURITY_TOKEN") or None, project_id)

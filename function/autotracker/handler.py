@@ -25,7 +25,7 @@ from .contract import (
     TargetResult,
     Trigger,
 )
-from .credentials import Credentials, CredentialsError, resolve_credentials, scrub
+from .credentials import Credentials, CredentialsError, context_text, resolve_credentials, scrub
 from .events.envelopes import EventError, Unauthenticated
 from .events.sources import Work, read_event, trigger_of
 from .execute import execute
@@ -67,7 +67,7 @@ def _handle(
     event: Any, trigger: Trigger, context: Any, environ: Mapping[str, str]
 ) -> Tuple[Dict[str, Any], Optional[str]]:
     """The result, and why the invocation should be retried by FunctionGraph (or None)."""
-    request_id = _context_value(context, "getRequestID")
+    request_id = (context_text(context, "getRequestID") or "")[:128] or None
     try:
         credentials = resolve_credentials(context, environ)
     except CredentialsError as error:
@@ -197,15 +197,6 @@ def _report_allowed(caller: str) -> bool:
     from .events.apig import REPORTS
 
     return REPORTS.allow(caller)
-
-
-def _context_value(context: Any, method: str) -> Optional[str]:
-    getter = getattr(context, method, None)
-    try:
-        value = getter() if getter else None
-    except Exception:  # noqa: BLE001 - an older runtime or a test context may lack it
-        return None
-    return str(value)[:128] if value else None
 
 
 def _remaining_ms(context: Any) -> Optional[float]:
