@@ -12,6 +12,11 @@ What a function with a given set of variables can call, and nothing else:
   `TRACE_LIFECYCLE_DAYS`, its lifecycle actions, all scoped to that one bucket
   (`obs:*:*:bucket:<TRACE_BUCKET>`); LTS actions only with `ENABLE_LTS`; `kms:cmk:list` only
   with `KMS_KEY_ID`. Never `obs:bucket:CreateBucket`: requests always say `is_obs_created: false`.
+- with `ORGANIZATION_SWEEP=true`: the account listing (`organizations:accounts:list`), assuming
+  the member agency and nothing else (`sts:agencies:assume` on `MEMBER_AGENCY_NAME`), and queueing
+  this function's own invocations (`functiongraph:function:invokeAsync` on this function).
+  STS GetCallerIdentity needs no permission. The member agency (`member_grants`) holds the tracker
+  work alone: no SMN, no Organizations, no FunctionGraph.
 
 IAM requires a custom policy to hold actions of one scope only: global services (type AX) or
 region-specific projects (type XA), so the grants become up to two policies, each with one
@@ -23,9 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
-from autotracker.settings import Settings
+from autotracker.settings import ACCOUNT_PLACEHOLDER, FUNCTION_URN, Settings
 
-GLOBAL_SERVICES: Tuple[str, ...] = ("iam", "obs")
+GLOBAL_SERVICES: Tuple[str, ...] = ("iam", "obs", "organizations", "sts")
 POLICY_VERSION = "1.1"
 MAX_ACTIONS_PER_STATEMENT = 100
 TRANSFER_BUCKET_ACL = ("obs:bucket:GetBucketAcl", "obs:bucket:PutBucketAcl")
@@ -45,15 +50,39 @@ class Grant:
 
 
 def bucket_resource(bucket: str) -> str:
-    return f"obs:*:*:bucket:{bucket}"
+    """`{account_id}` in TRACE_BUCKET becomes `*`: every account's own transfer bucket."""
+    return f"obs:*:*:bucket:{bucket.replace(ACCOUNT_PLACEHOLDER, '*')}"
 
 
-def grants_for(settings: Settings) -> List[Grant]:
-    """Every permission a function configured with `settings` needs (see the module docstring)."""
+def agency_resource(agency: str) -> str:
+    return f"sts:*:*:agency:{agency}"
+
+
+def function_resource(settings: Settings, package: str = "default", name: str = "*") -> str:
+    """This function, from FUNCTION_URN when set, else from the deployment's package and name."""
+    urn = FUNCTION_URN.match(settings.function_urn or "")
+    if urn:
+        return f"functiongraph:{urn['region']}:*:function:{urn['package']}/{urn['name']}"
+    return f"functiongraph:{settings.region}:*:function:{package}/{name}"
+
+
+def grants_for(settings: Settings, function: Tuple[str, str] = ("default", "*")) -> List[Grant]:
+    """Every permission a function configured with `settings` needs (see the module docstring);
+    `function` is its (package, name), for the organization fan-out's one invocable function."""
+    grants = member_grants(settings)
+    if settings.smn_topic_urn:
+        grants.append(Grant("smn:topic:publish"))
+    if settings.organization_sweep:
+        grants.append(Grant("organizations:accounts:list"))
+        grants.append(Grant("sts:agencies:assume", agency_resource(settings.member_agency_name)))
+        grants.append(Grant("functiongraph:function:invokeAsync", function_resource(settings, *function)))
+    return sorted(grants)
+
+
+def member_grants(settings: Settings) -> List[Grant]:
+    """What the tracker work needs in an account: the function's own, or a member's agency."""
     actions = ["cts:tracker:create", "cts:tracker:list", "iam:projects:listProjects"]
     actions += ["obs:bucket:ListAllMyBuckets", "obs:bucket:HeadBucket"]
-    if settings.smn_topic_urn:
-        actions.append("smn:topic:publish")
     if settings.remediate_drift:
         actions.append("cts:tracker:update")
     if settings.enable_lts:
@@ -64,7 +93,7 @@ def grants_for(settings: Settings) -> List[Grant]:
     if settings.trace_bucket:
         scoped = TRANSFER_BUCKET_ACL + (TRANSFER_BUCKET_LIFECYCLE if settings.trace_lifecycle_days is not None else ())
         grants.extend(Grant(action, bucket_resource(settings.trace_bucket)) for action in scoped)
-    return sorted(grants)
+    return grants
 
 
 @dataclass(frozen=True)

@@ -359,10 +359,11 @@ class Template(_Strict):
         for KMS_KEY_ID, the one that changes the grants), unless the stand-in is not valid there."""
         values = self.user_data(PLACEHOLDER_PROJECT_ID)
         stand_ins = {name: "0" * 36 for name in self.function.encrypted_environment}
+        function = (self.function.app, self.function.name)
         try:
-            return grants_for(load_settings({**values, **stand_ins}))
+            return grants_for(load_settings({**values, **stand_ins}), function)
         except ConfigurationError:
-            return grants_for(load_settings(values))
+            return grants_for(load_settings(values), function)
 
     def user_data(self, project_id: str) -> Dict[str, str]:
         """The function's plain variables: the template's plus REGION and SMN_TOPIC_URN."""

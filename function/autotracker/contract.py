@@ -31,6 +31,7 @@ class Outcome(_Text):
     ALREADY_TRACKED = "already_tracked"
     UPDATED = "updated"
     PLANNED = "planned"  # dry run
+    DISPATCHED = "dispatched"  # an account's sweep was handed to FunctionGraph (organization sweeps)
     SKIPPED = "skipped"
     FAILED = "failed"
 
@@ -50,6 +51,7 @@ ASYNC_TRIGGERS = frozenset({Trigger.CTS, Trigger.EVENTGRID, Trigger.TIMER})  # F
 class Kind(_Text):
     BUCKET = "bucket"
     PROJECT = "project"
+    ACCOUNT = "account"  # a member account of the organization
 
 
 class ErrorCode(_Text):
@@ -71,6 +73,7 @@ class ErrorCode(_Text):
     LOCATION_UNKNOWN = "LocationUnknown"
     UNKNOWN_REGION = "UnknownRegion"
     TRANSFER_BUCKET_CONFLICT = "TransferBucketConflict"
+    AGENCY_UNAVAILABLE = "AgencyUnavailable"
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,12 @@ class Target:
     name: Optional[str]
     project_id: Optional[str]
     region: Optional[str]
+    account_id: Optional[str] = None  # set in organization sweeps: the member account it lives in
 
     @property
     def label(self) -> str:
-        return f"{self.kind} {self.name or self.project_id or '?'}"
+        where = f" in account {self.account_id}" if self.account_id and self.kind != Kind.ACCOUNT else ""
+        return f"{self.kind} {self.name or self.project_id or self.account_id or '?'}{where}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ class TrackerRef:
     name: str
     type: str
     id: Optional[str] = None
+    account_id: Optional[str] = None  # only when another account owns it (the organization tracker)
 
 
 @dataclass(frozen=True)
@@ -121,14 +127,24 @@ class TargetResult:
         return {
             "target": _target_dict(target) if target else None,
             "outcome": _plain(self.outcome),
-            "tracker": {"name": tracker.name, "type": tracker.type, "id": tracker.id} if tracker else None,
+            "tracker": _tracker_dict(tracker) if tracker else None,
             "reason": self.reason,
             "error": error.to_dict() if error else None,
         }
 
 
 def _target_dict(target: Target) -> Dict[str, Any]:
-    return {"kind": _plain(target.kind), "name": target.name, "project_id": target.project_id, "region": target.region}
+    out = {"kind": _plain(target.kind), "name": target.name, "project_id": target.project_id, "region": target.region}
+    if target.account_id is not None:
+        out["account_id"] = target.account_id
+    return out
+
+
+def _tracker_dict(tracker: TrackerRef) -> Dict[str, Any]:
+    out = {"name": tracker.name, "type": tracker.type, "id": tracker.id}
+    if tracker.account_id is not None:
+        out["account_id"] = tracker.account_id
+    return out
 
 
 def skipped(target: Optional[Target], reason: str) -> TargetResult:

@@ -35,6 +35,7 @@ class Credentials:
     sk: str = field(repr=False)
     security_token: Optional[str] = field(default=None, repr=False)
     project_id: Optional[str] = None
+    account_id: Optional[str] = None  # set for a member account's assumed credentials (no project known)
 
     def secrets(self) -> Tuple[str, ...]:
         return tuple(value for value in (self.ak, self.sk, self.security_token) if value)

@@ -157,6 +157,10 @@ class Gateway:
             "\0".join(credentials.secrets()).encode("utf-8")
         ).hexdigest()  # keys the client cache without keeping the secrets in the key
 
+    def acting_as(self, credentials: Credentials) -> "Gateway":
+        """The same deadline, retries and endpoints with other credentials (a member account's)."""
+        return Gateway(credentials, self._settings, self._deadline, self._policy, self._reserve)
+
     # -- CTS ---------------------------------------------------------------
     def create_tracker(
         self,
@@ -238,6 +242,69 @@ class Gateway:
                 return projects
             page += 1
 
+    # -- organizations -----------------------------------------------------
+    def caller_account(self) -> str:
+        """The account these credentials act in (STS GetCallerIdentity: no permission needed)."""
+        from huaweicloudsdksts.v1.model.get_caller_identity_request import GetCallerIdentityRequest
+
+        client = self._sts()
+        payload = self._call(lambda: _object(client.get_caller_identity(GetCallerIdentityRequest())))
+        account_id = payload.get("account_id")
+        if not account_id:
+            raise CloudError("InvalidResponse", "STS GetCallerIdentity answered without an account_id")
+        return str(account_id)
+
+    def list_accounts(self, account_id: str, page_size: int = 1000) -> List[Dict[str, Any]]:
+        """Every account of the organization, page by page (Organizations ListAccounts); the client
+        is given the caller's account id so the SDK never looks it up through IAM."""
+        from huaweicloudsdkorganizations.v1.model.list_accounts_request import ListAccountsRequest
+
+        client = self._organizations(account_id)
+        accounts: List[Dict[str, Any]] = []
+        marker: Optional[str] = None
+        while True:
+            request = ListAccountsRequest(limit=page_size, marker=marker)
+
+            def call(request: Any = request) -> Dict[str, Any]:
+                return _object(client.list_accounts(request))
+
+            payload = self._call(call)
+            accounts.extend(item for item in payload.get("accounts") or [] if isinstance(item, dict))
+            page = payload.get("page_info") or {}
+            marker = page.get("next_marker") if isinstance(page, dict) else None
+            if not marker:
+                return accounts
+
+    def assume_agency(self, agency_urn: str, session_name: str, duration_seconds: int) -> Credentials:
+        """Temporary credentials in another account (STS AssumeAgency). Not retried on 403/404: a
+        missing agency is the member's to create, and the caller decides what that means."""
+        from huaweicloudsdksts.v1.model.assume_agency_req_body import AssumeAgencyReqBody
+        from huaweicloudsdksts.v1.model.assume_agency_request import AssumeAgencyRequest
+
+        client = self._sts()
+        body = AssumeAgencyReqBody(
+            agency_urn=agency_urn, agency_session_name=session_name, duration_seconds=duration_seconds
+        )
+        payload = self._call(lambda: _object(client.assume_agency(AssumeAgencyRequest(body=body))))
+        issued = payload.get("credentials") or {}
+        ak, sk, token = (issued.get(k) for k in ("access_key_id", "secret_access_key", "security_token"))
+        if not (ak and sk and token):
+            raise CloudError("InvalidResponse", "STS AssumeAgency answered without complete credentials")
+        account_id = agency_urn.split(":")[2]
+        return Credentials(str(ak), str(sk), str(token), None, account_id)
+
+    def invoke_async(self, function_urn: str, payload: Dict[str, Any]) -> Optional[str]:
+        """Queue one asynchronous invocation of a function (FunctionGraph AsyncInvokeFunction);
+        returns FunctionGraph's request id. Retried only when it surely was not queued."""
+        from huaweicloudsdkfunctiongraph.v2.model.async_invoke_function_request import AsyncInvokeFunctionRequest
+
+        region, project_id = function_urn.split(":")[2:4]
+        client = self._fgs(region, project_id)
+        request = AsyncInvokeFunctionRequest(function_urn=function_urn, body=payload)
+        answer = self._call(lambda: _object(client.async_invoke_function(request)), retry_on=nothing_sent)
+        request_id = answer.get("request_id")
+        return str(request_id) if request_id else None
+
     # -- SMN ---------------------------------------------------------------
     def publish(self, topic_urn: str, region: str, project_id: str, body: Dict[str, Any]) -> Dict[str, Any]:
         from huaweicloudsdksmn.v2.model.publish_message_request import PublishMessageRequest
@@ -289,7 +356,34 @@ class Gateway:
     def _iam(self, region: str, project_id: str) -> Any:
         from huaweicloudsdkiam.v3.iam_client import IamClient
 
+        account_id = self._credentials.account_id
+        if account_id and not project_id:  # a member's credentials: IAM's global APIs by account
+            return self._client("iam", IamClient, self._settings.iam_endpoint, region, "", self._global(account_id))
         return self._client("iam", IamClient, self._settings.iam_endpoint, region, project_id)
+
+    def _sts(self) -> Any:
+        from huaweicloudsdksts.v1.sts_client import StsClient
+
+        region, project_id = self._settings.region, self._credentials.project_id or ""
+        return self._client("sts", StsClient, self._settings.sts_endpoint, region, project_id)
+
+    def _organizations(self, account_id: str) -> Any:
+        from huaweicloudsdkorganizations.v1.organizations_client import OrganizationsClient
+
+        endpoint = self._settings.organizations_endpoint or "https://organizations.myhuaweicloud.com"  # global
+        return self._client("organizations", OrganizationsClient, endpoint, "", "", self._global(account_id))
+
+    def _fgs(self, region: str, project_id: str) -> Any:
+        from huaweicloudsdkfunctiongraph.v2.functiongraph_client import FunctionGraphClient
+
+        return self._client("functiongraph", FunctionGraphClient, self._settings.fgs_endpoint, region, project_id)
+
+    def _global(self, account_id: str) -> Any:
+        from huaweicloudsdkcore.auth.credentials import GlobalCredentials
+
+        credentials = GlobalCredentials(self._credentials.ak, self._credentials.sk, account_id)
+        token = self._credentials.security_token
+        return credentials.with_security_token(token) if token else credentials
 
     def _obs(self, region: str) -> Any:
         from huaweicloudsdkobs.v1.obs_client import ObsClient
@@ -328,7 +422,8 @@ class Gateway:
                 .build()
             )
 
-        return CLIENTS.get((service, endpoint, project_id, self._fingerprint), build)
+        scope = project_id or str(getattr(credentials, "domain_id", None) or "")  # project, or account
+        return CLIENTS.get((service, endpoint, scope, self._fingerprint), build)
 
 
 class ClientCache:

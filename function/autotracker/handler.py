@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .contract import (
     ASYNC_TRIGGERS,
@@ -20,10 +21,13 @@ from .contract import (
     ErrorCode,
     ErrorInfo,
     InvocationResult,
+    Kind,
     Notification,
+    Outcome,
     Target,
     TargetResult,
     Trigger,
+    skipped,
 )
 from .credentials import Credentials, CredentialsError, context_text, resolve_credentials, scrub
 from .events.envelopes import EventError, Unauthenticated
@@ -89,15 +93,32 @@ def _handle(
     if credentials is None:
         return refused(ErrorCode.MISSING_CREDENTIALS, str(missing)), None
     try:
-        return _run(work, context, settings, credentials, secrets, request_id)
+        return _run(work, context, environ, settings, credentials, secrets, request_id)
     except Exception as error:  # noqa: BLE001 - a bug must still answer, scrubbed, and not be retried forever
         LOG.error("cts-autotracker internal error: %s", scrub(f"{type(error).__name__}: {error}", secrets))
         return refused(ErrorCode.INTERNAL_ERROR, f"unexpected {type(error).__name__}; see the function's log"), None
 
 
+@dataclass(frozen=True)
+class Run:
+    """One invocation's fixed inputs, as every stage below needs them."""
+
+    work: Work
+    context: Any
+    environ: Mapping[str, str]
+    settings: Settings
+    credentials: Credentials
+    gateway: Gateway
+    deadline: Deadline
+    mode: Mode
+    dry_run: bool
+    request_id: Optional[str]
+
+
 def _run(
     work: Work,
     context: Any,
+    environ: Mapping[str, str],
     settings: Settings,
     credentials: Credentials,
     secrets: Sequence[str],
@@ -109,18 +130,26 @@ def _run(
     dry_run = settings.dry_run or bool(work.manual and work.manual.dry_run)
     audit = bool(work.manual and work.manual.action == "audit")
     mode = Mode(mutate=not (dry_run or audit), audit=audit)
+    run = Run(work, context, environ, settings, credentials, gateway, deadline, mode, dry_run, request_id)
     problem: Optional[ErrorInfo] = None
     transient_problem = False
-    if work.traces is not None:
-        results = _track(work, credentials.project_id, settings, gateway, deadline, mode)
-    else:
-        from .inventory import SweepError
+    from .organization import OrganizationError
 
-        try:
-            results = _sweep(work, credentials.project_id, settings, gateway, deadline, mode)
-        except SweepError as error:
-            results, problem = [], ErrorInfo(error.code, str(error))
-            transient_problem = error.transient
+    try:
+        run = _in_its_account(run)
+        if work.traces is not None:
+            results = _track(run)
+        else:
+            from .inventory import SweepError
+
+            try:
+                results = _sweep(run)
+            except SweepError as error:
+                results, problem = [], ErrorInfo(error.code, str(error))
+                transient_problem = error.transient
+    except OrganizationError as error:
+        results, problem = [], ErrorInfo(error.code, str(error))
+        transient_problem = error.transient
     body = build_message(
         work.trigger,
         settings.region,
@@ -129,6 +158,7 @@ def _run(
         attention_only=work.traces is None,
         problem=problem.message if problem else None,
         report_id=work.report_id,
+        scope=_scope(run),
     )
     body = {name: scrub(value, secrets) for name, value in body.items()}  # the report is scrubbed too
     if work.caller is not None and not _report_allowed(work.caller):
@@ -142,19 +172,37 @@ def _run(
     return _finish(result, secrets), _retry_reason(work, settings, result, transient_problem)
 
 
-def _track(
-    work: Work, default_project_id: Optional[str], settings: Settings, gateway: Gateway, deadline: Deadline, mode: Mode
-) -> List[TargetResult]:
-    """An event is a sweep over the targets its traces name, their projects' state unknown.
-    Results come in the order the traces arrived; a target repeated in one delivery is reported once."""
-    decided = [wanted_from_trace(trace, default_project_id, settings.region) for trace in work.traces or []]
+def _in_its_account(run: Run) -> Run:
+    """With `{account_id}` in TRACE_BUCKET, the settings of the account this invocation acts in:
+    the named member's, else this function's own (one STS call)."""
+    if not run.settings.per_account_bucket:
+        return run
+    from .organization import own_account
+
+    manual = run.work.manual
+    account_id = manual.account_id if manual and manual.account_id else own_account(run.gateway)
+    return replace(run, settings=run.settings.for_account(account_id))
+
+
+def _track(run: Run) -> List[TargetResult]:
+    """An event is a sweep over the targets its traces name, their projects' state unknown; a new
+    member account's sweep is dispatched. Results come in the order the traces arrived; a target
+    repeated in one delivery is reported once."""
+    settings = run.settings
+    traces = run.work.traces or []
+    decided = [wanted_from_trace(trace, run.credentials.project_id, settings.region) for trace in traces]
     wanted: Dict[Target, Wanted] = {}
+    accounts: Dict[Target, Wanted] = {}
     for item in decided:
         if isinstance(item, Wanted):
-            wanted.setdefault(item.target, item)  # the first trace of a target asks for it
+            (accounts if item.target.kind == Kind.ACCOUNT else wanted).setdefault(item.target, item)
     states: Dict[str, ProjectState] = {}  # nothing listed: create first, look only on a conflict
-    steps = plan(list(wanted.values()), states, mode, settings)
-    done = {result.target: result for result in execute(steps, states, gateway, deadline, settings.sweep_concurrency)}
+    steps = plan(list(wanted.values()), states, run.mode, settings)
+    done: Dict[Optional[Target], TargetResult] = {
+        r.target: r for r in execute(steps, states, run.gateway, run.deadline, settings.sweep_concurrency)
+    }
+    for target, result in _new_accounts(run, list(accounts)).items():
+        done[target] = result
     ordered: List[TargetResult] = []
     for item in decided:
         if isinstance(item, TargetResult):
@@ -164,24 +212,114 @@ def _track(
     return ordered
 
 
-def _sweep(
-    work: Work, default_project_id: Optional[str], settings: Settings, gateway: Gateway, deadline: Deadline, mode: Mode
+def _new_accounts(run: Run, targets: List[Target]) -> Dict[Target, TargetResult]:
+    """Dispatch the sweeps of accounts that joined the organization (keyed by the traced target)."""
+    if not targets:
+        return {}
+    if not run.settings.organization_sweep:
+        return {t: skipped(t, "ORGANIZATION_SWEEP is off: member accounts are not swept") for t in targets}
+    from .organization import OrganizationError
+
+    try:
+        results = _coordinate(run, targets)
+    except OrganizationError as error:
+        info = ErrorInfo(error.code, str(error))
+        return {t: TargetResult(t, Outcome.FAILED, str(error), error=info, transient=error.transient) for t in targets}
+    by_id = {r.target.account_id: r for r in results if r.target}
+    by_name = {r.target.name: r for r in results if r.target and r.target.name}
+    found = {t: by_id.get(t.account_id) if t.account_id else by_name.get(t.name or "") for t in targets}
+    return {t: r for t, r in found.items() if r is not None}
+
+
+def _sweep(run: Run) -> List[TargetResult]:
+    """A sweep: of a member account (`account_id`), of the organization (ORGANIZATION_SWEEP, not
+    for named buckets or projects, which are this account's), or of this account."""
+    manual = run.work.manual
+    if manual and manual.account_id:
+        return _member_sweep(run, manual.account_id)
+    if run.settings.organization_sweep and not (manual and (manual.buckets or manual.projects)):
+        return _coordinate(run, None)
+    return _account_sweep(run, run.gateway, run.credentials.project_id or "")
+
+
+def _account_sweep(
+    run: Run, gateway: Gateway, default_project_id: str, notice: Optional[Callable[[Any], None]] = None
 ) -> List[TargetResult]:
-    """A sweep over the inventory in scope, each project's state listed."""
+    """The inventory in scope, each project's state listed, planned and executed; `notice` may
+    amend the listed states before planning (the organization tracker)."""
     from .inventory import Scope, take_inventory
 
-    manual = work.manual
+    manual, settings = run.work.manual, run.settings
     regions = tuple(manual.regions) if manual and manual.regions else settings.scope_regions
     scope = Scope(regions, tuple(manual.buckets) if manual else (), tuple(manual.projects) if manual else ())
-    inventory = take_inventory(scope, settings, gateway, default_project_id or "")
-    steps = inventory.decided + plan(inventory.wanted, inventory.states, mode, settings)
-    return execute(steps, inventory.states, gateway, deadline, settings.sweep_concurrency)
+    inventory = take_inventory(scope, settings, gateway, default_project_id)
+    if notice is not None:
+        notice(inventory)
+    steps = inventory.decided + plan(inventory.wanted, inventory.states, run.mode, settings)
+    return execute(steps, inventory.states, gateway, run.deadline, settings.sweep_concurrency)
+
+
+def _member_sweep(run: Run, account_id: str) -> List[TargetResult]:
+    """One account of the organization, with credentials in it; every result names the account."""
+    from .member import act_in, in_account, note_organization_trackers, project_regions
+    from .organization import own_account
+
+    manual = run.work.manual
+    own = own_account(run.gateway)
+    run_id = manual.run_id if manual else None
+    new_account = bool(manual and manual.new_account)
+    acting = act_in(account_id, own, run.gateway, run.settings, run.deadline, run.context, run_id, new_account)
+    if isinstance(acting, TargetResult):
+        return [acting]
+    if acting is run.gateway:  # this function's own account
+        return in_account(_account_sweep(run, acting, run.credentials.project_id or ""), account_id)
+
+    def organization_tracker(inventory: Any) -> None:
+        regions = project_regions([item.target for item in inventory.wanted])
+        own_project = run.credentials.project_id or ""
+        note_organization_trackers(inventory.states, regions, run.gateway, run.settings, own_project, own)
+
+    return in_account(_account_sweep(run, acting, "", organization_tracker), account_id)
+
+
+def _coordinate(run: Run, wanted: Optional[List[Target]]) -> List[TargetResult]:
+    """Queue one invocation per account in scope (`wanted`: only those new accounts)."""
+    from .organization import choose, dispatch, function_urn, organization_accounts
+
+    _, accounts = organization_accounts(run.gateway)
+    chosen, decided = choose(accounts, run.settings, wanted)
+    urn = function_urn(run.settings, run.context, run.environ, run.credentials.project_id)
+    manual = run.work.manual
+    action = manual.action if manual else "backfill"
+    payload: Dict[str, Any] = {"action": action, "run_id": run.request_id or run.work.report_id}
+    if action == "backfill":
+        payload["all"] = True
+    if run.dry_run:
+        payload["dry_run"] = True
+    if manual and manual.regions:
+        payload["regions"] = list(manual.regions)
+    if wanted is not None:
+        payload["new_account"] = True
+    concurrency = run.settings.sweep_concurrency
+    return decided + dispatch(chosen, payload, urn, run.gateway, run.deadline, concurrency, run.dry_run)
+
+
+def _scope(run: Run) -> Optional[str]:
+    """Whom an organization-mode report is about: a member account, or the organization."""
+    manual = run.work.manual
+    if manual and manual.account_id:
+        return f"account {manual.account_id}"
+    named = manual and (manual.buckets or manual.projects)
+    if run.settings.organization_sweep and run.work.traces is None and not named:
+        return "organization"
+    return None
 
 
 def _retry_reason(work: Work, settings: Settings, result: InvocationResult, transient_problem: bool) -> Optional[str]:
     """Ask FunctionGraph to retry only async deliveries whose failures were transient, or whose
     report could not be published (the retry's report then says what this attempt did)."""
-    if work.trigger not in ASYNC_TRIGGERS or not settings.raise_on_transient:
+    dispatched = bool(work.manual and work.manual.run_id)  # an organization run's queued invocation
+    if (work.trigger not in ASYNC_TRIGGERS and not dispatched) or not settings.raise_on_transient:
         return None
     if result.notification.error is not None:
         code = result.notification.error.code

@@ -1,4 +1,4 @@
-"""From a CTS trace to what is wanted: "this bucket / project must be covered".
+"""From a CTS trace to what is wanted: "this bucket / project / new member account must be covered".
 
 Traces of failed operations and of other operations become `skipped` results;
 a trace that claims a creation but lacks a usable name or id becomes `failed`
@@ -16,11 +16,21 @@ from .events.cts import CtsTrace
 from .events.envelopes import Rejected
 from .plan import Wanted
 from .rules import PROJECT_ID, bucket_name_problem
-from .settings import REGION
+from .settings import ACCOUNT_ID, REGION
 from .untrusted import shown
 
 BUCKET_CREATED = ("obs", "bucket", "createbucket")
 PROJECT_CREATED = ("iam", "project", "createproject")
+# Organizations' traces of an account created in or joining the organization (Organizations user
+# guide, "Key Operations Recorded by CTS"): the new account's sweep is dispatched for them.
+ACCOUNT_JOINED = frozenset(
+    {
+        ("organizations", "account", "createaccount"),
+        ("organizations", "account", "createaccountv2"),
+        ("organizations", "account", "inviteaccount"),
+        ("organizations", "handshake", "accepthandshake"),
+    }
+)
 
 
 def wanted_from_trace(raw: Any, default_project_id: Optional[str], region: str) -> Union[Wanted, TargetResult]:
@@ -37,6 +47,8 @@ def wanted_from_trace(raw: Any, default_project_id: Optional[str], region: str) 
         return _bucket_wanted(trace, default_project_id, region)
     if key == PROJECT_CREATED:
         return _project_wanted(trace)
+    if key in ACCOUNT_JOINED:
+        return _account_wanted(trace)
     return skipped(None, f"{trace.operation} is neither a bucket nor a project creation")
 
 
@@ -86,6 +98,29 @@ def _project_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
         return failed(target, ErrorCode.INVALID_EVENT, "createProject trace carries no valid project id")
     if not valid_region:
         return failed(target, ErrorCode.INVALID_EVENT, "cannot tell the new project's region from its name")
+    return Wanted(target, _source(trace), trace.time)
+
+
+def _account_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
+    """The account's id from the answer (CreateAccount may answer before the id exists), the
+    trace's resource, or for an accepted invitation the accepting account; else its name, which
+    the coordinator looks up in the organization."""
+    response, request = trace.response, trace.request
+    status = _dict(response.get("create_account_status"))
+    account = _dict(response.get("account")) or _dict(request.get("account"))
+    candidates = [_str(status.get("account_id")), _str(account.get("id")), trace.resource_id]
+    if trace.resource_type and trace.resource_type.lower() == "handshake":
+        candidates = [_str(_dict(trace.user.get("domain")).get("id")), _str(account.get("id"))]
+    account_id = next((c for c in candidates if c and ACCOUNT_ID.match(c)), None)
+    name = _str(status.get("account_name")) or _str(account.get("name")) or _str(request.get("name"))
+    if trace.resource_type and trace.resource_type.lower() == "account":
+        name = name or trace.resource_name
+    target = Target(Kind.ACCOUNT, shown(name, 80) if name else None, None, None, account_id)
+    failure = trace.failure()
+    if failure:
+        return skipped(target, failure)
+    if account_id is None and name is None:
+        return failed(target, ErrorCode.INVALID_EVENT, f"{trace.operation} trace names no account (id or name)")
     return Wanted(target, _source(trace), trace.time)
 
 

@@ -91,17 +91,20 @@ def build_message(
     attention_only: bool = False,
     problem: Optional[str] = None,
     report_id: str = "",
+    scope: Optional[str] = None,
 ) -> Dict[str, Any]:
     """The PublishMessage body: subject and a message_structure with default, email and sms.
 
     Sweeps (`attention_only`) list only targets that need a reader's attention; the
-    counts still cover everything.
+    counts still cover everything. `scope` names a member account or the organization.
     """
     tally = summarise(results)
     flag = " (dry run)" if dry_run else ""
     summary = f"FAILED: {problem}" if problem else _summary(tally)
-    subject = _fit_bytes(f"cts-autotracker {region}: {summary}{flag}", SUBJECT_BYTES)
-    header = [f"cts-autotracker, {trigger} trigger, region {region}{flag}", f"Summary: {_summary(tally)}"]
+    where = f"{scope}, {region}" if scope else region  # scope: a member account, or the organization
+    subject = _fit_bytes(f"cts-autotracker {where}: {summary}{flag}", SUBJECT_BYTES)
+    about = f"{scope}, region {region}" if scope else f"region {region}"
+    header = [f"cts-autotracker, {trigger} trigger, {about}{flag}", f"Summary: {_summary(tally)}"]
     if problem:
         header.append(f"Problem: {problem}")
     if report_id:

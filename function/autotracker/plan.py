@@ -50,6 +50,8 @@ class ProjectState:
     trackers: Optional[List[TrackerRecord]] = None
     error: Optional[CloudError] = None
     quota_full: bool = False  # CTS.0200 seen while executing: no more data trackers
+    # the organization's management tracker for this project's region, owned by another account
+    organization_tracker: Optional[TrackerRef] = None
     _by_bucket: Optional[Dict[str, List[TrackerRecord]]] = field(default=None, repr=False)
 
     def covering(self, bucket: str) -> List[TrackerRecord]:
@@ -120,6 +122,10 @@ def _step(
         return TargetResult(target, Outcome.ALREADY_TRACKED, f"compliant: covered by {name!r}", covering)
     if assessment.state == State.DRIFTED:
         return _drifted(assessment, mode, settings)
+    if target.kind == Kind.PROJECT and state.organization_tracker is not None:
+        org = state.organization_tracker
+        reason = f"covered by the organization tracker {org.name!r} of account {org.account_id}"
+        return TargetResult(target, Outcome.ALREADY_TRACKED, reason, org)
     project_id = target.project_id or ""
     if target.kind == Kind.BUCKET and free[project_id] <= 0:
         used = DATA_TRACKER_QUOTA - free[project_id]

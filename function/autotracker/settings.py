@@ -10,11 +10,19 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .rules import COMPRESS_TYPES, DATA_EVENTS, BucketName, FilePrefix, LifecycleDays
+from .rules import COMPRESS_TYPES, DATA_EVENTS, FilePrefix, LifecycleDays, check_bucket_name
 
 TOPIC_URN = re.compile(r"urn:smn:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):(?P<name>[A-Za-z0-9_-]{1,255})\Z")
 REGION = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+\Z")
 AGENCY = "cts_admin_trust"
+ACCOUNT_ID = re.compile(r"[A-Za-z0-9]{1,64}\Z")  # an account (domain) id: 32 hex characters on Huawei Cloud
+AGENCY_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")  # IAM's rule for agency names
+FUNCTION_URN = re.compile(
+    r"urn:fss:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):function:(?P<package>[A-Za-z0-9_-]+)"
+    r":(?P<name>[A-Za-z][A-Za-z0-9_-]{0,127})(?::(?P<version>[A-Za-z0-9_.-]+))?\Z"
+)
+MEMBER_AGENCY = "cts_autotracker_member"
+ACCOUNT_PLACEHOLDER = "{account_id}"  # in TRACE_BUCKET: each account's own transfer bucket
 
 VARIABLES: Tuple[str, ...] = (
     "REGION",
@@ -44,6 +52,14 @@ VARIABLES: Tuple[str, ...] = (
     "SWEEP_CONCURRENCY",
     "PRIORITY_BUCKETS",
     "RAISE_ON_TRANSIENT",
+    "ORGANIZATION_SWEEP",
+    "MEMBER_AGENCY_NAME",
+    "ACCOUNTS",
+    "EXCLUDE_ACCOUNTS",
+    "FUNCTION_URN",
+    "ORGANIZATIONS_ENDPOINT",
+    "STS_ENDPOINT",
+    "FGS_ENDPOINT",
 )
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -80,7 +96,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     region: str = Field(alias="REGION")
-    trace_bucket: Optional[BucketName] = Field(default=None, alias="TRACE_BUCKET")
+    trace_bucket: Optional[str] = Field(default=None, alias="TRACE_BUCKET")
     trace_file_prefix: Optional[FilePrefix] = Field(default=None, alias="TRACE_FILE_PREFIX")
     trace_lifecycle_days: Optional[LifecycleDays] = Field(default=None, alias="TRACE_LIFECYCLE_DAYS")
     trace_compress: Optional[str] = Field(default=None, alias="TRACE_COMPRESS")
@@ -106,6 +122,14 @@ class Settings(BaseModel):
     sweep_concurrency: int = Field(default=8, ge=1, le=64, alias="SWEEP_CONCURRENCY")
     priority_buckets: Tuple[str, ...] = Field(default=(), alias="PRIORITY_BUCKETS")
     raise_on_transient: bool = Field(default=True, alias="RAISE_ON_TRANSIENT")
+    organization_sweep: bool = Field(default=False, alias="ORGANIZATION_SWEEP")
+    member_agency_name: str = Field(default=MEMBER_AGENCY, alias="MEMBER_AGENCY_NAME")
+    accounts: Tuple[str, ...] = Field(default=(), alias="ACCOUNTS")
+    exclude_accounts: Tuple[str, ...] = Field(default=(), alias="EXCLUDE_ACCOUNTS")
+    function_urn: Optional[str] = Field(default=None, alias="FUNCTION_URN")
+    organizations_endpoint: Optional[str] = Field(default=None, alias="ORGANIZATIONS_ENDPOINT")
+    sts_endpoint: Optional[str] = Field(default=None, alias="STS_ENDPOINT")
+    fgs_endpoint: Optional[str] = Field(default=None, alias="FGS_ENDPOINT")
 
     _flags = field_validator(
         "trace_sort_by_service",
@@ -116,6 +140,7 @@ class Settings(BaseModel):
         "dry_run",
         "remediate_drift",
         "raise_on_transient",
+        "organization_sweep",
         mode="before",
     )(_flag)
 
@@ -130,6 +155,10 @@ class Settings(BaseModel):
         "smn_endpoint",
         "iam_endpoint",
         "obs_endpoint",
+        "function_urn",
+        "organizations_endpoint",
+        "sts_endpoint",
+        "fgs_endpoint",
         mode="before",
     )(_blank_to_none)
 
@@ -139,6 +168,16 @@ class Settings(BaseModel):
         if isinstance(value, str) and not REGION.match(value.strip()):
             raise ValueError("must be a region id such as ap-southeast-1")
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("trace_bucket")
+    @classmethod
+    def _trace_bucket(cls, value: Optional[str]) -> Optional[str]:
+        """A bucket name, or one with `{account_id}` in it (checked with a 32-character id in place)."""
+        if value is not None:
+            if value.count(ACCOUNT_PLACEHOLDER) > 1:
+                raise ValueError(f"may hold {ACCOUNT_PLACEHOLDER} once")
+            check_bucket_name(value.replace(ACCOUNT_PLACEHOLDER, "0" * 32))
+        return value
 
     @field_validator("trace_compress")
     @classmethod
@@ -194,7 +233,39 @@ class Settings(BaseModel):
     def _globs(cls, value: Any) -> Any:
         return tuple(_csv(value)) if isinstance(value, str) else value
 
-    @field_validator("cts_endpoint", "smn_endpoint", "iam_endpoint", "obs_endpoint")
+    @field_validator("accounts", "exclude_accounts", mode="before")
+    @classmethod
+    def _accounts(cls, value: Any) -> Any:
+        ids = tuple(_csv(value)) if isinstance(value, str) else value
+        bad = [item for item in ids or () if not ACCOUNT_ID.match(str(item))]
+        if bad:
+            raise ValueError("not account ids (letters and digits): " + ", ".join(str(item)[:80] for item in bad))
+        return tuple(dict.fromkeys(ids or ()))
+
+    @field_validator("member_agency_name", mode="before")
+    @classmethod
+    def _member_agency(cls, value: Any) -> Any:
+        value = _blank_to_none(value) or MEMBER_AGENCY
+        if isinstance(value, str) and not AGENCY_NAME.match(value):
+            raise ValueError("must be an agency name: 1-64 letters, digits, '_', '-' or '.'")
+        return value
+
+    @field_validator("function_urn")
+    @classmethod
+    def _function_urn(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not FUNCTION_URN.match(value):
+            raise ValueError("must look like urn:fss:{region}:{project_id}:function:{package}:{name}[:{version}]")
+        return value
+
+    @field_validator(
+        "cts_endpoint",
+        "smn_endpoint",
+        "iam_endpoint",
+        "obs_endpoint",
+        "organizations_endpoint",
+        "sts_endpoint",
+        "fgs_endpoint",
+    )
     @classmethod
     def _endpoint(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and not re.match(r"https?://[^\s/]+(/[^\s]*)?\Z", value):
@@ -207,7 +278,23 @@ class Settings(BaseModel):
             raise ValueError("TRACE_BUCKET: set a transfer bucket, or ENABLE_LTS=true, so that traces are kept")
         if self.trace_bucket is None and (self.trace_file_prefix or self.trace_lifecycle_days is not None):
             raise ValueError("TRACE_BUCKET: TRACE_FILE_PREFIX and TRACE_LIFECYCLE_DAYS need a transfer bucket")
+        both = sorted(set(self.accounts) & set(self.exclude_accounts))
+        if both:
+            raise ValueError("EXCLUDE_ACCOUNTS: also listed in ACCOUNTS: " + ", ".join(both))
         return self
+
+    @property
+    def per_account_bucket(self) -> bool:
+        """TRACE_BUCKET names each account's own bucket: it must be resolved before use."""
+        return ACCOUNT_PLACEHOLDER in (self.trace_bucket or "")
+
+    def for_account(self, account_id: str) -> "Settings":
+        """The settings as they apply in one account: `{account_id}` in TRACE_BUCKET filled in."""
+        if not self.per_account_bucket:
+            return self
+        return self.model_copy(
+            update={"trace_bucket": (self.trace_bucket or "").replace(ACCOUNT_PLACEHOLDER, account_id)}
+        )
 
     @property
     def scope_regions(self) -> Tuple[str, ...]:
@@ -217,6 +304,14 @@ class Settings(BaseModel):
     @property
     def encrypt_trace_files(self) -> bool:
         return self.kms_key_id is not None
+
+    def account_excluded(self, account_id: str) -> Optional[str]:
+        """Why an organization sweep leaves this account out, or None."""
+        if account_id in self.exclude_accounts:
+            return "listed in EXCLUDE_ACCOUNTS"
+        if self.accounts and account_id not in self.accounts:
+            return "not listed in ACCOUNTS"
+        return None
 
     def is_excluded(self, bucket: str) -> Optional[str]:
         """The EXCLUDE_BUCKETS pattern that matches the bucket, if any."""

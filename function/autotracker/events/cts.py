@@ -50,6 +50,7 @@ class CtsTrace(BaseModel):
     time: Optional[int] = None  # ms since the epoch
     request: Dict[str, Any] = {}
     response: Dict[str, Any] = {}
+    user: Dict[str, Any] = {}  # who called: {"domain": {"id", "name"}, ...}
 
     @field_validator(
         "service_type",
@@ -83,7 +84,7 @@ class CtsTrace(BaseModel):
         number = int(text)
         return number * 1000 if number < 100_000_000_000 else number
 
-    @field_validator("request", "response", mode="before")
+    @field_validator("request", "response", "user", mode="before")
     @classmethod
     def _tolerant_body(cls, value: Any) -> Dict[str, Any]:
         return _json_object(value)

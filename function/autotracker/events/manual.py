@@ -4,6 +4,8 @@
     {"action": "backfill", "all": true}
     {"action": "audit"}
     ... any of them with "dry_run": true and/or "regions": ["ap-southeast-1"]
+    ... and, in an organization, "account_id": "<member account id>" to act in that account
+    (the coordinator adds "run_id", and "new_account": true for an account that just joined)
 
 Anything else is refused with a message naming the problem.
 """
@@ -13,7 +15,7 @@ from typing import Any, Dict, List, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..rules import PROJECT_ID, bucket_name_problem
-from ..settings import REGION
+from ..settings import ACCOUNT_ID, REGION
 from .envelopes import EventError
 
 MAX_NAMES = 1000
@@ -28,6 +30,16 @@ class ManualRequest(BaseModel):
     all: bool = False
     dry_run: bool = False
     regions: Optional[List[str]] = Field(default=None, min_length=1, max_length=64)
+    account_id: Optional[str] = None
+    run_id: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$")
+    new_account: bool = False
+
+    @field_validator("account_id")
+    @classmethod
+    def _account(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not ACCOUNT_ID.match(value):
+            raise ValueError(f"account id {value[:80]!r} must be 1-64 letters or digits")
+        return value
 
     @field_validator("buckets")
     @classmethod

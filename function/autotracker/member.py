@@ -1,0 +1,129 @@
+"""One member account's sweep: the single-account sweep, run with credentials in that account.
+
+The function's own credentials assume MEMBER_AGENCY_NAME in the member (STS AssumeAgency); the
+temporary credentials list and create there and nowhere else. The report still goes to the
+function's own topic with its own credentials, and the organization tracker (a management
+tracker of this account with `is_organization_tracker`) is looked up with them too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef
+from .credentials import context_text
+from .gateway import CloudError, Gateway
+from .organization import account_target
+from .plan import ProjectState
+from .retry import Deadline
+from .settings import Settings
+
+SESSION_NAME_REFUSED = re.compile(r"[^A-Za-z0-9_+=,.@-]")  # AssumeAgency's agency_session_name alphabet
+MIN_SESSION_SECONDS, MAX_SESSION_SECONDS = 900, 3600  # at most 3600 when the caller's own are temporary
+
+
+def agency_urn(account_id: str, agency: str) -> str:
+    return f"iam::{account_id}:agency:{agency}"
+
+
+def session_name(context: Any, run_id: Optional[str]) -> str:
+    """Names the function and the organization run in the member's CTS traces."""
+    function = context_text(context, "getFunctionName") or "cts-autotracker"
+    name = SESSION_NAME_REFUSED.sub("-", f"{function}.{run_id or 'manual'}")[:128]
+    return name if len(name) >= 2 else "cts-autotracker"
+
+
+def act_in(
+    account_id: str,
+    own_account: str,
+    gateway: Gateway,
+    settings: Settings,
+    deadline: Deadline,
+    context: Any,
+    run_id: Optional[str],
+    new_account: bool,
+) -> Union[Gateway, TargetResult]:
+    """A gateway acting in the member account, or the account's failed result (AgencyUnavailable).
+
+    A new account's agency may not exist for some minutes, so for it the failure is transient and
+    FunctionGraph's async retry tries again; otherwise a refusal is the member's to fix, and the
+    result says which agency to create, trusting which account."""
+    if account_id == own_account:
+        return gateway
+    agency = settings.member_agency_name
+    seconds = int(min(MAX_SESSION_SECONDS, max(MIN_SESSION_SECONDS, deadline.remaining() + 60)))
+    try:
+        credentials = gateway.assume_agency(agency_urn(account_id, agency), session_name(context, run_id), seconds)
+    except CloudError as error:
+        message = (
+            f"cannot act in account {account_id}: assuming its agency {agency!r} failed ({error.code} "
+            f"{error.message}). In account {account_id}, create agency {agency!r} trusting account {own_account} "
+            "with the member policy (scripts/deploy.py --member-agency writes it as Terraform)"
+        )
+        info = ErrorInfo(ErrorCode.AGENCY_UNAVAILABLE, message, error.request_id)
+        target = account_target(account_id, None)
+        return TargetResult(target, Outcome.FAILED, message, error=info, transient=error.transient or new_account)
+    return gateway.acting_as(credentials)
+
+
+def note_organization_trackers(
+    states: Dict[str, ProjectState],
+    regions: Dict[str, str],
+    gateway: Gateway,
+    settings: Settings,
+    own_project_id: str,
+    own_account: str,
+) -> None:
+    """Mark member projects (project id -> region in `regions`) without a management tracker of
+    their own as covered where this account has an organization tracker in their region. A lookup
+    that fails changes nothing: the member then gets its own management tracker."""
+    uncovered = {
+        project_id: region
+        for project_id, region in regions.items()
+        if project_id in states
+        and states[project_id].trackers is not None
+        and not any(t.type == "system" for t in states[project_id].trackers or ())
+    }
+    if not uncovered:
+        return
+    found = _organization_trackers(sorted(set(uncovered.values())), gateway, settings, own_project_id, own_account)
+    for project_id, region in uncovered.items():
+        if region in found:
+            states[project_id].organization_tracker = found[region]
+
+
+def _organization_trackers(
+    regions: Sequence[str], gateway: Gateway, settings: Settings, own_project_id: str, own_account: str
+) -> Dict[str, TrackerRef]:
+    try:
+        projects = gateway.list_projects(settings.region, own_project_id)
+    except CloudError:
+        return {}
+    own = {str(p.get("name")): str(p.get("id")) for p in projects if p.get("id")}
+    found: Dict[str, TrackerRef] = {}
+    for region in regions:
+        if region not in own:
+            continue
+        try:
+            trackers = gateway.list_trackers(region, own[region], tracker_type="system")
+        except CloudError:
+            continue
+        for tracker in trackers:
+            if tracker.type == "system" and tracker.organization and tracker.live:
+                found[region] = TrackerRef(tracker.name, "system", tracker.id, own_account)
+    return found
+
+
+def in_account(results: List[TargetResult], account_id: str) -> List[TargetResult]:
+    """Every result's target marked with the account it lives in."""
+    return [
+        replace(result, target=replace(result.target, account_id=account_id)) if result.target else result
+        for result in results
+    ]
+
+
+def project_regions(targets: Sequence[Target]) -> Dict[str, str]:
+    """Project id -> region of the project targets in a sweep."""
+    return {t.project_id: t.region for t in targets if t.kind == Kind.PROJECT and t.project_id and t.region}

@@ -1,0 +1,158 @@
+"""Organization sweeps, fanned out on FunctionGraph itself.
+
+The coordinator lists the organization's accounts (Organizations ListAccounts, every page) and
+queues one asynchronous invocation of this same function per account (AsyncInvokeFunction).
+Each of those invocations is one account's ordinary sweep (`member.py`). FunctionGraph's async
+queue, retries and on_failure destination do the distributing; the coordinator only lists and
+queues, so it stays far inside one invocation's time limit however many accounts there are.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, failed, skipped
+from .credentials import context_text
+from .gateway import CloudError, Gateway
+from .retry import Deadline
+from .settings import Settings
+
+ACTIVE = "active"  # ListAccounts' other states: suspended, pending_closure
+START_RESERVE_SECONDS = 4.0  # as the executor: the report's time plus one call's
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    name: Optional[str]
+    status: str
+
+
+class OrganizationError(Exception):
+    """The organization could not be read, or the fan-out cannot be addressed: nothing was queued."""
+
+    def __init__(self, code: str, message: str, transient: bool = False):
+        super().__init__(message)
+        self.code = code
+        self.transient = transient
+
+
+def account_target(account_id: Optional[str], name: Optional[str]) -> Target:
+    return Target(Kind.ACCOUNT, name, None, None, account_id)
+
+
+def function_urn(settings: Settings, context: Any, environ: Mapping[str, str], project_id: Optional[str]) -> str:
+    """FUNCTION_URN, else this function's URN as FunctionGraph writes it:
+    `urn:fss:{region}:{project_id}:function:{package}:{name}:{version}`."""
+    if settings.function_urn:
+        return settings.function_urn
+    name = context_text(context, "getFunctionName") or environ.get("RUNTIME_FUNC_NAME")
+    if not (name and project_id):
+        raise OrganizationError(
+            ErrorCode.INVALID_CONFIGURATION,
+            "FUNCTION_URN: required for an organization sweep when the runtime does not name the function "
+            "and its project (getFunctionName, RUNTIME_PROJECT_ID)",
+        )
+    package = context_text(context, "getPackage") or environ.get("RUNTIME_PACKAGE") or "default"
+    version = context_text(context, "getVersion") or "latest"
+    return f"urn:fss:{settings.region}:{project_id}:function:{package}:{name}:{version}"
+
+
+def organization_accounts(gateway: Gateway) -> Tuple[str, List[Account]]:
+    """This function's own account, and every account of its organization."""
+    own = own_account(gateway)
+    try:
+        listed = gateway.list_accounts(own)
+    except CloudError as error:
+        raise _unreadable(error, "listing the organization's accounts (Organizations)") from None
+    accounts = [
+        Account(str(item["id"]), _text(item.get("name")), str(item.get("status") or "").lower())
+        for item in listed
+        if item.get("id")
+    ]
+    return own, accounts
+
+
+def own_account(gateway: Gateway) -> str:
+    try:
+        return gateway.caller_account()
+    except CloudError as error:
+        raise _unreadable(error, "identifying this function's account (STS GetCallerIdentity)") from None
+
+
+def _unreadable(error: CloudError, what: str) -> OrganizationError:
+    return OrganizationError(error.code, f"{what} failed: {error.code} {error.message}", error.transient)
+
+
+def choose(
+    accounts: Sequence[Account], settings: Settings, wanted: Optional[Sequence[Target]] = None
+) -> Tuple[List[Account], List[TargetResult]]:
+    """The accounts to sweep, in order, and a result for each one left out. `wanted` (new-account
+    traces) narrows to those accounts, by id or else by name."""
+    by_id = {account.id: account for account in accounts}
+    decided: List[TargetResult] = []
+    chosen: List[Account] = []
+    if wanted is None:
+        candidates = sorted(accounts, key=lambda a: a.id)
+        for missing in sorted(set(settings.accounts) - set(by_id)):
+            message = "ACCOUNTS names an account that is not in the organization"
+            decided.append(failed(account_target(missing, None), ErrorCode.NOT_FOUND, message))
+    else:
+        by_name = {account.name: account for account in accounts if account.name}
+        candidates = []
+        for target in wanted:
+            found = by_id.get(target.account_id) if target.account_id else by_name.get(target.name or "")
+            if found is None:
+                message = "not (yet) an account of the organization: FunctionGraph's retry or the next run will see it"
+                info = ErrorInfo(ErrorCode.NOT_FOUND, message)
+                decided.append(TargetResult(target, Outcome.FAILED, message, error=info, transient=True))
+            elif found not in candidates:
+                candidates.append(found)
+    for account in candidates:
+        target = account_target(account.id, account.name)
+        reason = settings.account_excluded(account.id)
+        if reason:
+            decided.append(skipped(target, reason))
+        elif account.status != ACTIVE:
+            decided.append(skipped(target, f"the account is {account.status or 'in an unknown state'}, not active"))
+        else:
+            chosen.append(account)
+    return chosen, decided
+
+
+def dispatch(
+    accounts: Sequence[Account],
+    payload: Dict[str, Any],
+    urn: str,
+    gateway: Gateway,
+    deadline: Deadline,
+    concurrency: int,
+    dry_run: bool,
+) -> List[TargetResult]:
+    """Queue `payload` plus the account's id for each account, `concurrency` at a time; results in order."""
+
+    def send(account: Account) -> TargetResult:
+        target = account_target(account.id, account.name)
+        if deadline.remaining() < START_RESERVE_SECONDS:
+            return failed(target, ErrorCode.NOT_REACHED, "not reached: the invocation's time budget ran out")
+        try:
+            request_id = gateway.invoke_async(urn, {**payload, "account_id": account.id})
+        except CloudError as error:
+            message = f"could not queue the account's sweep: {error.code} {error.message}"
+            return TargetResult(target, Outcome.FAILED, message, error=error.info(message), transient=error.transient)
+        queued = f"FunctionGraph request {request_id}" if request_id else "FunctionGraph"
+        if dry_run:
+            reason = f"dry run: the account's sweep was queued ({queued}) with dry_run; it creates nothing"
+            return TargetResult(target, Outcome.PLANNED, reason)
+        return TargetResult(target, Outcome.DISPATCHED, f"the account's sweep was queued ({queued})")
+
+    if not accounts:
+        return []
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(accounts))) as pool:
+        return list(pool.map(send, accounts))
+
+
+def _text(value: Any) -> Optional[str]:
+    return str(value) if value else None
