@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from fakecloud.cloud import FakeCloud
 from fakecloud.core.dispatch import Call
+from fakecloud.organization import FakeOrganization
 
-__all__ = ["Call", "FakeCloud"]
+__all__ = ["Call", "FakeCloud", "FakeOrganization"]

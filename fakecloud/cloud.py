@@ -1,10 +1,12 @@
-"""FakeCloud: one stateful fake account (IAM, OBS, CTS, SMN, FunctionGraph) reachable in-process or by socket."""
+"""FakeCloud: one stateful fake account (IAM, OBS, CTS, SMN, FunctionGraph, STS, Organizations)
+reachable in-process or by socket. `FakeOrganization` puts several under one organization."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from fakecloud.core import mock as _mock
 from fakecloud.core import server as _server
@@ -19,8 +21,12 @@ from fakecloud.iam import urls as iam_urls
 from fakecloud.iam.models import IamBackend
 from fakecloud.obs import urls as obs_urls
 from fakecloud.obs.models import ObsBackend
+from fakecloud.organizations import urls as organizations_urls
+from fakecloud.organizations.models import OrganizationsBackend
 from fakecloud.smn import urls as smn_urls
 from fakecloud.smn.models import SmnBackend
+from fakecloud.sts import urls as sts_urls
+from fakecloud.sts.models import StsBackend
 
 _MUTATING_PREFIXES = ("Create", "Update", "Delete")
 
@@ -28,14 +34,19 @@ _MUTATING_PREFIXES = ("Create", "Update", "Delete")
 class FakeCloud:
     """Facade over the backends, the dispatcher and the two transports."""
 
-    def __init__(self, default_region: str = "ap-southeast-1", domain_id: str | None = None) -> None:
+    def __init__(
+        self, default_region: str = "ap-southeast-1", domain_id: str | None = None, domain_name: str | None = None
+    ) -> None:
         self.default_region = default_region
         self.domain_id = domain_id or uuid.uuid4().hex
+        self.domain_name = domain_name or f"account-{self.domain_id[:8]}"
         self.iam = IamBackend(self.domain_id)
         self.obs = ObsBackend()
         self.cts = CtsBackend(self.iam, self.obs, self.domain_id)
         self.smn = SmnBackend()
         self.fgs = FgsBackend(self.iam, self.smn, self.domain_id)
+        self.sts = StsBackend(self)
+        self.organization: OrganizationsBackend | None = None  # set when the account joins one
         self.faults = Faults()
         self._credentials = CredentialStore()
         router = Router()
@@ -44,8 +55,15 @@ class FakeCloud:
         fgs_urls.register(router, self.fgs, self.iam)
         iam_urls.register(router, self.iam)
         obs_urls.register(router, self.obs, self.domain_id)
+        sts_urls.register(router, self.sts)
+        organizations_urls.register(router, self.domain_id, lambda: self.organization)
         self.dispatcher = Dispatcher(
-            router, self._credentials, self.iam.region_of, self.faults, project_exists=self.iam.has_project
+            router,
+            self._credentials,
+            self.iam.region_of,
+            self.faults,
+            project_exists=self.iam.has_project,
+            domain_id=self.domain_id,
         )
 
     # ----- seeding -------------------------------------------------------------------------
@@ -63,8 +81,23 @@ class FakeCloud:
         """`creation_date` as OBS shows it (`2026-01-01T00:00:00.000Z`); default: now."""
         self.obs.add_bucket(name, region, creation_date)
 
-    def add_agency(self, name: str) -> None:
-        self.iam.add_agency(name)
+    def add_agency(self, name: str, trust_domain: str = "op_svc_cts") -> None:
+        """An IAM agency; `trust_domain` is the trusted account's name (or a service's)."""
+        self.iam.add_agency(name, trust_domain)
+
+    def agency(self, name: str) -> dict[str, Any] | None:
+        return next((agency for agency in self.iam.agencies if agency["name"] == name), None)
+
+    def has_credentials(self, ak: str) -> bool:
+        return self._credentials.get(ak) is not None
+
+    def add_function(self, name: str, package: str = "default", region: str | None = None) -> str:
+        """A deployed function in the region's main project, to be invoked; returns its URN."""
+        region = region or self.default_region
+        project = self.iam.project_by_name(region)
+        if project is None:
+            raise ValueError(f"no project named {region!r}: call add_project first")
+        return self.fgs.add_function(str(project["id"]), region, name, package)
 
     def add_topic(self, name: str, region: str | None = None, project_id: str | None = None) -> str:
         """Returns `urn:smn:{region}:{project_id}:{name}`; defaults to the region's main project."""

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from fakecloud.core.auth import CredentialStore, authenticate
@@ -118,6 +118,12 @@ def parse_json_body(request: Request, invalid_code: str) -> Any:
         return request.json()
     except (ValueError, UnicodeDecodeError):
         raise ServiceError(400, invalid_code, "The request body is not valid JSON.") from None
+
+
+class RequestHandler(Protocol):
+    """What a transport hands requests to: one account's Dispatcher, or an organization's router."""
+
+    def handle(self, request: Request) -> Response: ...
 
 
 Handler = Callable[[Request, dict[str, str]], Response]
@@ -234,14 +240,17 @@ class Dispatcher:
         project_region: Callable[[str], str | None],
         faults: Faults,
         project_exists: Callable[[str], bool] | None = None,
+        domain_id: str | None = None,
     ) -> None:
         """`project_exists` (default: has a region) decides whether an X-Project-Id is known
-        on routes without a project in the path; projects without a region (MOS) count."""
+        on routes without a project in the path; projects without a region (MOS) count.
+        `domain_id` is the account's: an X-Domain-Id naming another account is refused."""
         self.router = router
         self.credentials = credentials
         self.project_region = project_region
         self.faults = faults
         self.project_exists = project_exists or (lambda pid: project_region(pid) is not None)
+        self.domain_id = domain_id
         self._lock = threading.Lock()
         self._calls: list[Call] = []
 
@@ -287,6 +296,9 @@ class Dispatcher:
             else:
                 lowered = {name: request.headers[name] for name in request.headers}
                 authenticate(self.credentials, request.method, request.path, request.query, lowered, request.body)
+            domain = request.headers.get("x-domain-id")
+            if domain is not None and self.domain_id is not None and domain != self.domain_id:
+                raise ServiceError(403, info.forbidden_code, "X-Domain-Id is not the account of the credentials.")
             if "project_id" in params:
                 self._check_project(params["project_id"], request, host_region, info)
             elif "x-project-id" in request.headers:

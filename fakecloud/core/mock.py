@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import requests
 import responses
 
-from fakecloud.core.dispatch import Dispatcher, Headers, Request
+from fakecloud.core.dispatch import Headers, Request, RequestHandler
 from fakecloud.core.headers_codec import wire_to_text
 
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
@@ -31,7 +31,7 @@ def _to_request(prepared: requests.PreparedRequest) -> Request:
 
 
 @contextmanager
-def activate(dispatcher: Dispatcher) -> Iterator[None]:
+def activate(dispatcher: RequestHandler) -> Iterator[None]:
     """Route all `requests` traffic to the dispatcher; a dropped fault raises ConnectionError."""
 
     def callback(prepared: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:

@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from fakecloud.core.dispatch import Dispatcher, Headers, Request
+from fakecloud.core.dispatch import Headers, Request, RequestHandler
 from fakecloud.core.headers_codec import wire_to_text
 
 
-def _handler_class(dispatcher: Dispatcher) -> type[BaseHTTPRequestHandler]:
+def _handler_class(dispatcher: RequestHandler) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like the real gateway
         timeout = 60
@@ -47,7 +47,7 @@ def _handler_class(dispatcher: Dispatcher) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve(dispatcher: Dispatcher) -> Iterator[str]:
+def serve(dispatcher: RequestHandler) -> Iterator[str]:
     """Yield `http://127.0.0.1:PORT` while a daemon thread serves requests concurrently."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(dispatcher))
     server.daemon_threads = True

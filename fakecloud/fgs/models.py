@@ -22,6 +22,7 @@ import re
 import threading
 import uuid
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -159,8 +160,20 @@ def _check_event_data(type_code: str, data: Any) -> dict[str, Any]:
     raise _bad("FSS.0400", f"fakecloud models only CTS and TIMER triggers, not {type_code}.")
 
 
+MAX_ASYNC_PAYLOAD = 256 * 1024  # FunctionGraph's async request payload limit
+
+
+@dataclass(frozen=True)
+class AsyncInvocation:
+    """One queued AsyncInvokeFunction: what FunctionGraph would run later."""
+
+    function_urn: str
+    payload: dict[str, Any]
+    request_id: str
+
+
 class FgsBackend:
-    """Functions keyed by project id then (package, name); thread-safe."""
+    """Functions keyed by project id then (package, name), and the async invocation queue; thread-safe."""
 
     def __init__(self, iam: IamBackend, smn: SmnBackend, domain_id: str) -> None:
         self._iam = iam
@@ -168,6 +181,7 @@ class FgsBackend:
         self.domain_id = domain_id
         self._lock = threading.RLock()
         self._functions: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+        self._queue: list[AsyncInvocation] = []
 
     # ----- inspection and seeding (tests) -------------------------------------------------
     def function(self, project_id: str, name: str, package: str = "default") -> dict[str, Any] | None:
@@ -188,6 +202,45 @@ class FgsBackend:
         with self._lock:
             record = self._functions.get(project_id, {}).get((package, name))
             return copy.deepcopy(list(record["triggers"].values())) if record else []
+
+    def add_function(self, project_id: str, region: str, name: str, package: str = "default") -> str:
+        """A deployed function, as far as invoking it goes (no code, default config); returns its URN."""
+        urn = f"urn:fss:{region}:{project_id}:function:{package}:{name}:latest"
+        with self._lock:
+            self._functions.setdefault(project_id, {})[(package, name)] = {
+                "func_urn": urn,
+                "func_name": name,
+                "package": package,
+                "project_name": region,
+                "version": "latest",
+                "triggers": {},
+                "async_config": None,
+                "encrypted_user_data": "",
+            }
+        return urn
+
+    def take_async_invocations(self) -> list[AsyncInvocation]:
+        """The queued invocations, oldest first; the queue is left empty (FunctionGraph ran them)."""
+        with self._lock:
+            taken, self._queue = self._queue, []
+            return taken
+
+    # ----- invocation ----------------------------------------------------------------------
+    def invoke_async(self, project_id: str, urn: str, body: bytes) -> str:
+        """AsyncInvokeFunction: the body is the event, a JSON object of at most 256 KB."""
+        if len(body) > MAX_ASYNC_PAYLOAD:
+            raise ServiceError(413, "FSS.0413", "The request body is larger than 256 KB.")
+        try:
+            payload = json.loads(body.decode("utf-8")) if body else None
+        except (ValueError, UnicodeDecodeError):
+            payload = None
+        if not isinstance(payload, dict):
+            raise _bad("FSS.0406", "Not acceptable: the event must be a JSON object.")
+        with self._lock:
+            record = self._find(project_id, urn)
+            invocation = AsyncInvocation(record["func_urn"], payload, uuid.uuid4().hex)
+            self._queue.append(invocation)
+        return invocation.request_id
 
     # ----- functions ---------------------------------------------------------------------
     def create_function(self, project_id: str, region: str, body: Any) -> dict[str, Any]:

@@ -51,3 +51,7 @@ class FgsResponses:
 
     def show_async_invoke_config(self, request: Request, params: dict[str, str]) -> Response:
         return json_response(200, self.backend.show_async_config(params["project_id"], params["function_urn"]))
+
+    def async_invoke_function(self, request: Request, params: dict[str, str]) -> Response:
+        request_id = self.backend.invoke_async(params["project_id"], params["function_urn"], request.body)
+        return json_response(202, {"request_id": request_id})

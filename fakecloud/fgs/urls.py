@@ -32,6 +32,7 @@ def register(router: Router, backend: FgsBackend, iam: IamBackend) -> None:
     router.add(
         "PUT", FUNCTION + "/async-invoke-config", svc, "UpdateFunctionAsyncInvokeConfig", h.update_async_invoke_config
     )
+    router.add("POST", FUNCTION + "/invocations-async", svc, "AsyncInvokeFunction", h.async_invoke_function)
     router.add("POST", TRIGGERS, svc, "CreateFunctionTrigger", h.create_function_trigger)
     router.add("GET", TRIGGERS, svc, "ListFunctionTriggers", h.list_function_triggers)
     router.add(

@@ -1,0 +1,69 @@
+"""Organizations: the accounts of one organization, as its management account lists them."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from datetime import datetime, timezone
+from typing import Any
+
+from fakecloud.core.errors import ServiceError
+
+STATUSES = ("active", "suspended", "pending_closure")
+MAX_LIMIT = 1000  # ListAccounts' limit: 1-1000, default 1000
+NOT_MANAGEMENT = "Organizations.1003"  # not a documented code: the docs do not name this refusal
+
+
+def _bad(msg: str) -> ServiceError:
+    return ServiceError(400, "Organizations.1001", msg)
+
+
+class OrganizationsBackend:
+    """Accounts in joining order; `marker` is the id of the last account of the previous page."""
+
+    def __init__(self, organization_id: str, management_account_id: str) -> None:
+        self.organization_id = organization_id
+        self.management_account_id = management_account_id
+        self._lock = threading.Lock()
+        self._accounts: list[dict[str, Any]] = []
+
+    def add_account(self, account_id: str, name: str, status: str = "active", join_method: str = "created") -> None:
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}")
+        with self._lock:
+            self._accounts.append(
+                {
+                    "id": account_id,
+                    "urn": f"organizations::{self.management_account_id}:account:{self.organization_id}/{account_id}",
+                    "join_method": join_method,
+                    "status": status,
+                    "joined_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "name": name,
+                }
+            )
+
+    def set_status(self, account_id: str, status: str) -> None:
+        with self._lock:
+            for account in self._accounts:
+                if account["id"] == account_id:
+                    account["status"] = status
+
+    def list_accounts(self, caller_account: str, limit: str | None, marker: str | None) -> dict[str, Any]:
+        if caller_account != self.management_account_id:
+            raise ServiceError(403, NOT_MANAGEMENT, "Only the management account can list the organization's accounts.")
+        size = MAX_LIMIT
+        if limit is not None:
+            if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+                raise _bad(f"Invalid limit: 1 to {MAX_LIMIT}.")
+            size = int(limit)
+        with self._lock:
+            ids = [account["id"] for account in self._accounts]
+            if marker is not None and marker not in ids:
+                raise _bad("Invalid marker.")
+            start = ids.index(marker) + 1 if marker is not None else 0
+            page = copy.deepcopy(self._accounts[start : start + size])
+            more = start + size < len(self._accounts)
+        page_info: dict[str, Any] = {"current_count": len(page)}
+        if more and page:
+            page_info["next_marker"] = page[-1]["id"]
+        return {"accounts": page, "page_info": page_info}

@@ -1,0 +1,22 @@
+"""Organizations wire layer."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from fakecloud.core.dispatch import Request, Response, json_response
+from fakecloud.core.errors import ServiceError
+from fakecloud.organizations.models import NOT_MANAGEMENT, OrganizationsBackend
+
+
+class OrganizationsResponses:
+    def __init__(self, caller_account: str, backend: Callable[[], Optional[OrganizationsBackend]]) -> None:
+        self.caller_account = caller_account
+        self.backend = backend
+
+    def list_accounts(self, request: Request, params: dict[str, str]) -> Response:
+        backend = self.backend()
+        if backend is None:
+            raise ServiceError(403, NOT_MANAGEMENT, "The account is not in an organization.")
+        answer = backend.list_accounts(self.caller_account, request.param("limit"), request.param("marker"))
+        return json_response(200, answer)
