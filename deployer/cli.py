@@ -21,7 +21,7 @@ from deployer.desired import Code, build_desired
 from deployer.package import PackageError, build_package, python_version_of
 from deployer.plan import make_plan
 from deployer.template import Template, TemplateError, load_template
-from deployer.terraform import emit_terraform
+from deployer.terraform import emit_member_terraform, emit_terraform
 
 DEFAULT_TEMPLATE = ROOT / "template.yaml"
 
@@ -69,6 +69,12 @@ def deploy_main(
     parser.add_argument("--template", type=pathlib.Path, default=DEFAULT_TEMPLATE)
     parser.add_argument("--plan", action="store_true", help="print what would change and change nothing")
     parser.add_argument("--emit-terraform", type=pathlib.Path, metavar="DIR", help="write Terraform files and exit")
+    parser.add_argument(
+        "--emit-member-terraform",
+        type=pathlib.Path,
+        metavar="DIR",
+        help="write member.tf (the member agency, for organization sweeps) and exit",
+    )
     parser.add_argument("--package", type=pathlib.Path, metavar="PATH", help="deploy this zip instead of building one")
     parser.add_argument("--region", help="deploy a copy to this region instead of the template's")
     parser.add_argument("--rotate-secrets", action="store_true", help="re-send encrypted_environment values")
@@ -86,6 +92,11 @@ def deploy_main(
     try:
         if args.emit_terraform:
             return _emit(template, args.emit_terraform, args.package, say)
+        if args.emit_member_terraform:
+            for path in emit_member_terraform(template, args.emit_member_terraform):
+                say(f"wrote {path}")
+            say("next: in each member account, terraform apply -var account_id=... -var management_account_name=...")
+            return 0
         return _deploy(template, args, environ, say)
     except DeployError as error:
         say(redact(f"error: {error}", secrets))

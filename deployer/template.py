@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from typing_extensions import Annotated
 
-from autotracker.settings import VARIABLES, ConfigurationError, load_settings
+from autotracker.settings import VARIABLES, ConfigurationError, Settings, load_settings
 from deployer.policy import Grant, grants_for
 
 RUNTIMES: Tuple[str, ...] = ("Python3.9", "Python3.10")
@@ -353,17 +353,20 @@ class Template(_Strict):
     def topic_urn(self, project_id: str, name: Optional[str] = None) -> str:
         return f"urn:smn:{self.region}:{project_id}:{name or self.smn_topic.name}"
 
-    def grants(self) -> List[Grant]:
-        """What the agency is granted: exactly what the configured function can call. An encrypted
-        variable is known to be set, not its value: an id-like stand-in takes its place (enough
-        for KMS_KEY_ID, the one that changes the grants), unless the stand-in is not valid there."""
+    def settings(self) -> Settings:
+        """The function's settings as deployed. An encrypted variable is known to be set, not its
+        value: an id-like stand-in takes its place (enough for KMS_KEY_ID, the one that changes the
+        grants), unless the stand-in is not valid there."""
         values = self.user_data(PLACEHOLDER_PROJECT_ID)
         stand_ins = {name: "0" * 36 for name in self.function.encrypted_environment}
-        function = (self.function.app, self.function.name)
         try:
-            return grants_for(load_settings({**values, **stand_ins}), function)
+            return load_settings({**values, **stand_ins})
         except ConfigurationError:
-            return grants_for(load_settings(values), function)
+            return load_settings(values)
+
+    def grants(self) -> List[Grant]:
+        """What the agency is granted: exactly what the configured function can call."""
+        return grants_for(self.settings(), (self.function.app, self.function.name))
 
     def user_data(self, project_id: str) -> Dict[str, str]:
         """The function's plain variables: the template's plus REGION and SMN_TOPIC_URN."""

@@ -372,3 +372,25 @@ def test_the_management_and_member_grants_are_exactly_what_the_calls_need(org: F
     assert scoped["functiongraph:function:invokeAsync"] == function_resource(settings, "default", FUNCTION)
     assert scoped["obs:bucket:PutBucketAcl"] == bucket_resource("trace-{account_id}") == "obs:*:*:bucket:trace-*"
     assert not {"smn:topic:publish", "organizations:accounts:list"} & {g.action for g in member_grants(settings)}
+
+
+def test_the_member_agency_terraform_holds_the_member_grants_and_trusts_the_management_account() -> None:
+    import yaml
+
+    from deployer.template import parse_template
+    from deployer.terraform import member_tf
+
+    raw = yaml.safe_load(open("template.yaml", encoding="utf-8").read())
+    raw["function"]["environment"].update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "cts-{account_id}"})
+    template = parse_template(raw)
+    text = member_tf(template)
+    assert 'resource "huaweicloud_identity_agency" "member"' in text
+    assert "delegated_domain_name = var.management_account_name" in text
+    assert f'name                  = "{AGENCY}"' in text or f'name = "{AGENCY}"' in text
+    for grant in member_grants(template.settings()):
+        assert f'"{grant.action}"' in text
+    for management_only in ("smn:topic:publish", "organizations:accounts:list", "sts:agencies:assume", "invokeAsync"):
+        assert management_only not in text
+    assert 'bucket = "cts-${var.account_id}"' in text
+    management = {g.action for g in template.grants()}
+    assert {"organizations:accounts:list", "sts:agencies:assume", "functiongraph:function:invokeAsync"} <= management
