@@ -7,7 +7,7 @@ import os
 import pathlib
 import subprocess
 import sys
-from typing import Dict, Iterator
+from typing import ContextManager, Dict, Iterator, List
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REGION = "ap-southeast-1"
@@ -33,6 +33,27 @@ def function_env(base_url: str) -> Dict[str, str]:
     }
 
 
+ORG_REGIONS = ("ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "cn-north-4", "eu-west-101")
+
+
+def org_regions(count: int) -> tuple:
+    return ORG_REGIONS[:count]
+
+
+def member_id(number: int) -> str:
+    """A member account's id in the benchmark organization (32 hex characters)."""
+    return f"{number + 1:08x}" + "a" * 24
+
+
+def member_project(number: int, region_index: int) -> str:
+    return f"{number + 1:08x}{region_index:02x}" + "b" * 22
+
+
+def twin_key(number: int) -> tuple:
+    """The AK/SK of a member used as a single account (the member-sweep floor)."""
+    return f"TWINACCESSKEY{number:07d}", f"twin-secret-key-{number:07d}-not-real"
+
+
 def bench_project(index: int) -> str:
     return f"{index + 1:032x}"
 
@@ -51,12 +72,22 @@ def bucket_event(bucket: str, project_id: str = PROJECT_ID) -> Dict[str, object]
     }
 
 
-@contextlib.contextmanager
-def fake_server(buckets: int = 0, latency: float = 0.0, projects: int = 0) -> Iterator[str]:
+def fake_server(buckets: int = 0, latency: float = 0.0, projects: int = 0) -> ContextManager[str]:
     """A fake account in its own process; yields its base URL."""
+    args = ["--buckets", str(buckets), "--latency", str(latency), "--projects", str(projects)]
+    return served("benchmarks.fake_server", args)
+
+
+def org_server(accounts: int, regions: int, buckets: int, latency: float) -> ContextManager[str]:
+    """A fake organization in its own process; yields its base URL."""
+    args = ["--accounts", str(accounts), "--regions", str(regions), "--buckets", str(buckets)]
+    return served("benchmarks.org_server", [*args, "--latency", str(latency)])
+
+
+@contextlib.contextmanager
+def served(module: str, args: List[str]) -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "benchmarks.fake_server", "--buckets", str(buckets), "--latency", str(latency)]
-    command += ["--projects", str(projects)]
+    command = [sys.executable, "-m", module, *args]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None

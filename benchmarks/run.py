@@ -10,7 +10,11 @@
    clients, both against the same fake (medians of interleaved runs).
 4. Sweep scaling: N buckets with injected per-call latency; wall time versus the ideal
    (listing pages + 1 + ceil(creates/concurrency)) x latency, and peak RSS.
-5. Package: zip size and cold import time from the unzipped artifact.
+5. Organization: a coordinator over N member accounts (each R regions x B buckets), every call
+   delayed; its wall time versus its floor (GetCallerIdentity + ListAccounts pages +
+   ceil(accounts/concurrency) async invocations + the report, each one latency), and one member
+   sweep versus the single-account sweep of an identical account (medians of interleaved runs).
+6. Package: zip size and cold import time from the unzipped artifact.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from benchmarks.common import (
     bucket_event,
     fake_server,
     function_env,
+    org_server,
 )
 
 FUNCTION_DIR = ROOT / "function"
@@ -230,6 +235,47 @@ def sweep_scaling(sizes: List[int], latency: float, concurrency: int, code: str)
     return rows
 
 
+def organization(
+    accounts: int, regions: int, buckets: int, latency: float, concurrency: int, runs: int, code: str
+) -> List[Row]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([code, str(ROOT)])}
+    common = [str(regions), str(concurrency)]
+
+    def run_child(mode: str, url: str, *extra: str) -> Dict[str, Any]:
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.org_child", mode, url, *common, *extra],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    with org_server(accounts, regions, buckets, latency) as url:
+        coordinator = run_child("coordinator", url)
+        sweeps = run_child("members", url, str(runs))
+    everyone = accounts + 1  # the management account is swept too
+    assert coordinator["summary"] == {"dispatched": everyone}, coordinator
+    pages = -(-everyone // 1000)
+    floor = (1 + pages + -(-everyone // concurrency) + 1) * latency
+    shape = f"{regions} regions x {buckets} buckets"
+    return [
+        (
+            f"organization coordinator, {accounts:,} members (c={concurrency}, {latency * 1000:.0f} ms/call)",
+            f"{coordinator['wall']:.2f} s",
+            f"{floor:.2f} s",
+            ratio(coordinator["wall"], floor),
+        ),
+        (
+            f"member sweep ({shape}), vs the same account alone",
+            f"{sweeps['member']:.2f} s",
+            f"{sweeps['single']:.2f} s",
+            ratio(sweeps["member"], sweeps["single"]),
+        ),
+    ]
+
+
 def package(runs: int) -> List[Row]:
     script = ROOT / "scripts" / "package.py"
     if not script.exists():
@@ -283,7 +329,10 @@ def main() -> int:
     rows += calls_per_event()
     rows += warm_overhead(40 if args.quick else 200)
     with tempfile.TemporaryDirectory() as tmp:
-        rows += sweep_scaling(sizes, latency=0.05, concurrency=8, code=compiled_copy(tmp))
+        code = compiled_copy(tmp)
+        rows += sweep_scaling(sizes, latency=0.05, concurrency=8, code=code)
+        accounts = 100 if args.quick else 1000
+        rows += organization(accounts, 3, 20, latency=0.05, concurrency=8, runs=1 if args.quick else 3, code=code)
     rows += package(runs)
     header = ("measure", "cts-autotracker", "floor / baseline (same run)", "ratio")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]

@@ -250,8 +250,7 @@ def _account_sweep(
     from .inventory import Scope, take_inventory
 
     manual, settings = run.work.manual, run.settings
-    regions = tuple(manual.regions) if manual and manual.regions else settings.scope_regions
-    scope = Scope(regions, tuple(manual.buckets) if manual else (), tuple(manual.projects) if manual else ())
+    scope = Scope(_regions(run), tuple(manual.buckets) if manual else (), tuple(manual.projects) if manual else ())
     inventory = take_inventory(scope, settings, gateway, default_project_id)
     if notice is not None:
         notice(inventory)
@@ -260,8 +259,11 @@ def _account_sweep(
 
 
 def _member_sweep(run: Run, account_id: str) -> List[TargetResult]:
-    """One account of the organization, with credentials in it; every result names the account."""
-    from .member import act_in, in_account, note_organization_trackers, project_regions
+    """One account of the organization, with credentials in it; every result names the account.
+    The organization tracker is looked up meanwhile, with the function's own credentials."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .member import act_in, in_account, note_organization_trackers, organization_trackers, project_regions
     from .organization import own_account
 
     manual = run.work.manual
@@ -273,13 +275,21 @@ def _member_sweep(run: Run, account_id: str) -> List[TargetResult]:
         return [acting]
     if acting is run.gateway:  # this function's own account
         return in_account(_account_sweep(run, acting, run.credentials.project_id or ""), account_id)
+    own_project = run.credentials.project_id or ""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        lookup = pool.submit(organization_trackers, _regions(run), run.gateway, run.settings, own_project, own)
 
-    def organization_tracker(inventory: Any) -> None:
-        regions = project_regions([item.target for item in inventory.wanted])
-        own_project = run.credentials.project_id or ""
-        note_organization_trackers(inventory.states, regions, run.gateway, run.settings, own_project, own)
+        def organization_tracker(inventory: Any) -> None:
+            regions = project_regions([item.target for item in inventory.wanted])
+            note_organization_trackers(inventory.states, regions, lookup.result())
 
-    return in_account(_account_sweep(run, acting, "", organization_tracker), account_id)
+        return in_account(_account_sweep(run, acting, "", organization_tracker), account_id)
+
+
+def _regions(run: Run) -> Tuple[str, ...]:
+    """The regions a sweep covers: the request's, else BASELINE_REGIONS or REGION."""
+    manual = run.work.manual
+    return tuple(manual.regions) if manual and manual.regions else run.settings.scope_regions
 
 
 def _coordinate(run: Run, wanted: Optional[List[Target]]) -> List[TargetResult]:

@@ -9,6 +9,7 @@ tracker of this account with `is_organization_tracker`) is looked up with them t
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence, Union
 
@@ -68,52 +69,44 @@ def act_in(
     return gateway.acting_as(credentials)
 
 
-def note_organization_trackers(
-    states: Dict[str, ProjectState],
-    regions: Dict[str, str],
-    gateway: Gateway,
-    settings: Settings,
-    own_project_id: str,
-    own_account: str,
-) -> None:
-    """Mark member projects (project id -> region in `regions`) without a management tracker of
-    their own as covered where this account has an organization tracker in their region. A lookup
-    that fails changes nothing: the member then gets its own management tracker."""
-    uncovered = {
-        project_id: region
-        for project_id, region in regions.items()
-        if project_id in states
-        and states[project_id].trackers is not None
-        and not any(t.type == "system" for t in states[project_id].trackers or ())
-    }
-    if not uncovered:
-        return
-    found = _organization_trackers(sorted(set(uncovered.values())), gateway, settings, own_project_id, own_account)
-    for project_id, region in uncovered.items():
-        if region in found:
-            states[project_id].organization_tracker = found[region]
-
-
-def _organization_trackers(
+def organization_trackers(
     regions: Sequence[str], gateway: Gateway, settings: Settings, own_project_id: str, own_account: str
 ) -> Dict[str, TrackerRef]:
+    """This account's live organization trackers by region (its projects listed once, each
+    region's management trackers at once). A lookup that fails finds nothing: the member then
+    gets its own management tracker, which is never wrong."""
     try:
         projects = gateway.list_projects(settings.region, own_project_id)
     except CloudError:
         return {}
     own = {str(p.get("name")): str(p.get("id")) for p in projects if p.get("id")}
-    found: Dict[str, TrackerRef] = {}
-    for region in regions:
-        if region not in own:
-            continue
+    wanted = [region for region in regions if region in own]
+
+    def look(region: str) -> Optional[TrackerRef]:
         try:
             trackers = gateway.list_trackers(region, own[region], tracker_type="system")
         except CloudError:
+            return None
+        found = [t for t in trackers if t.type == "system" and t.organization and t.live]
+        return TrackerRef(found[0].name, "system", found[0].id, own_account) if found else None
+
+    if not wanted:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(settings.sweep_concurrency, len(wanted))) as pool:
+        return {region: ref for region, ref in zip(wanted, pool.map(look, wanted)) if ref is not None}
+
+
+def note_organization_trackers(
+    states: Dict[str, ProjectState], regions: Dict[str, str], found: Dict[str, TrackerRef]
+) -> None:
+    """Mark member projects (project id -> region) that have no management tracker of their own
+    as covered where an organization tracker covers their region."""
+    for project_id, region in regions.items():
+        state = states.get(project_id)
+        if state is None or state.trackers is None or region not in found:
             continue
-        for tracker in trackers:
-            if tracker.type == "system" and tracker.organization and tracker.live:
-                found[region] = TrackerRef(tracker.name, "system", tracker.id, own_account)
-    return found
+        if not any(tracker.type == "system" for tracker in state.trackers):
+            state.organization_tracker = found[region]
 
 
 def in_account(results: List[TargetResult], account_id: str) -> List[TargetResult]:
