@@ -394,3 +394,20 @@ def test_the_member_agency_terraform_holds_the_member_grants_and_trusts_the_mana
     assert 'bucket = "cts-${var.account_id}"' in text
     management = {g.action for g in template.grants()}
     assert {"organizations:accounts:list", "sts:agencies:assume", "functiongraph:function:invokeAsync"} <= management
+
+
+def test_member_credentials_reach_no_result_report_or_log(org: FakeOrganization, run, caplog) -> None:
+    import logging
+
+    org.members()[0].faults.inject(status=500, action="CreateTracker", count=None)  # errors get reported
+    with caplog.at_level(logging.DEBUG):
+        _, members = run({"action": "backfill", "all": True})
+    issued = [(s.access_key_id,) for s in org.management.sts.sessions]
+    assert len(issued) == 3
+    text = json.dumps([members[a] for a in members if not isinstance(members[a], Exception)])
+    text += json.dumps(org.management.smn.messages) + caplog.text
+    for cloud in org.members():
+        for call in cloud.calls:
+            assert call.headers.get("x-security-token") in (None, "***")
+    for (ak,) in issued:
+        assert ak not in text
