@@ -15,6 +15,7 @@ from conftest import (
     sample,
 )
 
+from autotracker.contract import Outcome
 from autotracker.naming import data_tracker_name
 
 
@@ -303,13 +304,22 @@ def test_agency_token_is_sent_and_signed(invoke, cloud):
 
 def test_result_shape_is_the_same_for_every_outcome(invoke, cloud):
     result = invoke(sample("eventgrid-batch.json"))
-    assert set(result) == {"ok", "trigger", "dry_run", "request_id", "summary", "results", "notification", "error"}
+    keys = {"ok", "trigger", "dry_run", "request_id", "summary", "results", "notification", "report", "error"}
+    assert set(result) == keys
     assert result["request_id"] == "req-0001"  # context.getRequestID()
     assert result["summary"] == {"created": 1, "skipped": 2}
     assert set(result["notification"]) == {"sent", "topic_urn", "message_id", "error", "reason"}
     for entry in result["results"]:
         assert set(entry) == {"target", "outcome", "tracker", "reason", "error"}
-        assert entry["outcome"] in {"created", "already_tracked", "updated", "planned", "skipped", "failed"}
+        assert entry["outcome"] in {
+            "created",
+            "already_tracked",
+            "updated",
+            "planned",
+            "skipped",
+            "failed",
+            "dispatched",
+        }
         assert isinstance(entry["reason"], str) and entry["reason"]
         if entry["target"] is not None:
             assert set(entry["target"]) == {"kind", "name", "project_id", "region"}
@@ -355,6 +365,6 @@ def test_request_ids_reach_the_result_and_the_log(invoke, cloud, caplog):
     failed_call = cloud.calls_of("CreateTracker")[0]
     assert entry["error"]["code"] == "CTS.0013" and entry["error"]["request_id"]
     assert len(entry["error"]["request_id"]) >= 16 and failed_call.status == 403
-    line = [r.getMessage() for r in caplog.records if r.getMessage().startswith("cts-autotracker {")][-1]
-    logged = json.loads(line.split(" ", 1)[1])
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "cts_autotracker"]
+    logged = [line for line in lines if line["event"] == "invocation"][-1]
     assert logged["request_id"] == "req-0001" and logged["summary"] == {"failed": 1}

@@ -100,7 +100,7 @@ def test_a_forged_trace_id_cannot_add_lines_to_the_report(invoke, cloud) -> None
         assert "\x1b" not in text and "\u202e" not in text
         assert "\nSummary: 0 failed" not in text
     lines = published_texts(cloud).splitlines()
-    assert sum(line.startswith("Summary:") for line in lines) == 2  # the real one, in `default` and `email`
+    assert sum(line == "Outcomes:" for line in lines) == 2  # the real one, in `default` and `email`
 
 
 def test_a_huge_trace_id_is_cut_short(invoke, cloud) -> None:

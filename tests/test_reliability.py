@@ -213,6 +213,7 @@ def test_an_unexpected_error_still_answers_scrubbed_and_does_not_raise(env, monk
         result = index.handler(TIMER, FakeContext())
     assert result["ok"] is False and result["error"]["code"] == "InternalError", result
     assert result["results"] == []
-    assert "internal error: ParseError" in caplog.text, caplog.text
+    problem = [json.loads(r.getMessage()) for r in caplog.records if '"event": "problem"' in r.getMessage()]
+    assert problem[0]["message"] == "internal error" and problem[0]["error"].startswith("ParseError"), caplog.text
     for secret in (AK, SK, TOKEN):
         assert secret not in caplog.text and secret not in json.dumps(result)

@@ -396,8 +396,9 @@ def test_quota_leaves_uncovered_buckets_reported_by_name_in_priority_order(invok
     # never hammer the API with creates that must fail
     data_creates = [c for c in account.calls_of("CreateTracker") if c.request_json["tracker_type"] == "data"]
     assert len(data_creates) == 1
-    sms = json.loads(account.smn.messages[-1]["message_structure"])["sms"]
-    assert "aa-scratch" in sms and len(sms) <= 490
+    structure = json.loads(account.smn.messages[-1]["message_structure"])
+    assert "aa-scratch" in structure["email"] and "PRIORITY_BUCKETS" in structure["email"]
+    assert structure["sms"] == f"cts-autotracker {REGION}: 3 created, 99 already tracked, 1 skipped, 4 failed"
 
 
 def test_quota_filled_by_someone_else_mid_sweep_stops_further_creates(invoke, account, env):

@@ -42,10 +42,12 @@ class Trigger(_Text):
     TIMER = "timer"
     MANUAL = "manual"
     APIG = "apig"
+    CONFIG = "config"  # a Config (RMS) custom-rule evaluation
     UNKNOWN = "unknown"
 
 
-ASYNC_TRIGGERS = frozenset({Trigger.CTS, Trigger.EVENTGRID, Trigger.TIMER})  # FunctionGraph retries these
+# FunctionGraph retries these (Config invokes its rule functions asynchronously too)
+ASYNC_TRIGGERS = frozenset({Trigger.CTS, Trigger.EVENTGRID, Trigger.TIMER, Trigger.CONFIG})
 
 
 class Kind(_Text):
@@ -196,18 +198,21 @@ class InvocationResult:
     notification: Notification
     error: Optional[ErrorInfo] = None  # the invocation as a whole failed (bad event, inventory unreadable)
     request_id: Optional[str] = None  # FunctionGraph's, for the logs
+    report: Optional[Any] = None  # reports.ReportObjects: where the auditor's report was written
 
     def to_dict(self) -> Dict[str, Any]:
         summary = summarise(self.results)
         # not ok when anything needs attention: a failure, an error on a target, a failed publish
         attention = bool(summary.get(Outcome.FAILED.value)) or any(r.error is not None for r in self.results)
+        report_failed = self.report is not None and self.report.error is not None
         return {
-            "ok": not attention and self.notification.error is None and self.error is None,
+            "ok": not attention and self.notification.error is None and self.error is None and not report_failed,
             "trigger": _plain(self.trigger),
             "dry_run": self.dry_run,
             "request_id": self.request_id,
             "summary": summary,
             "results": [result.to_dict() for result in self.results],
             "notification": self.notification.to_dict(),
+            "report": self.report.to_dict() if self.report is not None else None,
             "error": self.error.to_dict() if self.error else None,
         }

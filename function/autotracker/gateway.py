@@ -305,6 +305,30 @@ class Gateway:
         request_id = answer.get("request_id")
         return str(request_id) if request_id else None
 
+    # -- Config and reports ------------------------------------------------
+    def update_policy_state(self, domain_id: str, body: Dict[str, Any]) -> None:
+        """Report one resource's compliance to Config (RMS UpdatePolicyState)."""
+        from huaweicloudsdkrms.v1.model.update_policy_state_request import UpdatePolicyStateRequest
+
+        client = self._rms(domain_id)
+        request = UpdatePolicyStateRequest(domain_id=domain_id, body=body)
+        self._call(lambda: client.update_policy_state(request))
+
+    def put_object(self, region: str, bucket: str, key: str, data: bytes, content_type: str) -> None:
+        """Write one object (OBS PutObject). Retried only when surely not written: a report object
+        is then written once, or reported as not written."""
+        import io
+
+        from huaweicloudsdkobs.v1.model.put_object_request import PutObjectRequest
+
+        client = self._obs(region)
+
+        def call() -> Any:
+            request = PutObjectRequest(stream=io.BytesIO(data), bucket_name=bucket, object_key=key)
+            return client.put_object_invoker(request).add_header("Content-Type", content_type).invoke()
+
+        self._call(call, retry_on=nothing_sent)
+
     # -- SMN ---------------------------------------------------------------
     def publish(self, topic_urn: str, region: str, project_id: str, body: Dict[str, Any]) -> Dict[str, Any]:
         from huaweicloudsdksmn.v2.model.publish_message_request import PublishMessageRequest
@@ -372,6 +396,12 @@ class Gateway:
 
         endpoint = self._settings.organizations_endpoint or "https://organizations.myhuaweicloud.com"  # global
         return self._client("organizations", OrganizationsClient, endpoint, "", "", self._global(account_id))
+
+    def _rms(self, domain_id: str) -> Any:
+        from huaweicloudsdkrms.v1.rms_client import RmsClient
+
+        endpoint = self._settings.rms_endpoint or "https://rms.myhuaweicloud.com"  # a global service
+        return self._client("rms", RmsClient, endpoint, "", "", self._global(domain_id))
 
     def _fgs(self, region: str, project_id: str) -> Any:
         from huaweicloudsdkfunctiongraph.v2.functiongraph_client import FunctionGraphClient

@@ -10,10 +10,11 @@ with `ok: false` and a reason, never raised: FunctionGraph would retry a permane
 from __future__ import annotations
 
 import json
-import logging
 import os
+import time
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from .contract import (
     ASYNC_TRIGGERS,
@@ -35,15 +36,18 @@ from .events.sources import Work, read_event, trigger_of
 from .execute import execute
 from .gateway import Gateway
 from .intents import wanted_from_trace
-from .notify import build_message, publish
+from .logs import RunLog, log_invocation, log_problem
+from .notify import Heading, build_message, needs_attention, publish
 from .plan import Mode, ProjectState, Wanted, plan
 from .retry import Deadline, RetryPolicy
 from .settings import ConfigurationError, Settings, load_settings, read_environment
 
+if TYPE_CHECKING:
+    from .reports import ReportObjects
+
 # The sweep's modules (manual, APIG, timer models; inventory) are imported only when such an
 # event arrives: a bucket event's cold start never pays for them.
 
-LOG = logging.getLogger("cts_autotracker")
 NOTIFY_RESERVE_SECONDS = 3.0
 
 
@@ -71,20 +75,23 @@ def _handle(
     event: Any, trigger: Trigger, context: Any, environ: Mapping[str, str]
 ) -> Tuple[Dict[str, Any], Optional[str]]:
     """The result, and why the invocation should be retried by FunctionGraph (or None)."""
+    started = time.monotonic()
     request_id = (context_text(context, "getRequestID") or "")[:128] or None
     try:
         credentials = resolve_credentials(context, environ)
     except CredentialsError as error:
         credentials, missing = None, error
     secrets = credentials.secrets() if credentials else ()
+    log = RunLog(context, "INFO", secrets)
 
     def refused(code: ErrorCode, message: str) -> Dict[str, Any]:
         error = ErrorInfo(code, message)
-        return _finish(InvocationResult(trigger, False, [], NOTHING_DONE, error, request_id), secrets)
+        return _finish(InvocationResult(trigger, False, [], NOTHING_DONE, error, request_id), log, started)
 
     try:
         work = read_event(event)
         settings = load_settings(read_environment(environ, getattr(context, "getUserData", None)))
+        log = RunLog(context, settings.log_level, secrets)
     except EventError as error:
         code = ErrorCode.UNAUTHENTICATED if isinstance(error, Unauthenticated) else ErrorCode.INVALID_EVENT
         return refused(code, str(error)), None
@@ -93,9 +100,9 @@ def _handle(
     if credentials is None:
         return refused(ErrorCode.MISSING_CREDENTIALS, str(missing)), None
     try:
-        return _run(work, context, environ, settings, credentials, secrets, request_id)
+        return _run(work, context, environ, settings, credentials, log, request_id, started)
     except Exception as error:  # noqa: BLE001 - a bug must still answer, scrubbed, and not be retried forever
-        LOG.error("cts-autotracker internal error: %s", scrub(f"{type(error).__name__}: {error}", secrets))
+        log_problem(log, "internal error", {"error": f"{type(error).__name__}: {error}", "request_id": request_id})
         return refused(ErrorCode.INTERNAL_ERROR, f"unexpected {type(error).__name__}; see the function's log"), None
 
 
@@ -121,8 +128,9 @@ def _run(
     environ: Mapping[str, str],
     settings: Settings,
     credentials: Credentials,
-    secrets: Sequence[str],
+    log: RunLog,
     request_id: Optional[str],
+    started: float,
 ) -> Tuple[Dict[str, Any], Optional[str]]:
     deadline = Deadline(_remaining_ms(context))
     policy = RetryPolicy(max_attempts=settings.retry_max_attempts, base_delay=settings.retry_base_delay_ms / 1000.0)
@@ -143,33 +151,98 @@ def _run(
             from .inventory import SweepError
 
             try:
-                results = _sweep(run)
+                results = _evaluate(run) if work.config is not None else _sweep(run)
             except SweepError as error:
                 results, problem = [], ErrorInfo(error.code, str(error))
                 transient_problem = error.transient
     except OrganizationError as error:
         results, problem = [], ErrorInfo(error.code, str(error))
         transient_problem = error.transient
-    body = build_message(
-        work.trigger,
-        settings.region,
-        results,
-        dry_run,
-        attention_only=work.traces is None,
-        problem=problem.message if problem else None,
-        report_id=work.report_id,
+    report = _write_report(run, results, problem) if _reported(run) else None
+    heading = Heading(
+        trigger=work.trigger,
+        region=settings.region,
         scope=_scope(run),
+        function=_function_name(run),
+        time=datetime.now(timezone.utc),
+        request_id=request_id,
+        report_id=work.report_id,
+        dry_run=dry_run,
+        problem=problem.message if problem else None,
+        report_bucket=report.bucket if report and report.error is None else None,
+        report_keys=report.keys if report and report.error is None else (),
     )
-    body = {name: scrub(value, secrets) for name, value in body.items()}  # the report is scrubbed too
+    notification = _notify(run, heading, results, problem, log)
+    result = InvocationResult(work.trigger, dry_run, results, notification, problem, request_id, report)
+    return _finish(result, log, started), _retry_reason(work, settings, result, transient_problem)
+
+
+def _notify(
+    run: Run, heading: Heading, results: List[TargetResult], problem: Optional[ErrorInfo], log: RunLog
+) -> Notification:
+    """Publish the SMN report, unless NOTIFY or the APIG rate limit says not to."""
+    settings, work = run.settings, run.work
+    if settings.notify == "never":
+        return Notification(False, "NOTIFY=never")
+    if settings.notify == "attention" and problem is None and not any(needs_attention(r) for r in results):
+        return Notification(False, "NOTIFY=attention: nothing needed attention")
     if work.caller is not None and not _report_allowed(work.caller):
-        notification = Notification(False, "rate limited: at most one APIG report per caller per minute")
-    else:
-        notification = publish(gateway, settings.smn_topic_urn, body)
+        return Notification(False, "rate limited: at most one APIG report per caller per minute")
+    body = build_message(heading, results, attention_only=work.traces is None)
+    body = {name: scrub(value, run.credentials.secrets()) for name, value in body.items()}  # scrubbed too
+    notification = publish(run.gateway, settings.smn_topic_urn, body)
     if notification.error is not None:  # the log is then the only copy of the report
-        failure = json.dumps(notification.error.to_dict())
-        LOG.warning("cts-autotracker report not published (%s): %s", failure, json.dumps(body))
-    result = InvocationResult(work.trigger, dry_run, results, notification, problem, request_id)
-    return _finish(result, secrets), _retry_reason(work, settings, result, transient_problem)
+        log_problem(log, "report not published", {"error": notification.error.to_dict(), "report": body})
+    return notification
+
+
+def _reported(run: Run) -> bool:
+    """Sweeps and Config's periodic evaluations leave an auditor's report when REPORT_BUCKET is set."""
+    if run.settings.report_bucket is None or run.work.traces is not None:
+        return False
+    return run.work.config is None or run.work.config.trigger_type == "period"
+
+
+def _write_report(run: Run, results: List[TargetResult], problem: Optional[ErrorInfo]) -> ReportObjects:
+    from .organization import OrganizationError, own_account
+    from .reports import RunFacts, write
+
+    manual = run.work.manual
+    account = _scope(run)
+    if account is None:
+        try:
+            account = f"account {own_account(run.gateway)}"
+        except OrganizationError:
+            account = None
+    run_id = run.request_id or run.work.report_id
+    if manual and manual.run_id and manual.account_id:
+        run_id = f"{manual.run_id}.{manual.account_id}"  # a run's accounts side by side
+    facts = RunFacts(
+        datetime.now(timezone.utc),
+        str(run.work.trigger),
+        _function_name(run),
+        run.request_id,
+        account,
+        run.settings.region,
+        run.dry_run,
+        run_id,
+    )
+    summary = InvocationResult(run.work.trigger, run.dry_run, results, NOTHING_DONE, problem, run.request_id)
+    answer = summary.to_dict()
+    answer.pop("notification")
+    bucket, prefix = run.settings.report_bucket or "", run.settings.report_prefix
+    return write(run.gateway, run.settings.region, bucket, prefix, facts, answer, results)
+
+
+def _function_name(run: Run) -> Optional[str]:
+    return context_text(run.context, "getFunctionName") or run.environ.get("RUNTIME_FUNC_NAME") or None
+
+
+def _evaluate(run: Run) -> List[TargetResult]:
+    from .compliance import evaluate
+
+    assert run.work.config is not None
+    return evaluate(run.work.config, run.settings, run.gateway, run.credentials.project_id or "")
 
 
 def _in_its_account(run: Run) -> Run:
@@ -355,13 +428,12 @@ def _remaining_ms(context: Any) -> Optional[float]:
         return None
 
 
-def _finish(result: InvocationResult, secrets: Sequence[str]) -> Dict[str, Any]:
-    """The result as JSON data with any credential that slipped into a string scrubbed, and one
-    summary log line carrying the request id."""
+def _finish(result: InvocationResult, log: RunLog, started: float) -> Dict[str, Any]:
+    """The result as JSON data with any credential that slipped into a string scrubbed, and the
+    invocation's structured log lines."""
     answer = result.to_dict()
     text = json.dumps(answer, default=str)
-    scrubbed = scrub(text, [json.dumps(secret)[1:-1] for secret in secrets])  # as they appear in JSON
+    scrubbed = scrub(text, [json.dumps(secret)[1:-1] for secret in log.secrets])  # as they appear in JSON
     clean: Dict[str, Any] = json.loads(scrubbed) if scrubbed != text else answer  # re-parse only what changed
-    summary = {k: clean[k] for k in ("ok", "trigger", "request_id", "summary", "error", "notification")}
-    LOG.info("cts-autotracker %s", json.dumps(summary))
+    log_invocation(log, clean, (time.monotonic() - started) * 1000, result.results)
     return clean

@@ -1,25 +1,81 @@
-"""One SMN message per invocation, summarising every outcome, failures included.
+"""One SMN message per invocation, written for people: the run's facts and counts first, then
+the targets needing attention grouped by project (lines of at most WIDTH characters, full
+names), what to do about each error code that occurred, and where the auditor's report is.
 
-Limits from SMN: subject <= 512 bytes, message <= 256 KB, SMS text <= 490
-characters without brackets. Long reports are truncated with a marker; the
-full detail stays in the returned result.
+Limits from SMN: subject <= 512 bytes, message <= 256 KB. The SMS form is the counts only, in
+one SMS (160 Latin characters, 70 otherwise), without brackets. Long reports are truncated
+with a marker, keeping the next steps and report keys; the full detail stays in the result.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, List, Optional, Sequence
+import textwrap
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from .contract import Notification, Outcome, TargetResult, summarise
+from .contract import ErrorCode, Kind, Notification, Outcome, TargetResult, summarise
 from .gateway import CloudError, Gateway
 from .settings import TOPIC_URN
 
 SUBJECT_BYTES = 512
 MESSAGE_BYTES = 256 * 1024
-SMS_CHARS = 490
+SMS_LATIN, SMS_OTHER = 160, 70  # one SMS
+WIDTH = 100  # email-friendly line length
 TRUNCATED = "\n... [truncated: {count} more line(s); see the function's result for everything]"
 _SMS_FORBIDDEN = re.compile(r"[\[\]【】]")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What the message says about the run before any target."""
+
+    trigger: str
+    region: str
+    scope: Optional[str] = None  # "account <id>" or "organization" in organization mode
+    function: Optional[str] = None
+    time: Optional[datetime] = None
+    request_id: Optional[str] = None
+    report_id: str = ""
+    dry_run: bool = False
+    problem: Optional[str] = None
+    report_bucket: Optional[str] = None
+    report_keys: Tuple[str, ...] = ()
+
+
+# What a reader does about each of the function's own codes; a service's code gets the generic line.
+NEXT_STEPS: Dict[str, str] = {
+    ErrorCode.INVALID_EVENT: "The event or request was not understood; fix its sender (nothing was done).",
+    ErrorCode.UNAUTHENTICATED: "Call the APIG trigger with IAM authentication (nothing was done).",
+    ErrorCode.INVALID_CONFIGURATION: "Fix the named environment variables (nothing was done).",
+    ErrorCode.MISSING_CREDENTIALS: "Give the function its agency (nothing was done).",
+    ErrorCode.INTERNAL_ERROR: "A bug: the function's log has the details; please report it.",
+    ErrorCode.INVALID_REQUEST: "The configuration asks for a tracker CTS would refuse: fix the variable named.",
+    ErrorCode.NOT_FOUND: "Check the names: the bucket, project or account must exist (new accounts appear "
+    "in the organization within minutes).",
+    ErrorCode.NOT_REACHED: "The run ran out of time: the next run continues; or raise the timeout or "
+    "SWEEP_CONCURRENCY.",
+    ErrorCode.DEADLINE_EXCEEDED: "A call did not fit in the time left: FunctionGraph retries; or raise the timeout.",
+    ErrorCode.QUOTA_EXHAUSTED: "A project holds at most 100 data trackers (not raisable): list the buckets that "
+    "matter most in PRIORITY_BUCKETS and leave others out with EXCLUDE_BUCKETS.",
+    ErrorCode.TRACKER_DRIFT: "The tracker differs from the baseline: set REMEDIATE_DRIFT=true to repair it, or "
+    "fix it by hand.",
+    ErrorCode.NOT_COVERED: 'Run a backfill ({"action": "backfill", "all": true}) or wait for the timer sweep.',
+    ErrorCode.COVERAGE_UNVERIFIED: "CTS said covered but the tracker could not be checked: the next run checks again.",
+    ErrorCode.LOCATION_UNKNOWN: "OBS did not say where the bucket is: check it with HEAD bucket; the next run "
+    "tries again.",
+    ErrorCode.UNKNOWN_REGION: "A region in scope has no project: fix BASELINE_REGIONS, REGION or the request.",
+    ErrorCode.TRANSFER_BUCKET_CONFLICT: "Another tracker writes its trace files to this bucket: decide, and add it "
+    "to EXCLUDE_BUCKETS if it should stay untracked.",
+    ErrorCode.AGENCY_UNAVAILABLE: "Create the member agency named in the message, in that account, trusting this "
+    "one (scripts/deploy.py --emit-member-terraform).",
+}
+SERVICE_STEP = (
+    "A cloud service refused or failed a call: its message and request id above say why; transient "
+    "failures are retried by FunctionGraph and the next run."
+)
 
 
 def _summary(tally: Dict[str, int]) -> str:
@@ -31,97 +87,135 @@ def needs_attention(result: TargetResult) -> bool:
     return result.error is not None or result.outcome not in ("already_tracked", "skipped")
 
 
-def _table(results: Sequence[TargetResult]) -> List[str]:
-    """A compact fixed-width table: outcome, kind, name, project, code, reason."""
-    rows = [
-        (
-            r.outcome,
-            r.target.kind if r.target else "-",
-            (r.target.name or "-") if r.target else "-",
-            (r.target.project_id or "-") if r.target else "-",
-            r.error.code if r.error else "-",
-            r.reason,
-        )
-        for r in results
-    ]
-    header = ("OUTCOME", "KIND", "NAME", "PROJECT", "CODE", "REASON")
-    widths = [min(40, max(len(row[i]) for row in [header, *rows])) for i in range(5)]
-    return [
-        "  ".join(cell[:40].ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5]
-        for row in [header, *rows]
-    ]
-
-
 def _fit_bytes(text: str, limit: int) -> str:
     encoded = text.encode("utf-8")
     return text if len(encoded) <= limit else encoded[:limit].decode("utf-8", "ignore")
 
 
-def _body_text(header: List[str], lines: List[str], budget: int) -> str:
-    """Header plus as many lines as fit in `budget` bytes, then a marker naming how many were cut."""
-    text = "\n".join(header)
+def _wrapped(text: str, indent: str) -> List[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False) or [
+        indent.rstrip()
+    ]
+
+
+def _group_title(account: Optional[str], project: Optional[str], region: Optional[str]) -> str:
+    where = f"project {project}" if project else "no project"
+    where += f" ({region})" if region else ""
+    return (f"Account {account}, " + where if account else where[0].upper() + where[1:]) + ":"
+
+
+def _targets(results: Sequence[TargetResult]) -> List[str]:
+    """Targets grouped by account and project (the id once per group), failures first in each,
+    every line within WIDTH characters: outcome and full name, then the code and reason wrapped."""
+    groups: Dict[Tuple[Optional[str], Optional[str], Optional[str]], List[TargetResult]] = {}
+    for result in results:
+        target = result.target
+        key = (target.account_id, target.project_id, target.region) if target else (None, None, None)
+        if target is not None and target.kind == Kind.ACCOUNT:
+            key = (None, None, None)
+        groups.setdefault(key, []).append(result)
+    lines: List[str] = []
+    ordered = sorted(groups.items(), key=lambda item: (all(r.outcome != Outcome.FAILED for r in item[1]), str(item[0])))
+    for (account, project, region), members in ordered:
+        lines.append(_group_title(account, project, region))
+        for result in sorted(members, key=lambda r: r.outcome != Outcome.FAILED):
+            target = result.target
+            what = f"{target.kind} {target.name or target.account_id or target.project_id or '?'}" if target else "-"
+            outcome = str(result.outcome).upper() if result.outcome == Outcome.FAILED else str(result.outcome)
+            lines.append(f"  {outcome:<16} {what}")
+            detail = f"{result.error.code}: {result.reason}" if result.error else result.reason
+            lines.extend(_wrapped(detail, " " * 19))
+        lines.append("")
+    return lines
+
+
+def _body_text(head: List[str], lines: List[str], tail: List[str], budget: int) -> str:
+    """Head, as many target lines as fit in `budget` bytes with the tail, a marker naming how
+    many were cut, then the tail (next steps and report keys always survive)."""
+    end = "\n".join(tail)
+    text = "\n".join(head)
     for index, line in enumerate(lines):
         rest = len(lines) - index - 1
         candidate = text + "\n" + line
-        needed = candidate + (TRUNCATED.format(count=rest) if rest else "")
+        needed = candidate + (TRUNCATED.format(count=rest) if rest else "") + "\n" + end
         if len(needed.encode("utf-8")) > budget:
-            return text + TRUNCATED.format(count=len(lines) - index)
+            return text + TRUNCATED.format(count=len(lines) - index) + "\n" + end
         text = candidate
-    return text
+    return text + "\n" + end
 
 
-def _sms(
-    trigger: str, region: str, tally: Dict[str, int], results: Sequence[TargetResult], problem: Optional[str]
-) -> str:
-    failed = [r.target.name or r.target.project_id or "?" for r in results if r.outcome == Outcome.FAILED and r.target]
-    text = f"cts-autotracker {region} {trigger}: {_summary(tally)}."
-    if problem:
-        text += f" Problem: {problem}."
-    if failed:
-        text += " Failed: " + ", ".join(failed)
+def _sms(heading: Heading, tally: Dict[str, int]) -> str:
+    """Counts only, in one SMS: 160 characters of Latin text, 70 otherwise."""
+    where = f"{heading.scope}, {heading.region}" if heading.scope else heading.region
+    text = f"cts-autotracker {where}: " + ("FAILED: " + heading.problem if heading.problem else _summary(tally))
+    text += " (dry run)" if heading.dry_run else ""
     text = _SMS_FORBIDDEN.sub("", text)
-    return text if len(text) <= SMS_CHARS else text[: SMS_CHARS - 3] + "..."
+    limit = SMS_LATIN if all(ord(char) < 128 for char in text) else SMS_OTHER
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def build_message(
-    trigger: str,
-    region: str,
-    results: Sequence[TargetResult],
-    dry_run: bool,
-    attention_only: bool = False,
-    problem: Optional[str] = None,
-    report_id: str = "",
-    scope: Optional[str] = None,
-) -> Dict[str, Any]:
+def _head(heading: Heading, tally: Dict[str, int], unlisted: int) -> List[str]:
+    flag = " (dry run: nothing was created)" if heading.dry_run else ""
+    head = [f"cts-autotracker report{flag}", ""]
+    facts = [
+        ("Account", heading.scope or "this function's account"),
+        ("Region", heading.region),
+        ("Function", heading.function or "unknown"),
+        ("Time", heading.time.strftime("%Y-%m-%d %H:%M:%S UTC") if heading.time else "unknown"),
+        ("Request id", heading.request_id or "unknown"),
+        ("Trigger", heading.trigger),
+    ]
+    if heading.report_id:
+        facts.append(("Report id", f"{heading.report_id} (the same for every delivery and retry of one event)"))
+    head += [f"{name + ':':<12}{value}" for name, value in facts]
+    if heading.problem:
+        head += [""] + _wrapped(f"PROBLEM: {heading.problem}", "")
+    head += ["", "Outcomes:"] + [f"  {outcome:<16}{count:>6}" for outcome, count in tally.items()]
+    if not tally:
+        head.append("  nothing to do")
+    head.append("")
+    if unlisted:
+        head.append(f"Needing attention ({unlisted} compliant or skipped target(s) not listed):")
+    return head
+
+
+def _tail(heading: Heading, results: Sequence[TargetResult]) -> List[str]:
+    codes = list(dict.fromkeys(str(r.error.code) for r in results if r.error is not None))
+    tail: List[str] = []
+    if codes:
+        tail.append("What to do next:")
+        for code in codes:
+            tail += _wrapped(f"{code}: {NEXT_STEPS.get(code, SERVICE_STEP)}", "  ")
+        tail.append("")
+    if heading.report_keys:
+        tail.append(f"Report objects (bucket {heading.report_bucket}):")
+        tail += [f"  {key}" for key in heading.report_keys]
+    return tail
+
+
+def build_message(heading: Heading, results: Sequence[TargetResult], attention_only: bool = False) -> Dict[str, Any]:
     """The PublishMessage body: subject and a message_structure with default, email and sms.
 
-    Sweeps (`attention_only`) list only targets that need a reader's attention; the
-    counts still cover everything. `scope` names a member account or the organization.
+    Sweeps (`attention_only`) list only targets that need a reader's attention; the counts
+    still cover everything.
     """
     tally = summarise(results)
-    flag = " (dry run)" if dry_run else ""
-    summary = f"FAILED: {problem}" if problem else _summary(tally)
-    where = f"{scope}, {region}" if scope else region  # scope: a member account, or the organization
+    flag = " (dry run)" if heading.dry_run else ""
+    summary = f"FAILED: {heading.problem}" if heading.problem else _summary(tally)
+    where = f"{heading.scope}, {heading.region}" if heading.scope else heading.region
     subject = _fit_bytes(f"cts-autotracker {where}: {summary}{flag}", SUBJECT_BYTES)
-    about = f"{scope}, region {region}" if scope else f"region {region}"
-    header = [f"cts-autotracker, {trigger} trigger, {about}{flag}", f"Summary: {_summary(tally)}"]
-    if problem:
-        header.append(f"Problem: {problem}")
-    if report_id:
-        header.append(f"Report id: {report_id} (every delivery and retry of one event has the same id)")
     listed = [r for r in results if needs_attention(r)] if attention_only else list(results)
-    if len(listed) < len(results):
-        header.append(f"({len(results) - len(listed)} compliant or skipped target(s) not listed)")
-    ordered = sorted(listed, key=lambda r: r.outcome != Outcome.FAILED)  # failures first, so truncation keeps them
-    lines = _table(ordered) if ordered else []
-    sms = _sms(trigger, region, tally, results, problem)
+    head = _head(heading, tally, len(results) - len(listed))
+    lines = _targets(listed)
+    tail = _tail(heading, results)
+    sms = _sms(heading, tally)
     # message_structure is one JSON string holding the text twice (default, email): halve the budget
     overhead = len(json.dumps({"default": "", "email": "", "sms": sms}).encode("utf-8"))
     budget = (MESSAGE_BYTES - overhead) // 2 - 64
-    text = _body_text([*header, ""], lines, budget)
+    text = _body_text(head, lines, tail, budget)
     while len(json.dumps({"default": text, "email": text, "sms": sms}).encode("utf-8")) > MESSAGE_BYTES:
         budget = budget * 9 // 10  # JSON escaping (quotes, non-ASCII) made it longer than counted
-        text = _body_text([*header, ""], lines, budget)
+        text = _body_text(head, lines, tail, budget)
     structure = json.dumps({"default": text, "email": text, "sms": sms})
     return {"subject": subject, "message_structure": structure}
 

@@ -22,6 +22,7 @@ FUNCTION_URN = re.compile(
     r":(?P<name>[A-Za-z][A-Za-z0-9_-]{0,127})(?::(?P<version>[A-Za-z0-9_.-]+))?\Z"
 )
 MEMBER_AGENCY = "cts_autotracker_member"
+REPORT_PREFIX = "cts-autotracker/reports/"
 ACCOUNT_PLACEHOLDER = "{account_id}"  # in TRACE_BUCKET: each account's own transfer bucket
 
 VARIABLES: Tuple[str, ...] = (
@@ -60,6 +61,11 @@ VARIABLES: Tuple[str, ...] = (
     "ORGANIZATIONS_ENDPOINT",
     "STS_ENDPOINT",
     "FGS_ENDPOINT",
+    "RMS_ENDPOINT",
+    "REPORT_BUCKET",
+    "REPORT_PREFIX",
+    "NOTIFY",
+    "LOG_LEVEL",
 )
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -130,6 +136,11 @@ class Settings(BaseModel):
     organizations_endpoint: Optional[str] = Field(default=None, alias="ORGANIZATIONS_ENDPOINT")
     sts_endpoint: Optional[str] = Field(default=None, alias="STS_ENDPOINT")
     fgs_endpoint: Optional[str] = Field(default=None, alias="FGS_ENDPOINT")
+    rms_endpoint: Optional[str] = Field(default=None, alias="RMS_ENDPOINT")
+    report_bucket: Optional[str] = Field(default=None, alias="REPORT_BUCKET")
+    report_prefix: str = Field(default=REPORT_PREFIX, alias="REPORT_PREFIX")
+    notify: Literal["always", "attention", "never"] = Field(default="always", alias="NOTIFY")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="LOG_LEVEL")
 
     _flags = field_validator(
         "trace_sort_by_service",
@@ -159,6 +170,8 @@ class Settings(BaseModel):
         "organizations_endpoint",
         "sts_endpoint",
         "fgs_endpoint",
+        "rms_endpoint",
+        "report_bucket",
         mode="before",
     )(_blank_to_none)
 
@@ -178,6 +191,36 @@ class Settings(BaseModel):
                 raise ValueError(f"may hold {ACCOUNT_PLACEHOLDER} once")
             check_bucket_name(value.replace(ACCOUNT_PLACEHOLDER, "0" * 32))
         return value
+
+    @field_validator("report_bucket")
+    @classmethod
+    def _report_bucket(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else check_bucket_name(value)
+
+    @field_validator("report_prefix", mode="before")
+    @classmethod
+    def _report_prefix(cls, value: Any) -> Any:
+        """An object key prefix: printable, no leading '/', at most 512 characters, ending in '/'."""
+        if not isinstance(value, str):
+            return value
+        value = value.strip() or REPORT_PREFIX
+        if value.startswith("/") or len(value) > 512 or not value.isprintable() or "\\" in value:
+            raise ValueError("must be an object key prefix such as cts-autotracker/reports/ (no leading '/')")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("notify", mode="before")
+    @classmethod
+    def _notify(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() not in ("always", "attention", "never"):
+            raise ValueError("must be always, attention or never")
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("trace_compress")
     @classmethod
@@ -265,6 +308,7 @@ class Settings(BaseModel):
         "organizations_endpoint",
         "sts_endpoint",
         "fgs_endpoint",
+        "rms_endpoint",
     )
     @classmethod
     def _endpoint(cls, value: Optional[str]) -> Optional[str]:

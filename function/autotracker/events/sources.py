@@ -18,6 +18,7 @@ from ..untrusted import UntrustedJsonError, check_depth
 from .envelopes import EventError, unwrap
 
 if TYPE_CHECKING:
+    from .config import ConfigEvent
     from .manual import ManualRequest
 
 MAX_EVENT_BYTES = 256 * 1024  # FunctionGraph's async payload limit
@@ -26,11 +27,13 @@ MAX_EVENT_DEPTH = 400  # keeps the size check's encoder off the recursion limit;
 
 @dataclass(frozen=True)
 class Work:
-    """What the event asks for: traces to cover (CTS, EventGrid) or a sweep (timer, manual, APIG)."""
+    """What the event asks for: traces to cover (CTS, EventGrid), a sweep (timer, manual, APIG) or
+    an evaluation (Config)."""
 
     trigger: Trigger
     traces: Optional[List[Any]] = None  # raw traces, or Rejected values for unreadable batch items
     manual: Optional["ManualRequest"] = None
+    config: Optional["ConfigEvent"] = None
     caller: Optional[str] = None  # the APIG caller, for the report rate limit
     report_id: str = ""  # the same for every delivery and retry of one event: a reader can drop repeats
 
@@ -50,6 +53,12 @@ def _timer(event: Dict[str, Any]) -> Work:
     return Work(Trigger.TIMER)
 
 
+def _config(event: Dict[str, Any]) -> Work:
+    from .config import parse_config
+
+    return Work(Trigger.CONFIG, config=parse_config(event))
+
+
 def _manual(event: Dict[str, Any]) -> Work:
     from .manual import parse_manual
 
@@ -65,6 +74,7 @@ def _traces(trigger: Trigger) -> Callable[[Dict[str, Any]], Work]:
 
 SOURCES: Tuple[Tuple[Trigger, Callable[[Dict[str, Any]], bool], Callable[[Dict[str, Any]], Work]], ...] = (
     (Trigger.APIG, lambda event: "httpMethod" in event, _apig),
+    (Trigger.CONFIG, lambda event: "policy_assignment_id" in event, _config),
     (Trigger.TIMER, lambda event: str(event.get("trigger_type", "")).upper() == "TIMER", _timer),
     (Trigger.MANUAL, lambda event: "action" in event, _manual),
     (Trigger.CTS, lambda event: "cts" in event, _traces(Trigger.CTS)),
@@ -73,7 +83,8 @@ SOURCES: Tuple[Tuple[Trigger, Callable[[Dict[str, Any]], bool], Callable[[Dict[s
 
 UNRECOGNISED = (
     'unrecognised event: expected a CTS trigger event {"cts": {...}}, an EventGrid CloudEvent '
-    '(alone or as {"events": [...]}), a timer event, or a manual request {"action": "backfill"|"audit", ...}'
+    '(alone or as {"events": [...]}), a timer event, a Config rule event, or a manual request '
+    '{"action": "backfill"|"audit", ...}'
 )
 
 

@@ -1,0 +1,114 @@
+"""A Config (RMS) custom-rule evaluation: the audit sweep's judgement, reported to Config.
+
+The evaluation reuses the sweep's inventory, state and planner in audit mode, so a bucket is
+judged exactly as a sweep judges it: covered by a live data tracker recording `DATA_EVENTS`
+with the configured transfer settings (or the rule's `data_events`), a project by its
+management tracker. It never creates or repairs: remediation is the sweep's (REMEDIATE_DRIFT)
+or Config's own, which can invoke this function with a manual backfill. Each judged resource
+gets one UpdatePolicyState.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Tuple
+
+from .contract import Kind, Outcome, TargetResult
+from .events.config import BUCKETS, ConfigEvent
+from .gateway import CloudError, Gateway
+from .inventory import Scope, take_inventory
+from .plan import Mode, plan
+from .settings import Settings
+
+COMPLIANT, NON_COMPLIANT = "Compliant", "NonCompliant"
+AUDIT = Mode(mutate=False, audit=True)
+
+
+def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_project_id: str) -> List[TargetResult]:
+    """Judge the event's resource (or every resource in scope), then report each state."""
+    if event.data_events:
+        settings = settings.model_copy(update={"data_events": event.data_events})
+    regions = event.regions or settings.scope_regions
+    resource = event.invoking_event
+    if event.trigger_type == "resource" and resource is not None:
+        if resource.kind == BUCKETS:
+            scope = Scope((resource.region_id or settings.region,), buckets=(resource.name or resource.id,))
+        else:
+            scope = Scope(regions, projects=(resource.id,))
+    else:
+        scope = Scope(regions)
+    inventory = take_inventory(scope, settings, gateway, default_project_id)
+    steps = inventory.decided + plan(inventory.wanted, inventory.states, AUDIT, settings)
+    judged = [step for step in steps if isinstance(step, TargetResult)]  # an audit plans no writes
+    wanted = {"buckets": Kind.BUCKET, "projects": Kind.PROJECT}.get(event.resource_type or "")
+    if wanted is not None:
+        judged = [result for result in judged if result.target is None or result.target.kind == wanted]
+    return _report(event, judged, gateway, settings.sweep_concurrency)
+
+
+def state_of(result: TargetResult) -> Optional[str]:
+    """Config's compliance state for a judged target; None when it could not be judged."""
+    if result.target is None or result.target.kind not in (Kind.BUCKET, Kind.PROJECT):
+        return None
+    if result.outcome == Outcome.SKIPPED:  # excluded by design: the transfer bucket, EXCLUDE_BUCKETS
+        return COMPLIANT
+    if result.outcome == Outcome.ALREADY_TRACKED:
+        return NON_COMPLIANT if result.error is not None else COMPLIANT
+    if result.outcome == Outcome.PLANNED:  # audit: not covered
+        return NON_COMPLIANT
+    return None  # failed: not judged (listing failed, region unknown, bucket not found)
+
+
+def policy_state(event: ConfigEvent, result: TargetResult, state: str) -> Dict[str, Any]:
+    """The UpdatePolicyState body: the resource as Config names it, the event's identifiers echoed."""
+    target = result.target
+    assert target is not None
+    resource = event.invoking_event if event.trigger_type == "resource" else None
+    if target.kind == Kind.BUCKET:
+        ids: Tuple[str, str, str, str, Optional[str]] = (
+            resource.id if resource else target.name or "",
+            target.name or "",
+            "obs",
+            "buckets",
+            target.region,
+        )
+    else:
+        ids = (target.project_id or "", target.name or "", "iam", "projects", "global")
+    resource_id, name, provider, kind, region = ids
+    return {
+        "policy_resource": {
+            "resource_id": resource_id,
+            "resource_name": name,
+            "resource_provider": provider,
+            "resource_type": kind,
+            "region_id": (resource.region_id if resource and resource.region_id else region) or "global",
+            "domain_id": event.domain_id,
+        },
+        "trigger_type": event.trigger_type,
+        "compliance_state": state,
+        "policy_assignment_id": event.policy_assignment_id,
+        "policy_assignment_name": event.policy_assignment_name,
+        "evaluation_time": str(event.evaluation_time),
+        "evaluation_hash": event.evaluation_hash,
+    }
+
+
+def _report(event: ConfigEvent, judged: List[TargetResult], gateway: Gateway, concurrency: int) -> List[TargetResult]:
+    def send(result: TargetResult) -> TargetResult:
+        state = state_of(result)
+        if state is None:
+            return result
+        try:
+            gateway.update_policy_state(event.domain_id, policy_state(event, result, state))
+        except CloudError as error:
+            message = f"judged {state}, but reporting it to Config failed: {error.code} {error.message}"
+            return TargetResult(
+                result.target, Outcome.FAILED, message, result.tracker, error.info(message), error.transient
+            )
+        return replace(result, reason=f"{result.reason}; reported {state} to Config")
+
+    if not judged:
+        return []
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(judged))) as pool:
+        return list(pool.map(send, judged))

@@ -1,0 +1,92 @@
+"""Structured logs: one JSON line per invocation, and one per target needing attention.
+
+Lines go to the logger FunctionGraph gives (`context.getLogger()`) when there is one, else to
+the standard library's `cts_autotracker` logger; `LOG_LEVEL` sets what is written. Every line
+is JSON (control characters and quotes in untrusted text are escaped by the encoder), and its
+text passes the credential scrubber before it is written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+from .contract import TargetResult
+from .credentials import scrub
+from .notify import needs_attention
+
+STDLIB = logging.getLogger("cts_autotracker")
+LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
+MAX_TARGET_LINES = 500  # a huge sweep logs this many attention lines, then says how many more
+REASON_CHARS = 300
+
+
+class RunLog:
+    """Where this invocation's lines go, at which level, with which secrets scrubbed."""
+
+    def __init__(self, context: Any, level: str = "INFO", secrets: Sequence[str] = ()) -> None:
+        self.level = LEVELS.get(level, logging.INFO)
+        self.secrets = tuple(secrets)
+        getter = getattr(context, "getLogger", None)
+        try:
+            self.runtime = getter() if getter else None
+        except Exception:  # noqa: BLE001 - a context without a logger means the standard library's
+            self.runtime = None
+        if self.runtime is None:
+            STDLIB.setLevel(self.level)
+
+    def emit(self, level: int, fields: Mapping[str, Any]) -> None:
+        if level < self.level:
+            return
+        line = {"source": "cts-autotracker", **fields}
+        text = scrub(json.dumps(line, default=str, ensure_ascii=True), self.secrets)
+        if self.runtime is not None:
+            name = {logging.DEBUG: "debug", logging.WARNING: "warning", logging.ERROR: "error"}.get(level, "info")
+            write = getattr(self.runtime, name, None) or getattr(self.runtime, "info", None)
+            if write is not None:
+                write(text)
+                return
+        STDLIB.log(level, text)
+
+
+def log_invocation(log: RunLog, answer: Dict[str, Any], duration_ms: float, results: Sequence[TargetResult]) -> None:
+    """The invocation's line, then one per target needing attention (at WARNING if it failed)."""
+    notification = answer.get("notification") or {}
+    fields = {
+        "event": "invocation",
+        "request_id": answer.get("request_id"),
+        "trigger": answer.get("trigger"),
+        "dry_run": answer.get("dry_run"),
+        "ok": answer.get("ok"),
+        "summary": answer.get("summary"),
+        "duration_ms": round(duration_ms, 1),
+        "notification": {"sent": notification.get("sent"), "reason": notification.get("reason")},
+        "report": (answer.get("report") or {}).get("keys"),
+        "error": answer.get("error"),
+    }
+    log.emit(logging.INFO if answer.get("ok") else logging.WARNING, fields)
+    lines: List[TargetResult] = [r for r in results if needs_attention(r)]
+    for result in lines[:MAX_TARGET_LINES]:
+        target = result.target
+        log.emit(
+            logging.WARNING if result.outcome == "failed" else logging.INFO,
+            {
+                "event": "target",
+                "request_id": answer.get("request_id"),
+                "kind": str(target.kind) if target else None,
+                "name": target.name if target else None,
+                "project_id": target.project_id if target else None,
+                "region": target.region if target else None,
+                "account_id": target.account_id if target else None,
+                "outcome": str(result.outcome),
+                "error_code": str(result.error.code) if result.error else None,
+                "reason": result.reason[:REASON_CHARS],
+            },
+        )
+    if len(lines) > MAX_TARGET_LINES:
+        log.emit(logging.INFO, {"event": "targets_not_logged", "count": len(lines) - MAX_TARGET_LINES})
+
+
+def log_problem(log: RunLog, message: str, details: Optional[Mapping[str, Any]] = None) -> None:
+    log.emit(logging.ERROR, {"event": "problem", "message": message, **(details or {})})

@@ -1,0 +1,209 @@
+"""The auditor's report: every sweep's result written to OBS as JSON, CSV and one HTML page.
+
+Keys: `REPORT_PREFIX` + `yyyy/mm/dd/<run id>.{json,csv,html}` (UTC). The JSON is the full
+result; the CSV has one row per target; the HTML is one self-contained page (no external
+assets, no scripts) with the run's facts, coverage per region as numbers and a bar, and the
+targets needing attention first. Every string from the cloud or an event is escaped. The page
+is well-formed XML, so any XML or HTML parser reads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from .contract import ErrorInfo, Kind, Outcome, TargetResult
+from .gateway import CloudError, Gateway
+from .notify import needs_attention
+
+COLUMNS = ("account", "region", "project", "kind", "name", "outcome", "tracker", "error_code", "reason")
+COVERED = (Outcome.ALREADY_TRACKED, Outcome.CREATED, Outcome.UPDATED)
+TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the report says about the run itself."""
+
+    time: datetime  # UTC
+    trigger: str
+    function: Optional[str]
+    request_id: Optional[str]
+    account: Optional[str]  # the account swept, "organization", or None when unknown
+    region: str
+    dry_run: bool
+    run_id: str
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "time": self.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "trigger": self.trigger,
+            "function": self.function,
+            "request_id": self.request_id,
+            "account": self.account,
+            "region": self.region,
+            "dry_run": self.dry_run,
+            "run_id": self.run_id,
+        }
+
+
+@dataclass(frozen=True)
+class ReportObjects:
+    """Where the report went (or why it did not)."""
+
+    bucket: str
+    keys: Tuple[str, ...]
+    error: Optional[ErrorInfo] = None
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"bucket": self.bucket, "keys": list(self.keys), "error": self.error.to_dict() if self.error else None}
+
+
+def object_keys(prefix: str, facts: RunFacts) -> Dict[str, str]:
+    day = facts.time.strftime("%Y/%m/%d")
+    safe = "".join(char if char.isalnum() or char in "-_." else "-" for char in facts.run_id)[:128] or "run"
+    return {ext: f"{prefix}{day}/{safe}.{ext}" for ext in TYPES}
+
+
+def rows(results: Sequence[TargetResult]) -> List[Dict[str, str]]:
+    """One row per target, in COLUMNS order; what the CSV holds and the HTML tables show."""
+    out = []
+    for result in results:
+        target = result.target
+        out.append(
+            {
+                "account": (target.account_id or "") if target else "",
+                "region": (target.region or "") if target else "",
+                "project": (target.project_id or "") if target else "",
+                "kind": str(target.kind) if target else "",
+                "name": (target.name or "") if target else "",
+                "outcome": str(result.outcome),
+                "tracker": result.tracker.name if result.tracker else "",
+                "error_code": str(result.error.code) if result.error else "",
+                "reason": result.reason,
+            }
+        )
+    return out
+
+
+def to_csv(results: Sequence[TargetResult]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows(results))
+    return buffer.getvalue()
+
+
+def coverage(results: Sequence[TargetResult]) -> List[Tuple[str, int, int]]:
+    """(region, covered, in scope) per region: covered means a live tracker as the baseline wants
+    (created, repaired, or already there without an error); skipped targets are out of scope."""
+    tally: "OrderedDict[str, List[int]]" = OrderedDict()
+    for result in results:
+        target = result.target
+        if target is None or target.kind == Kind.ACCOUNT or result.outcome == Outcome.SKIPPED:
+            continue
+        counts = tally.setdefault(target.region or "unknown", [0, 0])
+        counts[1] += 1
+        counts[0] += result.outcome in COVERED and result.error is None
+    return [(region, counts[0], counts[1]) for region, counts in sorted(tally.items())]
+
+
+_STYLE = (
+    "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
+    "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
+    "th{background:#f2f2f2}.bar{width:200px;height:12px;background:#eee}"
+    ".fill{height:12px;background:#3a7d44}.failed{color:#b00020;font-weight:bold}"
+)
+
+
+def to_html(facts: RunFacts, results: Sequence[TargetResult]) -> str:
+    attention = [r for r in results if needs_attention(r)]
+    attention.sort(key=lambda r: r.outcome != Outcome.FAILED)
+    rest = [r for r in results if not needs_attention(r)]
+    title = f"cts-autotracker report {facts.time.strftime('%Y-%m-%d %H:%M:%S UTC')}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
+        f'<head><meta charset="utf-8" /><title>{escape(title)}</title><style>{_STYLE}</style></head>',
+        "<body>",
+        f"<h1>{escape(title)}</h1>",
+        "<table>",
+    ]
+    facts_rows = [
+        ("Time", facts.time.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("Account", facts.account or "this function's account"),
+        ("Region", facts.region),
+        ("Function", facts.function or "unknown"),
+        ("Trigger", facts.trigger + (" (dry run: nothing was created)" if facts.dry_run else "")),
+        ("Request id", facts.request_id or "unknown"),
+        ("Run id", facts.run_id),
+    ]
+    parts += [f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in facts_rows]
+    parts += ["</table>", "<h2>Coverage by region</h2>", "<table>"]
+    parts.append("<tr><th>Region</th><th>Covered</th><th>In scope</th><th>Coverage</th><th></th></tr>")
+    for region, covered, total in coverage(results):
+        share = 100.0 * covered / total if total else 100.0
+        parts.append(
+            f"<tr><td>{escape(region)}</td><td>{covered}</td><td>{total}</td><td>{share:.1f}%</td>"
+            f'<td><div class="bar"><div class="fill" style="width:{share:.1f}%"></div></div></td></tr>'
+        )
+    parts.append("</table>")
+    parts += _target_table(f"Needing attention ({len(attention)})", attention)
+    parts += _target_table(f"Compliant or skipped ({len(rest)})", rest)
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def _target_table(heading: str, results: Sequence[TargetResult]) -> List[str]:
+    lines = [f"<h2>{escape(heading)}</h2>"]
+    if not results:
+        return lines + ["<p>None.</p>"]
+    lines.append("<table>")
+    lines.append("<tr>" + "".join(f"<th>{escape(column)}</th>" for column in COLUMNS) + "</tr>")
+    for row in rows(results):
+        cells = []
+        for column in COLUMNS:
+            css = ' class="failed"' if column == "outcome" and row[column] == Outcome.FAILED else ""
+            cells.append(f"<td{css}>{escape(row[column])}</td>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines.append("</table>")
+    return lines
+
+
+def write(
+    gateway: Gateway,
+    region: str,
+    bucket: str,
+    prefix: str,
+    facts: RunFacts,
+    result: Dict[str, Any],
+    results: Sequence[TargetResult],
+) -> ReportObjects:
+    """Write the three objects at once; a failure is reported in the result, never raised."""
+    keys = object_keys(prefix, facts)
+    bodies = {
+        "json": json.dumps({"run": facts.to_dict(), **result}, indent=1, default=str),
+        "csv": to_csv(results),
+        "html": to_html(facts, results),
+    }
+
+    def put(ext: str) -> Optional[CloudError]:
+        try:
+            gateway.put_object(region, bucket, keys[ext], bodies[ext].encode("utf-8"), TYPES[ext])
+        except CloudError as error:
+            return error
+        return None
+
+    with ThreadPoolExecutor(max_workers=len(keys)) as pool:
+        failures = [error for error in pool.map(put, list(keys)) if error is not None]
+    if failures:
+        error = failures[0]
+        return ReportObjects(bucket, tuple(keys.values()), error.info(f"writing the report failed: {error.message}"))
+    return ReportObjects(bucket, tuple(keys.values()))
