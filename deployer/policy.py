@@ -17,6 +17,10 @@ What a function with a given set of variables can call, and nothing else:
   this function's own invocations (`functiongraph:function:invokeAsync` on this function).
   STS GetCallerIdentity needs no permission. The member agency (`member_grants`) holds the tracker
   work alone: no SMN, no Organizations, no FunctionGraph.
+- with `REPORT_BUCKET`: writing objects under `REPORT_PREFIX` in that bucket, nothing else
+  (`obs:object:PutObject` on `obs:*:*:object:<bucket>/<prefix>*`);
+- with the template's `config_rule` section: reporting compliance to Config
+  (`rms:policyStates:update`).
 
 IAM requires a custom policy to hold actions of one scope only: global services (type AX) or
 region-specific projects (type XA), so the grants become up to two policies, each with one
@@ -30,7 +34,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from autotracker.settings import ACCOUNT_PLACEHOLDER, FUNCTION_URN, Settings
 
-GLOBAL_SERVICES: Tuple[str, ...] = ("iam", "obs", "organizations", "sts")
+GLOBAL_SERVICES: Tuple[str, ...] = ("iam", "obs", "organizations", "sts", "rms")
 POLICY_VERSION = "1.1"
 MAX_ACTIONS_PER_STATEMENT = 100
 TRANSFER_BUCKET_ACL = ("obs:bucket:GetBucketAcl", "obs:bucket:PutBucketAcl")
@@ -66,12 +70,23 @@ def function_resource(settings: Settings, package: str = "default", name: str = 
     return f"functiongraph:{settings.region}:*:function:{package}/{name}"
 
 
-def grants_for(settings: Settings, function: Tuple[str, str] = ("default", "*")) -> List[Grant]:
+def report_resource(bucket: str, prefix: str) -> str:
+    return f"obs:*:*:object:{bucket}/{prefix}*"
+
+
+def grants_for(
+    settings: Settings, function: Tuple[str, str] = ("default", "*"), config_rule: bool = False
+) -> List[Grant]:
     """Every permission a function configured with `settings` needs (see the module docstring);
-    `function` is its (package, name), for the organization fan-out's one invocable function."""
+    `function` is its (package, name), for the organization fan-out's one invocable function;
+    `config_rule` says whether it is a Config custom rule's function."""
     grants = member_grants(settings)
     if settings.smn_topic_urn:
         grants.append(Grant("smn:topic:publish"))
+    if settings.report_bucket:
+        grants.append(Grant("obs:object:PutObject", report_resource(settings.report_bucket, settings.report_prefix)))
+    if config_rule:
+        grants.append(Grant("rms:policyStates:update"))
     if settings.organization_sweep:
         grants.append(Grant("organizations:accounts:list"))
         grants.append(Grant("sts:agencies:assume", agency_resource(settings.member_agency_name)))

@@ -1,4 +1,4 @@
-"""FakeCloud: one stateful fake account (IAM, OBS, CTS, SMN, FunctionGraph, STS, Organizations)
+"""FakeCloud: one stateful fake account (IAM, OBS, CTS, SMN, FunctionGraph, STS, Organizations, Config)
 reachable in-process or by socket. `FakeOrganization` puts several under one organization."""
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from fakecloud.obs import urls as obs_urls
 from fakecloud.obs.models import ObsBackend
 from fakecloud.organizations import urls as organizations_urls
 from fakecloud.organizations.models import OrganizationsBackend
+from fakecloud.rms import urls as rms_urls
+from fakecloud.rms.models import RmsBackend
 from fakecloud.smn import urls as smn_urls
 from fakecloud.smn.models import SmnBackend
 from fakecloud.sts import urls as sts_urls
@@ -46,6 +48,7 @@ class FakeCloud:
         self.smn = SmnBackend()
         self.fgs = FgsBackend(self.iam, self.smn, self.domain_id)
         self.sts = StsBackend(self)
+        self.rms = RmsBackend(self.domain_id)
         self.organization: OrganizationsBackend | None = None  # set when the account joins one
         self.faults = Faults()
         self._credentials = CredentialStore()
@@ -56,6 +59,7 @@ class FakeCloud:
         iam_urls.register(router, self.iam)
         obs_urls.register(router, self.obs, self.domain_id)
         sts_urls.register(router, self.sts)
+        rms_urls.register(router, self.rms)
         organizations_urls.register(router, self.domain_id, lambda: self.organization)
         self.dispatcher = Dispatcher(
             router,

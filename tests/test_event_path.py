@@ -15,7 +15,6 @@ from conftest import (
     sample,
 )
 
-from autotracker.contract import Outcome
 from autotracker.naming import data_tracker_name
 
 

@@ -179,8 +179,11 @@ class Router:
         self, method: str, template: str, service: str, action: str, handler: Handler, when: RequestTest | None = None
     ) -> None:
         """`when` narrows a route by host or query (OBS tells its operations apart that way);
-        routes are tried in the order added."""
-        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template.rstrip("/")))
+        routes are tried in the order added. `{name}` matches one path segment, `{name+}` the
+        rest of the path (an OBS object key)."""
+        escaped = re.escape(template.rstrip("/"))
+        escaped = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", escaped)  # `{key+}`: the rest of the path
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", escaped)
         self._routes.append(Route(method.upper(), re.compile(f"^{pattern}/?$"), service, action, handler, when))
 
     def match(self, request: Request) -> tuple[Route, dict[str, str]] | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import threading
 from datetime import datetime, timezone
 from typing import Any
+
+from fakecloud.core.errors import ServiceError
 
 
 def _now() -> str:
@@ -21,6 +24,7 @@ class ObsBackend:
         self._lock = threading.Lock()
         self._buckets: dict[str, dict[str, Any]] = {}
         self._created: dict[str, str] = {}
+        self._objects: dict[tuple[str, str], dict[str, Any]] = {}
         # An edition that ignores `x-obs-location` (or an older API version) lists no locations:
         # set this to see how a caller copes.
         self.listing_omits_location = False
@@ -60,3 +64,30 @@ class ObsBackend:
             rows = [(name, self._created[name], record["location"]) for name, record in self._buckets.items()]
         rows.sort()
         return rows
+
+    # ----- objects ----------------------------------------------------------------------------
+    def put_object(self, bucket: str, key: str, body: bytes, content_type: str | None) -> str:
+        """Store an object (replacing one with the same key); returns its ETag (the MD5, quoted)."""
+        if not 1 <= len(key.encode("utf-8")) <= 1024:
+            raise ServiceError(400, "KeyTooLongError", "Object keys are 1 to 1024 bytes.")
+        etag = '"' + hashlib.md5(body).hexdigest() + '"'
+        with self._lock:
+            if bucket not in self._buckets:
+                raise ServiceError(404, "NoSuchBucket", "The specified bucket does not exist.")
+            self._objects[(bucket, key)] = {
+                "body": bytes(body),
+                "content_type": content_type or "binary/octet-stream",
+                "etag": etag,
+                "last_modified": _now(),
+            }
+        return etag
+
+    def object(self, bucket: str, key: str) -> dict[str, Any] | None:
+        """The stored object (`body`, `content_type`, `etag`, `last_modified`), or None."""
+        with self._lock:
+            found = self._objects.get((bucket, key))
+            return copy.deepcopy(found) if found else None
+
+    def keys(self, bucket: str) -> list[str]:
+        with self._lock:
+            return sorted(key for name, key in self._objects if name == bucket)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from urllib.parse import unquote
 from xml.sax.saxutils import escape
 
 from fakecloud.core.dispatch import Request, Response
@@ -102,3 +103,10 @@ class ObsResponses:
         if region is None:
             raise ServiceError(404, "NoSuchBucket", "The specified bucket does not exist.")
         return region
+
+    def put_object(self, request: Request, params: dict[str, str]) -> Response:
+        """PutObject on the bucket's host: the object key is the path; answers 200 with an ETag."""
+        bucket = bucket_of_host(request.host) or ""
+        key = unquote(params["key"])
+        etag = self.backend.put_object(bucket, key, request.body, request.headers.get("content-type"))
+        return Response(200, b"", {**_ids(), "ETag": etag})

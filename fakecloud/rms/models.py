@@ -1,0 +1,200 @@
+"""Config (RMS): custom-rule policy assignments, and the policy states a rule's function reports.
+
+The error codes are fakecloud's own (the API pages list none for these refusals):
+400 RMS.00010001 invalid input, 403 RMS.00010003 another account, 404 RMS.00010004 no such
+assignment.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from fakecloud.core.errors import ServiceError
+
+INVALID, FORBIDDEN, NOT_FOUND = "RMS.00010001", "RMS.00010003", "RMS.00010004"
+PERIODS = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
+STATES = ("Compliant", "NonCompliant")
+TRIGGERS = ("resource", "period")
+_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fa5]{1,64}$")
+_URN = re.compile(
+    r"^urn:fss:[a-z0-9-]+:[A-Za-z0-9]+:function:[A-Za-z0-9_-]+:[A-Za-z][A-Za-z0-9_-]*(:[A-Za-z0-9_.-]+)?$"
+)
+_RESOURCE_FIELDS = ("resource_id", "resource_provider", "resource_type", "region_id", "domain_id")
+
+
+def _bad(msg: str) -> ServiceError:
+    return ServiceError(400, INVALID, msg)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class RmsBackend:
+    def __init__(self, domain_id: str) -> None:
+        self.domain_id = domain_id
+        self._lock = threading.Lock()
+        self._assignments: dict[str, dict[str, Any]] = {}
+        self._states: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def _check_domain(self, domain_id: str) -> None:
+        if domain_id != self.domain_id:
+            raise ServiceError(403, FORBIDDEN, "The domain_id is not the caller's account.")
+
+    # ----- seeding and inspection (tests) ---------------------------------------------------
+    def add_assignment(self, name: str, function_urn: str, resource_type: str = "buckets") -> str:
+        provider = "obs" if resource_type == "buckets" else "iam"
+        record = self._record(
+            name,
+            "",
+            "TwentyFour_Hours",
+            {"resource_provider": provider, "resource_type": resource_type},
+            function_urn,
+            {},
+        )
+        with self._lock:
+            self._assignments[record["id"]] = record
+        return str(record["id"])
+
+    def states(self, assignment_id: str | None = None) -> list[dict[str, Any]]:
+        """The latest state of each (assignment, resource), as the function reported it."""
+        with self._lock:
+            found = [s for (a, _), s in self._states.items() if assignment_id in (None, a)]
+            return copy.deepcopy(found)
+
+    @property
+    def assignments(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return copy.deepcopy(list(self._assignments.values()))
+
+    # ----- policy assignments (the deployer) ---------------------------------------------------
+    def _record(
+        self,
+        name: str,
+        description: str,
+        period: str,
+        policy_filter: dict[str, Any],
+        urn: str,
+        parameters: dict[str, Any],
+    ) -> dict[str, Any]:
+        now = _now()
+        return {
+            "id": uuid.uuid4().hex[:24],
+            "name": name,
+            "description": description,
+            "policy_assignment_type": "custom",
+            "state": "Enabled",
+            "period": period,
+            "policy_filter": policy_filter,
+            "custom_policy": {"function_urn": urn, "auth_type": "agency", "auth_value": {}},
+            "parameters": parameters,
+            "created": now,
+            "updated": now,
+        }
+
+    def _checked(self, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise _bad("The request body must be a JSON object.")
+        if body.get("policy_assignment_type") != "custom":
+            raise _bad("policy_assignment_type: only custom assignments are modelled.")
+        name = body.get("name")
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise _bad("name: 1-64 letters, digits, '_', '-' or '.'.")
+        period = body.get("period")
+        if period is not None and period not in PERIODS:
+            raise _bad(f"period: one of {', '.join(PERIODS)}.")
+        custom = body.get("custom_policy")
+        if not isinstance(custom, dict) or not isinstance(custom.get("function_urn"), str):
+            raise _bad("custom_policy.function_urn is required for a custom assignment.")
+        if not _URN.match(custom["function_urn"]):
+            raise _bad("custom_policy.function_urn is not a FunctionGraph function URN.")
+        if custom.get("auth_type") not in ("agency", None):
+            raise _bad("custom_policy.auth_type: agency.")
+        policy_filter = body.get("policy_filter") or {}
+        if not isinstance(policy_filter, dict):
+            raise _bad("policy_filter must be an object.")
+        parameters = body.get("parameters") or {}
+        if not isinstance(parameters, dict) or not all(
+            isinstance(v, dict) and "value" in v for v in parameters.values()
+        ):
+            raise _bad("parameters: {name: {value: ...}}.")
+        description = body.get("description") or ""
+        if not isinstance(description, str) or len(description) > 512:
+            raise _bad("description: at most 512 characters.")
+        return {
+            "name": name,
+            "description": description,
+            "period": period,
+            "policy_filter": copy.deepcopy(policy_filter),
+            "custom_policy": copy.deepcopy(custom),
+            "parameters": copy.deepcopy(parameters),
+        }
+
+    def create_assignment(self, domain_id: str, body: Any) -> dict[str, Any]:
+        self._check_domain(domain_id)
+        fields = self._checked(body)
+        with self._lock:
+            if any(a["name"] == fields["name"] for a in self._assignments.values()):
+                raise _bad(f"A policy assignment named {fields['name']} already exists.")
+            record = self._record(
+                fields["name"],
+                fields["description"],
+                fields["period"],
+                fields["policy_filter"],
+                fields["custom_policy"]["function_urn"],
+                fields["parameters"],
+            )
+            record["custom_policy"] = fields["custom_policy"]
+            self._assignments[record["id"]] = record
+            return copy.deepcopy(record)
+
+    def list_assignments(self, domain_id: str) -> list[dict[str, Any]]:
+        self._check_domain(domain_id)
+        return self.assignments
+
+    def update_assignment(self, domain_id: str, assignment_id: str, body: Any) -> dict[str, Any]:
+        self._check_domain(domain_id)
+        fields = self._checked(body)
+        with self._lock:
+            record = self._assignments.get(assignment_id)
+            if record is None:
+                raise ServiceError(404, NOT_FOUND, "The policy assignment does not exist.")
+            record.update(fields)
+            record["updated"] = _now()
+            return copy.deepcopy(record)
+
+    # ----- policy states (the rule's function) -----------------------------------------------
+    def update_policy_state(self, domain_id: str, body: Any) -> dict[str, Any]:
+        self._check_domain(domain_id)
+        if not isinstance(body, dict):
+            raise _bad("The request body must be a JSON object.")
+        resource = body.get("policy_resource")
+        if not isinstance(resource, dict):
+            raise _bad("policy_resource is required.")
+        missing = [name for name in _RESOURCE_FIELDS if not isinstance(resource.get(name), str) or not resource[name]]
+        if missing:
+            raise _bad("policy_resource: " + ", ".join(missing) + " required.")
+        if resource["domain_id"] != domain_id:
+            raise _bad("policy_resource.domain_id must be the account in the path.")
+        if body.get("trigger_type") not in TRIGGERS:
+            raise _bad("trigger_type: resource or period.")
+        if body.get("compliance_state") not in STATES:
+            raise _bad("compliance_state: Compliant or NonCompliant.")
+        for name in ("policy_assignment_id", "evaluation_time", "evaluation_hash"):
+            if not isinstance(body.get(name), str) or not body[name]:
+                raise _bad(f"{name} is required (a string).")
+        with self._lock:
+            assignment = self._assignments.get(body["policy_assignment_id"])
+            if assignment is None:
+                raise ServiceError(404, NOT_FOUND, "The policy assignment does not exist.")
+            given = body.get("policy_assignment_name")
+            if given is not None and given != assignment["name"]:
+                raise _bad("policy_assignment_name does not match the assignment.")
+            state = {**copy.deepcopy(body), "policy_assignment_name": assignment["name"]}
+            self._states[(assignment["id"], resource["resource_id"])] = state
+            return copy.deepcopy(state)
