@@ -311,7 +311,7 @@ class Gateway:
         from huaweicloudsdkrms.v1.model.update_policy_state_request import UpdatePolicyStateRequest
 
         client = self._rms(domain_id)
-        request = UpdatePolicyStateRequest(domain_id=domain_id, body=body)
+        request = UpdatePolicyStateRequest(body=body)  # the account id comes from the credentials
         self._call(lambda: client.update_policy_state(request))
 
     def put_object(self, region: str, bucket: str, key: str, data: bytes, content_type: str) -> None:
