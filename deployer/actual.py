@@ -1,7 +1,8 @@
 """What the cloud holds now, read with GET calls only (the plan must never change anything).
 
 Reads, in order: the SMN topic(s) by name, the agency by name, the account's custom policies,
-the agency's all-projects grants, the function's config, its async-invoke config and triggers.
+the agency's all-projects grants, the function's config, its async-invoke config and triggers,
+and (with a `config_rule`) the account's Config policy assignments.
 A resource that does not exist is None (or empty), never an error.
 """
 
@@ -27,6 +28,7 @@ class Actual:
     function: Optional[Dict[str, Any]] = None
     async_config: Optional[Dict[str, Any]] = None
     triggers: List[Dict[str, Any]] = field(default_factory=list)
+    assignments: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # Config policy assignments by name
 
 
 def _json(response: Any) -> Any:
@@ -107,7 +109,20 @@ def read_actual(clients: Clients, desired: Desired) -> Actual:
             lambda: clients.fgs.list_function_triggers(ListFunctionTriggersRequest(function_urn=urn)),
         )
         actual.triggers = [_trigger(item) for item in (triggers.body or [])]
+    wanted_assignments = {body["name"] for body in desired.config_assignments()}
+    if wanted_assignments:
+        actual.assignments = _assignments(clients, wanted_assignments)
     return actual
+
+
+def _assignments(clients: Clients, names: Set[str]) -> Dict[str, Dict[str, Any]]:
+    """The account's Config policy assignments with these names (ListPolicyAssignments takes no
+    paging parameters in SDK 3.1.219: it answers them all)."""
+    from huaweicloudsdkrms.v1 import ListPolicyAssignmentsRequest
+
+    listing = partial(clients.rms.list_policy_assignments, ListPolicyAssignmentsRequest())
+    page = _json(clients.call("Config ListPolicyAssignments", listing))
+    return {item["name"]: item for item in page.get("value") or [] if item.get("name") in names}
 
 
 def _trigger(item: Any) -> Dict[str, Any]:

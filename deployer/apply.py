@@ -1,7 +1,8 @@
 """Carry out a plan through the official SDKs, in dependency order.
 
 SMN topic -> agency -> custom policies -> all-projects grants -> function (create, or update its
-config and/or code) -> async-invoke config -> triggers (replaced ones deleted, then created).
+config and/or code) -> async-invoke config -> triggers (replaced ones deleted, then created) ->
+Config rule (its policy assignments, which need the function to exist).
 Only the plan's pending changes are sent, so a converged deployment makes no mutating call.
 Nothing is sent at all when the plan is blocked or a needed secret is missing.
 """
@@ -29,6 +30,7 @@ def apply(plan: Plan, desired: Desired, actual: Actual, clients: Clients, log: L
     urn = _function(plan, desired, actual, clients, log)
     _async(plan, desired, urn, clients, log)
     _triggers(plan, desired, actual, urn, clients, log)
+    _config_rule(plan, desired, actual, clients, log)
 
 
 def _preflight(plan: Plan, desired: Desired) -> None:
@@ -269,3 +271,37 @@ def _create_trigger(trigger: DesiredTrigger, urn: str, clients: Clients) -> None
     )
     request = CreateFunctionTriggerRequest(function_urn=urn, body=body)
     clients.call("FunctionGraph CreateFunctionTrigger", lambda: clients.fgs.create_function_trigger(request))
+
+
+def _config_rule(plan: Plan, desired: Desired, actual: Actual, clients: Clients, log: Log) -> None:
+    from huaweicloudsdkrms.v1 import (
+        CreatePolicyAssignmentsRequest,
+        PolicyAssignmentRequestBody,
+        UpdatePolicyAssignmentRequest,
+    )
+
+    for body in desired.config_assignments():
+        change = _pending(plan, "config_rule", body["name"])
+        if change is None:
+            continue
+        payload = PolicyAssignmentRequestBody(**_assignment_model(body))
+        if change.action == CREATE:
+            request = CreatePolicyAssignmentsRequest(body=payload)
+            clients.call("Config CreatePolicyAssignments", partial(clients.rms.create_policy_assignments, request))
+            log(f"created config_rule {body['name']}")
+        else:
+            assignment_id = actual.assignments[body["name"]]["id"]
+            update = UpdatePolicyAssignmentRequest(policy_assignment_id=assignment_id, body=payload)
+            clients.call("Config UpdatePolicyAssignment", partial(clients.rms.update_policy_assignment, update))
+            log(f"updated config_rule {body['name']} ({', '.join(d.field for d in change.diffs)})")
+
+
+def _assignment_model(body: Dict[str, Any]) -> Dict[str, Any]:
+    from huaweicloudsdkrms.v1 import CustomPolicy, PolicyFilterDefinition, PolicyParameterValue
+
+    return {
+        **body,
+        "policy_filter": PolicyFilterDefinition(**body["policy_filter"]),
+        "custom_policy": CustomPolicy(**body["custom_policy"]),
+        "parameters": {name: PolicyParameterValue(**value) for name, value in body["parameters"].items()},
+    }

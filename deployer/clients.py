@@ -74,7 +74,7 @@ def _http_config() -> HttpConfig:
 
 
 class Clients:
-    """FunctionGraph, SMN and IAM clients for one account and region, built on first use."""
+    """FunctionGraph, SMN, IAM and Config (RMS) clients for one account and region, built on first use."""
 
     def __init__(
         self, account: Account, region: str, environ: Mapping[str, str], extra_secrets: Iterable[str] = ()
@@ -86,10 +86,15 @@ class Clients:
         self._built: dict[str, Any] = {}
 
     def endpoint(self, service: str) -> str:
-        override = {"functiongraph": "FGS_ENDPOINT", "smn": "SMN_ENDPOINT", "iam": "IAM_ENDPOINT"}[service]
+        override = {
+            "functiongraph": "FGS_ENDPOINT",
+            "smn": "SMN_ENDPOINT",
+            "iam": "IAM_ENDPOINT",
+            "rms": "RMS_ENDPOINT",
+        }[service]
         default = (
-            "https://iam.myhuaweicloud.com"
-            if service == "iam"
+            f"https://{service}.myhuaweicloud.com"  # global services
+            if service in ("iam", "rms")
             else f"https://{service}.{self.region}.myhuaweicloud.com"
         )
         return (self._environ.get(override) or default).rstrip("/")
@@ -110,12 +115,18 @@ class Clients:
     def iam(self) -> Any:
         from huaweicloudsdkiam.v3 import IamClient
 
-        def credentials() -> Any:
-            creds = GlobalCredentials(self.account.ak, self.account.sk, self.account.domain_id)
-            token = self.account.security_token
-            return creds.with_security_token(token) if token else creds
+        return self._client("iam", IamClient, self._global_credentials)
 
-        return self._client("iam", IamClient, credentials)
+    @property
+    def rms(self) -> Any:
+        from huaweicloudsdkrms.v1 import RmsClient
+
+        return self._client("rms", RmsClient, self._global_credentials)
+
+    def _global_credentials(self) -> Any:
+        creds = GlobalCredentials(self.account.ak, self.account.sk, self.account.domain_id)
+        token = self.account.security_token
+        return creds.with_security_token(token) if token else creds
 
     def _project_credentials(self) -> Any:
         creds = BasicCredentials(self.account.ak, self.account.sk, self.account.project_id)

@@ -110,6 +110,11 @@ class Desired:
             "encrypted_user_data": json.dumps(secret, sort_keys=True) if secret else "",
         }
 
+    def config_assignments(self) -> List[Dict[str, Any]]:
+        """The Config rule's policy assignments (none without a `config_rule` section)."""
+        rule = self.template.config_rule
+        return rule.assignments(self.function_urn) if rule else []
+
     def async_config(self) -> Dict[str, Any]:
         spec = self.template.async_invoke
         body: Dict[str, Any] = {

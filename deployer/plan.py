@@ -102,12 +102,40 @@ def make_plan(desired: Desired, actual: Actual, rotate_secrets: bool = False) ->
     plan.changes.extend(_function(desired, actual, rotate_secrets))
     plan.changes.append(_async(desired, actual))
     plan.changes.extend(_triggers(desired, actual))
+    plan.changes.extend(_config_rule(desired, actual))
     if desired.missing_secrets:
         plan.notes.append(
             "encrypted_environment " + ", ".join(desired.missing_secrets) + " not set in your environment: "
             "apply stops before creating or reconfiguring the function"
         )
     return plan
+
+
+ASSIGNMENT_FIELDS = ("description", "period", "policy_filter", "custom_policy", "parameters")
+
+
+def _config_rule(desired: Desired, actual: Actual) -> List[Change]:
+    """One change per Config policy assignment: created, updated where a managed field differs."""
+    out = []
+    for body in desired.config_assignments():
+        have = actual.assignments.get(body["name"])
+        if have is None:
+            out.append(Change("config_rule", body["name"], CREATE, reason=f"period {body['period']}"))
+            continue
+        diffs = tuple(
+            Diff(name, _show(have.get(name)), _show(body[name]))
+            for name in ASSIGNMENT_FIELDS
+            if _assignment_value(name, have.get(name)) != _assignment_value(name, body[name])
+        )
+        out.append(Change("config_rule", body["name"], UPDATE if diffs else UNCHANGED, diffs))
+    return out
+
+
+def _assignment_value(name: str, value: Any) -> Any:
+    """What is compared: Config may add fields to custom_policy (its auth_value) on its side."""
+    if name == "custom_policy" and isinstance(value, dict):
+        return {key: value.get(key) for key in ("function_urn", "auth_type", "auth_value")}
+    return value
 
 
 def _topics(desired: Desired, actual: Actual) -> List[Change]:

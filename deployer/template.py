@@ -303,6 +303,50 @@ class AsyncInvoke(_Strict):
     on_failure: Optional[OnFailure] = None
 
 
+CONFIG_PERIODS = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
+CONFIG_RESOURCES = (("buckets", "obs"), ("projects", "iam"))  # (type, provider): one assignment each
+
+
+class ConfigRule(_Strict):
+    """A Config (RMS) custom rule backed by the function: one policy assignment per resource
+    type (OBS buckets, IAM projects), each evaluated on resource changes and every `period`."""
+
+    name: str = Field(min_length=1, max_length=55)  # + "-buckets" / "-projects" within 64
+    period: Literal["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"] = "TwentyFour_Hours"
+    description: str = Field(default="Every OBS bucket and project is covered by a CTS tracker", max_length=256)
+    agency: str = "rms_tracker_agency"  # the agency Config invokes the function with
+    data_events: Optional[str] = None  # rule parameter: READ, WRITE or READ,WRITE
+    regions: List[str] = Field(default_factory=list)  # rule parameter
+
+    _name = field_validator("name")(_match(re.compile(r"^[A-Za-z0-9_.-]{1,55}$"), "letters, digits, '_', '-', '.'"))
+
+    def assignments(self, function_urn: str) -> List[Dict[str, Any]]:
+        """The CreatePolicyAssignments bodies, in order."""
+        out = []
+        for resource_type, provider in CONFIG_RESOURCES:
+            parameters: Dict[str, Any] = {"resource_type": {"value": resource_type}}
+            if self.data_events:
+                parameters["data_events"] = {"value": self.data_events}
+            if self.regions:
+                parameters["regions"] = {"value": ",".join(self.regions)}
+            out.append(
+                {
+                    "policy_assignment_type": "custom",
+                    "name": f"{self.name}-{resource_type}",
+                    "description": self.description,
+                    "period": self.period,
+                    "policy_filter": {"resource_provider": provider, "resource_type": resource_type},
+                    "custom_policy": {
+                        "function_urn": function_urn,
+                        "auth_type": "agency",
+                        "auth_value": {"agency_name": self.agency},
+                    },
+                    "parameters": parameters,
+                }
+            )
+        return out
+
+
 class Template(_Strict):
     """A whole deployment in one region."""
 
@@ -313,6 +357,7 @@ class Template(_Strict):
     smn_topic: TopicSpec
     triggers: List[Trigger] = Field(default_factory=list)
     async_invoke: AsyncInvoke
+    config_rule: Optional[ConfigRule] = None
 
     _regions = field_validator("region", "iam_trace_region")(_match(_REGION, "a region id such as ap-southeast-1"))
 
@@ -366,7 +411,7 @@ class Template(_Strict):
 
     def grants(self) -> List[Grant]:
         """What the agency is granted: exactly what the configured function can call."""
-        return grants_for(self.settings(), (self.function.app, self.function.name))
+        return grants_for(self.settings(), (self.function.app, self.function.name), self.config_rule is not None)
 
     def user_data(self, project_id: str) -> Dict[str, str]:
         """The function's plain variables: the template's plus REGION and SMN_TOPIC_URN."""

@@ -3,8 +3,9 @@
 Emits the same resources the deployer manages: the SMN topic, the two custom policies
 (`huaweicloud_identity_role`), the agency granting them on all resources, the function (code from
 a local zip, plain variables as `user_data`, encrypted ones from a sensitive variable), the CTS
-and TIMER triggers, and the async-invoke configuration. The IAM-trace caveat is kept: triggers
-on global-service traces get `count = var.region == var.iam_trace_region ? 1 : 0`.
+and TIMER triggers, the async-invoke configuration, and the Config rule's policy assignments.
+The IAM-trace caveat is kept: triggers on global-service traces get
+`count = var.region == var.iam_trace_region ? 1 : 0`.
 """
 
 from __future__ import annotations
@@ -228,6 +229,25 @@ def main_tf(template: Template) -> str:
             ("event_data", Expr(f"jsonencode({_value(data, 1)})")),
         ]
         parts.append(_resource("huaweicloud_fgs_function_trigger", f"timer_{_ident(timer.name)}", body))
+    rule = template.config_rule
+    for assignment in rule.assignments("") if rule else []:
+        custom = assignment["custom_policy"]
+        # the provider takes parameter and auth values as JSON strings
+        auth = {key: json.dumps(value) for key, value in custom["auth_value"].items()}
+        parameters = {key: json.dumps(value["value"]) for key, value in assignment["parameters"].items()}
+        body = [
+            ("name", assignment["name"]),
+            ("description", assignment["description"]),
+            ("period", assignment["period"]),
+            ("policy_filter", Block((), list(assignment["policy_filter"].items()))),
+            (
+                "custom_policy",
+                Block((), [("function_urn", function_urn), ("auth_type", custom["auth_type"]), ("auth_value", auth)]),
+            ),
+            ("parameters", parameters),
+        ]
+        name = _ident(assignment["policy_filter"]["resource_type"])
+        parts.append(_resource("huaweicloud_rms_policy_assignment", f"config_{name}", body))
     return "\n\n".join(parts) + "\n"
 
 

@@ -171,3 +171,21 @@ def test_an_unknown_assignment_is_reported_as_the_services_error(invoke, cloud, 
     result = invoke(config_event(cloud, "0" * 24, "resource", invoking_event=bucket_resource("photos-2026")))
     (entry,) = result["results"]
     assert entry["error"]["code"] == "RMS.00010004"
+
+
+def test_an_evaluation_calls_only_reads_the_policy_state_and_the_report(invoke, cloud, assignment, env) -> None:
+    from autotracker.settings import load_settings, read_environment
+    from deployer.policy import grants_for
+
+    invoke(config_event(cloud, assignment))
+    used = {(call.service, call.action) for call in cloud.calls}
+    assert used == {
+        ("iam", "KeystoneListProjects"),
+        ("obs", "ListBuckets"),
+        ("cts", "ListTrackers"),
+        ("rms", "UpdatePolicyState"),
+        ("smn", "PublishMessage"),
+    }
+    granted = {g.action for g in grants_for(load_settings(read_environment(env)), config_rule=True)}
+    assert "rms:policyStates:update" in granted
+    assert "rms:policyStates:update" not in {g.action for g in grants_for(load_settings(read_environment(env)))}

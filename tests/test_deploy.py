@@ -534,3 +534,47 @@ def test_the_plan_lists_every_grant_with_its_resource(deployer: Deployer) -> Non
     assert lines_with(deployer.output, f"grants obs:bucket:PutBucketAcl on obs:*:*:bucket:{bucket}")
     assert not lines_with(deployer.output, "obs:bucket:CreateBucket")
     assert not lines_with(deployer.output, " actions")
+
+
+# ----- the Config rule ---------------------------------------------------------------------
+CONFIG_RULE = {"name": "cts-coverage", "period": "Twelve_Hours", "data_events": "READ,WRITE"}
+
+
+def test_a_config_rule_is_two_policy_assignments_created_then_converged(deployer: Deployer) -> None:
+    deployer.template["config_rule"] = CONFIG_RULE
+    assert deployer.run() == 0, deployer.output
+    assignments = sorted(deployer.cloud.rms.assignments, key=lambda a: a["name"])
+    assert [a["name"] for a in assignments] == ["cts-coverage-buckets", "cts-coverage-projects"]
+    for assignment, (kind, provider) in zip(assignments, (("buckets", "obs"), ("projects", "iam"))):
+        assert assignment["policy_filter"] == {"resource_provider": provider, "resource_type": kind}
+        assert assignment["custom_policy"]["function_urn"] == URN and assignment["period"] == "Twelve_Hours"
+        assert assignment["parameters"]["resource_type"] == {"value": kind}
+        assert assignment["parameters"]["data_events"] == {"value": "READ,WRITE"}
+    assert lines_with(deployer.output, "created config_rule cts-coverage-buckets")
+    deployer.cloud.reset_calls()
+    assert deployer.run("--plan") == 0
+    assert lines_with(deployer.output, "config_rule", "cts-coverage-projects", "unchanged")
+    deployer.template["config_rule"] = {**CONFIG_RULE, "period": "One_Hour"}
+    assert deployer.run() == 0
+    assert lines_with(deployer.output, "updated config_rule cts-coverage-buckets (period)")
+    assert {a["period"] for a in deployer.cloud.rms.assignments} == {"One_Hour"}
+
+
+def test_the_config_grant_comes_only_with_the_config_rule(deployer: Deployer) -> None:
+    from deployer.template import parse_template
+
+    without = {g.action for g in parse_template(deployer.template).grants()}
+    with_rule = {g.action for g in parse_template({**deployer.template, "config_rule": CONFIG_RULE}).grants()}
+    assert with_rule - without == {"rms:policyStates:update"}
+
+
+def test_terraform_has_the_config_rules_assignments(tmp_path: pathlib.Path) -> None:
+    from deployer.template import parse_template
+    from deployer.terraform import main_tf
+
+    template = parse_template({**base_template(), "config_rule": CONFIG_RULE})
+    text = main_tf(template)
+    assert 'resource "huaweicloud_rms_policy_assignment" "config_buckets"' in text
+    assert 'resource "huaweicloud_rms_policy_assignment" "config_projects"' in text
+    assert "function_urn = huaweicloud_fgs_function.autotracker.urn" in text
+    assert '"rms:policyStates:update"' in text

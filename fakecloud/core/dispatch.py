@@ -211,6 +211,7 @@ class Call:
     request_json: Any
     headers: dict[str, str]
     error_code: str | None = None
+    host: str = ""  # the host the request was sent to (an OBS bucket's, for object calls)
 
 
 def _host_name(host: str) -> str:
@@ -385,6 +386,7 @@ class Dispatcher:
             request_json=parsed,
             headers=headers,
             error_code=_error_code_of(response),
+            host=request.host,
         )
         with self._lock:
             self._calls.append(call)

@@ -19,7 +19,7 @@ DOMAIN = "/v1/resource-manager/domains/{domain_id}"
 def register(router: Router, backend: RmsBackend) -> None:
     h = RmsResponses(backend)
     router.add_service(SERVICE)
-    router.add("POST", DOMAIN + "/policy-assignments", "rms", "CreatePolicyAssignments", h.create_policy_assignments)
+    router.add("PUT", DOMAIN + "/policy-assignments", "rms", "CreatePolicyAssignments", h.create_policy_assignments)
     router.add("GET", DOMAIN + "/policy-assignments", "rms", "ListPolicyAssignments", h.list_policy_assignments)
     router.add(
         "PUT",
