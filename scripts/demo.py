@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import pathlib
+import socket
 import sys
 from typing import Any, Dict, List, Optional
 
@@ -34,18 +36,29 @@ DEFAULT_EVENTS = [
     "eventgrid-batch.json",
     "cts-create-bucket.json",  # a duplicate delivery: already_tracked, nothing created
     "manual-audit.json",  # report only: the main project and invoices-archive are not covered yet
-    "timer.json",  # the scheduled sweep covers them
+    "timer.json",  # the scheduled sweep covers them, and writes the auditor's report
+    "config-bucket.json",  # Config asks about one bucket: Compliant
+    "config-period.json",  # Config's periodic evaluation: one state per bucket
 ]
+DOMAIN_ID = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"  # the account id in the sample Config events
+ASSIGNMENT_ID = "5f0c2a7e9b1d4e3f8a6b7c8d"
+REPORTS = "cts-reports"
 
 
 class DemoContext:
     """A FunctionGraph-like context; credentials come from the environment (CLOUD_SDK_*)."""
 
+    def __init__(self, request_id: str = "demo") -> None:
+        self.request_id = request_id
+
     def getRemainingTimeInMilliSeconds(self) -> int:
         return 60_000
 
     def getRequestID(self) -> str:
-        return "demo"
+        return self.request_id
+
+    def getFunctionName(self) -> str:
+        return "cts-autotracker"
 
 
 def _events(paths: List[str]) -> List[pathlib.Path]:
@@ -54,9 +67,9 @@ def _events(paths: List[str]) -> List[pathlib.Path]:
 
 def _run(paths: List[pathlib.Path]) -> List[Dict[str, Any]]:
     results = []
-    for path in paths:
+    for number, path in enumerate(paths, 1):
         event = json.loads(path.read_text())
-        result = index.handler(event, DemoContext())
+        result = index.handler(event, DemoContext(f"demo-{number:02d}-{path.stem}"))
         print(f"\n=== {path.name} ===")
         print(json.dumps(result, indent=2))
         results.append(result)
@@ -64,19 +77,35 @@ def _run(paths: List[pathlib.Path]) -> List[Dict[str, Any]]:
 
 
 def _fake_cloud() -> FakeCloud:
-    cloud = FakeCloud(default_region=REGION)
+    cloud = FakeCloud(default_region=REGION, domain_id=DOMAIN_ID)
     cloud.add_credentials(DEMO_AK, DEMO_SK)
     cloud.add_project(REGION, project_id=PROJECT_ID)
     cloud.add_project(f"{REGION}_analytics", project_id=ANALYTICS_PROJECT_ID)
     cloud.add_agency("cts_admin_trust")
-    for bucket in ("trace-archive", "photos-2026", "invoices-archive"):
+    for bucket in ("trace-archive", "photos-2026", "invoices-archive", REPORTS):
         cloud.add_bucket(bucket, REGION)
     cloud.add_topic("autotracker-reports", region=REGION, project_id=PROJECT_ID)
+    urn = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:cts-autotracker:latest"
+    cloud.rms.add_assignment("cts-coverage-buckets", urn, "buckets", assignment_id=ASSIGNMENT_ID)
     return cloud
+
+
+def _resolve_bucket_hosts() -> None:
+    """OBS addresses a bucket as `<bucket>.<endpoint host>`: like an /etc/hosts entry, let
+    `<bucket>.localhost` reach the local fake (the real cloud's DNS does this for real hosts)."""
+    original = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host.endswith(".localhost"):
+            host = "127.0.0.1"
+        return original(host, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
 
 
 def run_against_fake(paths: List[pathlib.Path]) -> int:
     cloud = _fake_cloud()
+    _resolve_bucket_hosts()
     with cloud.serve() as base_url:
         os.environ.update(
             {
@@ -91,7 +120,11 @@ def run_against_fake(paths: List[pathlib.Path]) -> int:
                 "CTS_ENDPOINT": base_url,
                 "SMN_ENDPOINT": base_url,
                 "IAM_ENDPOINT": base_url,
-                "OBS_ENDPOINT": base_url,
+                "OBS_ENDPOINT": base_url.replace("127.0.0.1", "localhost"),
+                "STS_ENDPOINT": base_url,
+                "RMS_ENDPOINT": base_url,
+                "REPORT_BUCKET": REPORTS,
+                "EXCLUDE_BUCKETS": REPORTS,
             }
         )
         print(f"fake cloud serving on {base_url} (no credentials given, so nothing real is touched)")
@@ -102,6 +135,17 @@ def run_against_fake(paths: List[pathlib.Path]) -> int:
         print(json.loads(message["message_structure"])["default"])
     names = [t["tracker_name"] for p in (PROJECT_ID, ANALYTICS_PROJECT_ID) for t in cloud.cts.trackers(p)]
     print(f"\ntrackers now in the fake: {names}")
+    print("\n=== Config policy states reported ===")
+    for state in cloud.rms.states():
+        resource = state["policy_resource"]
+        print(f"  {resource['resource_type']:<8} {resource['resource_name']:<20} {state['compliance_state']}")
+    keys = cloud.obs.keys(REPORTS)
+    print(f"\n=== auditor's report objects in bucket {REPORTS} ===")
+    print("\n".join(f"  {key}" for key in keys))
+    csv_keys = [key for key in keys if key.endswith(".csv")]
+    if csv_keys:
+        found = cloud.obs.object(REPORTS, csv_keys[-1])
+        print(f"\n--- {csv_keys[-1]} ---\n" + (found["body"].decode("utf-8") if found else ""))
     return _exit_code(results)
 
 
@@ -119,6 +163,8 @@ def run_against_cloud(paths: List[pathlib.Path]) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("cts_autotracker").setLevel(logging.INFO)  # the function's JSON lines, as in FunctionGraph
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("events", nargs="*", help="event JSON files (default: the samples in events/)")
     args = parser.parse_args(argv)

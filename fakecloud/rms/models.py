@@ -47,16 +47,15 @@ class RmsBackend:
             raise ServiceError(403, FORBIDDEN, "The domain_id is not the caller's account.")
 
     # ----- seeding and inspection (tests) ---------------------------------------------------
-    def add_assignment(self, name: str, function_urn: str, resource_type: str = "buckets") -> str:
+    def add_assignment(
+        self, name: str, function_urn: str, resource_type: str = "buckets", assignment_id: str | None = None
+    ) -> str:
+        """A custom rule's assignment, as the console would create it; returns its id."""
         provider = "obs" if resource_type == "buckets" else "iam"
-        record = self._record(
-            name,
-            "",
-            "TwentyFour_Hours",
-            {"resource_provider": provider, "resource_type": resource_type},
-            function_urn,
-            {},
-        )
+        scope = {"resource_provider": provider, "resource_type": resource_type}
+        record = self._record(name, "", "TwentyFour_Hours", scope, function_urn, {})
+        if assignment_id is not None:
+            record["id"] = assignment_id
         with self._lock:
             self._assignments[record["id"]] = record
         return str(record["id"])

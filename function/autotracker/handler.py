@@ -162,7 +162,7 @@ def _run(
     heading = Heading(
         trigger=work.trigger,
         region=settings.region,
-        scope=_scope(run),
+        scope=_scope(run) or (report.account if report else None),
         function=_function_name(run),
         time=datetime.now(timezone.utc),
         request_id=request_id,
@@ -209,11 +209,13 @@ def _write_report(run: Run, results: List[TargetResult], problem: Optional[Error
 
     manual = run.work.manual
     account = _scope(run)
+    account_id = manual.account_id if manual and manual.account_id else None
     if account is None:
         try:
-            account = f"account {own_account(run.gateway)}"
+            account_id = own_account(run.gateway)
         except OrganizationError:
-            account = None
+            account_id = None
+        account = f"account {account_id}" if account_id else None
     run_id = run.request_id or run.work.report_id
     if manual and manual.run_id and manual.account_id:
         run_id = f"{manual.run_id}.{manual.account_id}"  # a run's accounts side by side
@@ -223,6 +225,7 @@ def _write_report(run: Run, results: List[TargetResult], problem: Optional[Error
         _function_name(run),
         run.request_id,
         account,
+        account_id,
         run.settings.region,
         run.dry_run,
         run_id,

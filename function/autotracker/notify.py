@@ -206,7 +206,7 @@ def build_message(heading: Heading, results: Sequence[TargetResult], attention_o
     subject = _fit_bytes(f"cts-autotracker {where}: {summary}{flag}", SUBJECT_BYTES)
     listed = [r for r in results if needs_attention(r)] if attention_only else list(results)
     head = _head(heading, tally, len(results) - len(listed))
-    lines = _targets(listed)
+    lines = _targets(listed) if listed else ["Nothing needs attention.", ""]
     tail = _tail(heading, results)
     sms = _sms(heading, tally)
     # message_structure is one JSON string holding the text twice (default, email): halve the budget

@@ -36,7 +36,8 @@ class RunFacts:
     trigger: str
     function: Optional[str]
     request_id: Optional[str]
-    account: Optional[str]  # the account swept, "organization", or None when unknown
+    account: Optional[str]  # "account <id>", "organization", or None when unknown
+    account_id: Optional[str]  # the account a target without its own account_id lives in
     region: str
     dry_run: bool
     run_id: str
@@ -48,6 +49,7 @@ class RunFacts:
             "function": self.function,
             "request_id": self.request_id,
             "account": self.account,
+            "account_id": self.account_id,
             "region": self.region,
             "dry_run": self.dry_run,
             "run_id": self.run_id,
@@ -61,6 +63,7 @@ class ReportObjects:
     bucket: str
     keys: Tuple[str, ...]
     error: Optional[ErrorInfo] = None
+    account: Optional[str] = None  # whom the report is about ("account <id>"), for the message
 
     def to_dict(self) -> Dict[str, Any]:
         return {"bucket": self.bucket, "keys": list(self.keys), "error": self.error.to_dict() if self.error else None}
@@ -72,14 +75,14 @@ def object_keys(prefix: str, facts: RunFacts) -> Dict[str, str]:
     return {ext: f"{prefix}{day}/{safe}.{ext}" for ext in TYPES}
 
 
-def rows(results: Sequence[TargetResult]) -> List[Dict[str, str]]:
+def rows(results: Sequence[TargetResult], account_id: Optional[str] = None) -> List[Dict[str, str]]:
     """One row per target, in COLUMNS order; what the CSV holds and the HTML tables show."""
     out = []
     for result in results:
         target = result.target
         out.append(
             {
-                "account": (target.account_id or "") if target else "",
+                "account": (target.account_id or account_id or "") if target else "",
                 "region": (target.region or "") if target else "",
                 "project": (target.project_id or "") if target else "",
                 "kind": str(target.kind) if target else "",
@@ -93,11 +96,11 @@ def rows(results: Sequence[TargetResult]) -> List[Dict[str, str]]:
     return out
 
 
-def to_csv(results: Sequence[TargetResult]) -> str:
+def to_csv(results: Sequence[TargetResult], account_id: Optional[str] = None) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows(results))
+    writer.writerows(rows(results, account_id))
     return buffer.getvalue()
 
 
@@ -155,19 +158,19 @@ def to_html(facts: RunFacts, results: Sequence[TargetResult]) -> str:
             f'<td><div class="bar"><div class="fill" style="width:{share:.1f}%"></div></div></td></tr>'
         )
     parts.append("</table>")
-    parts += _target_table(f"Needing attention ({len(attention)})", attention)
-    parts += _target_table(f"Compliant or skipped ({len(rest)})", rest)
+    parts += _target_table(f"Needing attention ({len(attention)})", attention, facts.account_id)
+    parts += _target_table(f"Compliant or skipped ({len(rest)})", rest, facts.account_id)
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
 
-def _target_table(heading: str, results: Sequence[TargetResult]) -> List[str]:
+def _target_table(heading: str, results: Sequence[TargetResult], account_id: Optional[str]) -> List[str]:
     lines = [f"<h2>{escape(heading)}</h2>"]
     if not results:
         return lines + ["<p>None.</p>"]
     lines.append("<table>")
     lines.append("<tr>" + "".join(f"<th>{escape(column)}</th>" for column in COLUMNS) + "</tr>")
-    for row in rows(results):
+    for row in rows(results, account_id):
         cells = []
         for column in COLUMNS:
             css = ' class="failed"' if column == "outcome" and row[column] == Outcome.FAILED else ""
@@ -190,7 +193,7 @@ def write(
     keys = object_keys(prefix, facts)
     bodies = {
         "json": json.dumps({"run": facts.to_dict(), **result}, indent=1, default=str),
-        "csv": to_csv(results),
+        "csv": to_csv(results, facts.account_id),
         "html": to_html(facts, results),
     }
 
@@ -205,5 +208,6 @@ def write(
         failures = [error for error in pool.map(put, list(keys)) if error is not None]
     if failures:
         error = failures[0]
-        return ReportObjects(bucket, tuple(keys.values()), error.info(f"writing the report failed: {error.message}"))
-    return ReportObjects(bucket, tuple(keys.values()))
+        failure = error.info(f"writing the report failed: {error.message}")
+        return ReportObjects(bucket, tuple(keys.values()), failure, facts.account)
+    return ReportObjects(bucket, tuple(keys.values()), account=facts.account)
