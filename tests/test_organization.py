@@ -411,3 +411,19 @@ def test_member_credentials_reach_no_result_report_or_log(org: FakeOrganization,
             assert call.headers.get("x-security-token") in (None, "***")
     for (ak,) in issued:
         assert ak not in text
+
+
+def test_each_members_report_lands_in_the_management_accounts_bucket(org: FakeOrganization, run, env) -> None:
+    org.management.add_bucket("org-reports", REGION)
+    env["REPORT_BUCKET"] = "org-reports"
+    env["EXCLUDE_BUCKETS"] = "org-reports"
+    _, members = run({"action": "backfill", "all": True})
+    keys = org.management.obs.keys("org-reports")
+    for cloud in org.members():
+        assert members[cloud.domain_id]["report"]["error"] is None
+        mine = [key for key in keys if key.endswith(f"/coordinator-0001.{cloud.domain_id}.csv")]
+        assert len(mine) == 1
+        body = org.management.obs.object("org-reports", mine[0])["body"].decode("utf-8")  # type: ignore[index]
+        assert body.count(cloud.domain_id) >= 3 and f"{cloud.domain_name}-data" in body
+        assert not cloud.calls_of("PutObject")  # written with the function's own credentials
+    assert any(key.endswith("/coordinator-0001.json") for key in keys)  # the coordinator's own
