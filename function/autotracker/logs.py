@@ -51,7 +51,7 @@ class RunLog:
 
 
 def log_invocation(log: RunLog, answer: Dict[str, Any], duration_ms: float, results: Sequence[TargetResult]) -> None:
-    """The invocation's line, then one per target needing attention (at WARNING if it failed)."""
+    """The invocation's line (INFO), then one per target needing attention (WARNING if it failed)."""
     notification = answer.get("notification") or {}
     fields = {
         "event": "invocation",
@@ -65,7 +65,7 @@ def log_invocation(log: RunLog, answer: Dict[str, Any], duration_ms: float, resu
         "report": (answer.get("report") or {}).get("keys"),
         "error": answer.get("error"),
     }
-    log.emit(logging.INFO if answer.get("ok") else logging.WARNING, fields)
+    log.emit(logging.INFO, fields)
     lines: List[TargetResult] = [r for r in results if needs_attention(r)]
     for result in lines[:MAX_TARGET_LINES]:
         target = result.target
