@@ -336,3 +336,17 @@ def test_name_taken_by_a_tracker_of_another_bucket_is_a_failure(invoke, cloud):
     )
     entry = only(invoke(bucket_event("photos-2026")))
     assert entry["outcome"] == "failed" and "does not track bucket photos-2026" in entry["reason"]
+
+
+def test_every_configuration_problem_is_named_at_once_and_dry_run_is_reported(invoke, cloud, env) -> None:
+    """A missing REGION never hides a missing TRACE_BUCKET; DRY_RUN=true is said even then."""
+    for name in ("REGION", "SMN_TOPIC_URN", "TRACE_BUCKET"):
+        env.pop(name)
+    env["DRY_RUN"] = "true"
+    result = invoke({"action": "backfill", "all": True})
+    assert result["error"]["code"] == "InvalidConfiguration" and result["dry_run"] is True
+    message = result["error"]["message"]
+    assert "REGION: required" in message
+    assert "TRACE_BUCKET: set a transfer bucket, or ENABLE_LTS=true" in message
+    assert "TRACE_BUCKET: TRACE_FILE_PREFIX and TRACE_LIFECYCLE_DAYS need a transfer bucket" in message
+    assert not cloud.calls

@@ -40,7 +40,7 @@ from .logs import RunLog, log_invocation, log_problem
 from .notify import Heading, build_message, needs_attention, publish
 from .plan import Mode, ProjectState, Wanted, plan
 from .retry import Deadline, RetryPolicy
-from .settings import ConfigurationError, Settings, load_settings, read_environment
+from .settings import ConfigurationError, Settings, lenient_flag, load_settings, read_environment
 
 if TYPE_CHECKING:
     from .reports import ReportObjects
@@ -83,14 +83,18 @@ def _handle(
         credentials, missing = None, error
     secrets = credentials.secrets() if credentials else ()
     log = RunLog(context, "INFO", secrets)
+    values = read_environment(environ, getattr(context, "getUserData", None))
+    asked_dry_run = lenient_flag(values.get("DRY_RUN"))  # said even when the configuration is refused
 
     def refused(code: ErrorCode, message: str) -> Dict[str, Any]:
         error = ErrorInfo(code, message)
-        return _finish(InvocationResult(trigger, False, [], NOTHING_DONE, error, request_id), log, started)
+        refusal = InvocationResult(trigger, asked_dry_run, [], NOTHING_DONE, error, request_id)
+        return _finish(refusal, log, started)
 
     try:
         work = read_event(event)
-        settings = load_settings(read_environment(environ, getattr(context, "getUserData", None)))
+        asked_dry_run = asked_dry_run or bool(work.manual and work.manual.dry_run)
+        settings = load_settings(values)
         log = RunLog(context, settings.log_level, secrets)
     except EventError as error:
         code = ErrorCode.UNAUTHENTICATED if isinstance(error, Unauthenticated) else ErrorCode.INVALID_EVENT

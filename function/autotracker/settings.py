@@ -6,7 +6,7 @@ happens before any cloud call so that a bad configuration creates nothing.
 
 import fnmatch
 import re
-from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -318,13 +318,15 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _coherent(self) -> "Settings":
-        if self.trace_bucket is None and not self.enable_lts:
-            raise ValueError("TRACE_BUCKET: set a transfer bucket, or ENABLE_LTS=true, so that traces are kept")
-        if self.trace_bucket is None and (self.trace_file_prefix or self.trace_lifecycle_days is not None):
-            raise ValueError("TRACE_BUCKET: TRACE_FILE_PREFIX and TRACE_LIFECYCLE_DAYS need a transfer bucket")
-        both = sorted(set(self.accounts) & set(self.exclude_accounts))
-        if both:
-            raise ValueError("EXCLUDE_ACCOUNTS: also listed in ACCOUNTS: " + ", ".join(both))
+        problems = coherence_problems(
+            self.trace_bucket is not None,
+            self.enable_lts,
+            bool(self.trace_file_prefix) or self.trace_lifecycle_days is not None,
+            self.accounts,
+            self.exclude_accounts,
+        )
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     @property
@@ -389,12 +391,45 @@ def read_environment(environ: Mapping[str, str], user_data: Optional[Callable[[s
     return values
 
 
+def coherence_problems(
+    has_bucket: bool, lts: bool, bucket_options: bool, accounts: Sequence[str], excluded: Sequence[str]
+) -> List[str]:
+    """What the variables get wrong together (each alone may be fine)."""
+    problems = []
+    if not has_bucket and not lts:
+        problems.append("TRACE_BUCKET: set a transfer bucket, or ENABLE_LTS=true, so that traces are kept")
+    if not has_bucket and bucket_options:
+        problems.append("TRACE_BUCKET: TRACE_FILE_PREFIX and TRACE_LIFECYCLE_DAYS need a transfer bucket")
+    both = sorted(set(accounts) & set(excluded))
+    if both:
+        problems.append("EXCLUDE_ACCOUNTS: also listed in ACCOUNTS: " + ", ".join(both))
+    return problems
+
+
 def load_settings(values: Mapping[str, str]) -> Settings:
-    """Validate the variables; raise ConfigurationError listing each bad one."""
+    """Validate the variables; raise ConfigurationError listing every bad one at once: the
+    variables' own problems, and what they get wrong together (checked on the raw values when
+    a variable is invalid, so a missing REGION never hides a missing TRACE_BUCKET)."""
     try:
         return Settings.model_validate(dict(values))
     except ValidationError as error:
-        raise ConfigurationError([_describe(item) for item in error.errors()]) from None
+        problems = []
+        for item in error.errors():
+            problems.extend(_describe(item).split("\n"))
+        raw = {name: str(value).strip() for name, value in values.items() if str(value).strip()}
+        together = coherence_problems(
+            "TRACE_BUCKET" in raw,
+            lenient_flag(raw.get("ENABLE_LTS")),
+            "TRACE_FILE_PREFIX" in raw or "TRACE_LIFECYCLE_DAYS" in raw,
+            _csv(raw.get("ACCOUNTS", "")),
+            _csv(raw.get("EXCLUDE_ACCOUNTS", "")),
+        )
+        raise ConfigurationError(list(dict.fromkeys(problems + together))) from None
+
+
+def lenient_flag(value: Optional[str]) -> bool:
+    """A boolean variable read without judging it (true only for a true spelling)."""
+    return value is not None and value.strip().lower() in _TRUE
 
 
 def _describe(item: Any) -> str:
