@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Create .venv with runtime and dev dependencies; reinstall only when the requirements change.
+# Usage: scripts/bootstrap.sh    (the other scripts run it first; it takes no arguments)
 set -euo pipefail
+if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then  # usage only: nothing is installed or run
+  sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"
+  exit 0
+fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 stamp="$venv/.requirements.sha256"

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Run the function on sample events and print each result and the SMN report.
 
 Without credentials it runs against the built-in fake cloud, served on a
@@ -20,7 +21,11 @@ import socket
 import sys
 from typing import Any, Dict, List, Optional
 
-import index
+import _venv
+
+_venv.enter(__doc__ or "")
+
+import index  # noqa: E402  (after entering the venv)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Lint, type-check and run the test suite (installs what it needs first).
+# Usage: scripts/test.sh [PYTEST ARGS...]    e.g. scripts/test.sh -q -k organization
 set -euo pipefail
+if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then  # usage only: nothing is installed or run
+  sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"
+  exit 0
+fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/bootstrap.sh"
 cd "$root"
