@@ -22,3 +22,15 @@ def test_the_outcome_table_is_the_outcome_enum() -> None:
 
 def test_the_error_code_table_is_the_error_code_enum() -> None:
     assert first_column("#### Error codes") == {code.value for code in ErrorCode}
+
+
+def test_the_version_is_one_and_the_changelog_opens_with_it() -> None:
+    import pathlib
+    import re
+
+    from autotracker.version import __version__
+
+    changelog = (pathlib.Path(__file__).resolve().parent.parent / "CHANGELOG.md").read_text()
+    first = re.search(r"^## (\S+)", changelog, re.MULTILINE)
+    assert first is not None and first.group(1) == __version__
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)

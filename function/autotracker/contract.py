@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, Optional, Sequence
 
+from .version import __version__
+
 
 class _Text(str, Enum):
     """A string-valued enum that reads as its value everywhere (JSON, f-strings, comparisons).
@@ -207,6 +209,7 @@ class InvocationResult:
         report_failed = self.report is not None and self.report.error is not None
         return {
             "ok": not attention and self.notification.error is None and self.error is None and not report_failed,
+            "version": __version__,
             "trigger": _plain(self.trigger),
             "dry_run": self.dry_run,
             "request_id": self.request_id,

@@ -55,6 +55,7 @@ def log_invocation(log: RunLog, answer: Dict[str, Any], duration_ms: float, resu
     notification = answer.get("notification") or {}
     fields = {
         "event": "invocation",
+        "version": answer.get("version"),
         "request_id": answer.get("request_id"),
         "trigger": answer.get("trigger"),
         "dry_run": answer.get("dry_run"),
