@@ -299,9 +299,11 @@ def _config_rule(plan: Plan, desired: Desired, actual: Actual, clients: Clients,
 def _assignment_model(body: Dict[str, Any]) -> Dict[str, Any]:
     from huaweicloudsdkrms.v1 import CustomPolicy, PolicyFilterDefinition, PolicyParameterValue
 
-    return {
+    model = {
         **body,
-        "policy_filter": PolicyFilterDefinition(**body["policy_filter"]),
         "custom_policy": CustomPolicy(**body["custom_policy"]),
         "parameters": {name: PolicyParameterValue(**value) for name, value in body["parameters"].items()},
     }
+    if "policy_filter" in body:
+        model["policy_filter"] = PolicyFilterDefinition(**body["policy_filter"])
+    return model

@@ -120,22 +120,28 @@ def _config_rule(desired: Desired, actual: Actual) -> List[Change]:
     for body in desired.config_assignments():
         have = actual.assignments.get(body["name"])
         if have is None:
-            out.append(Change("config_rule", body["name"], CREATE, reason=f"period {body['period']}"))
+            when = (
+                f"every {body['period']}"
+                if "period" in body
+                else "on changes to " + "/".join(body["policy_filter"].values())
+            )
+            out.append(Change("config_rule", body["name"], CREATE, reason=when))
             continue
         diffs = tuple(
-            Diff(name, _show(have.get(name)), _show(body[name]))
+            Diff(name, _show(have.get(name)), _show(body.get(name)))
             for name in ASSIGNMENT_FIELDS
-            if _assignment_value(name, have.get(name)) != _assignment_value(name, body[name])
+            if _assignment_value(name, have.get(name)) != _assignment_value(name, body.get(name))
         )
         out.append(Change("config_rule", body["name"], UPDATE if diffs else UNCHANGED, diffs))
     return out
 
 
 def _assignment_value(name: str, value: Any) -> Any:
-    """What is compared: Config may add fields to custom_policy (its auth_value) on its side."""
+    """What is compared: Config may add fields to custom_policy on its side, and an absent
+    filter, period or parameter set reads back empty."""
     if name == "custom_policy" and isinstance(value, dict):
         return {key: value.get(key) for key in ("function_urn", "auth_type", "auth_value")}
-    return value
+    return value or None
 
 
 def _topics(desired: Desired, actual: Actual) -> List[Change]:

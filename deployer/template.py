@@ -308,10 +308,12 @@ CONFIG_RESOURCES = (("buckets", "obs"), ("projects", "iam"))  # (type, provider)
 
 
 class ConfigRule(_Strict):
-    """A Config (RMS) custom rule backed by the function: one policy assignment per resource
-    type (OBS buckets, IAM projects), each evaluated on resource changes and every `period`."""
+    """A Config (RMS) custom rule backed by the function. An assignment has either a resource
+    filter (evaluated when a matching resource changes) or a period, never both (the provider's
+    `huaweicloud_rms_policy_assignment` and Config refuse the pair): so one assignment per
+    resource type, OBS buckets and IAM projects, and one periodic assignment over both."""
 
-    name: str = Field(min_length=1, max_length=55)  # + "-buckets" / "-projects" within 64
+    name: str = Field(min_length=1, max_length=55)  # + "-buckets" / "-projects" / "-period" within 64
     period: Literal["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"] = "TwentyFour_Hours"
     description: str = Field(default="Every OBS bucket and project is covered by a CTS tracker", max_length=256)
     agency: str = "rms_tracker_agency"  # the agency Config invokes the function with
@@ -321,29 +323,35 @@ class ConfigRule(_Strict):
     _name = field_validator("name")(_match(re.compile(r"^[A-Za-z0-9_.-]{1,55}$"), "letters, digits, '_', '-', '.'"))
 
     def assignments(self, function_urn: str) -> List[Dict[str, Any]]:
-        """The CreatePolicyAssignments bodies, in order."""
+        """The CreatePolicyAssignments bodies, in order: buckets, projects, period."""
+        common: Dict[str, Any] = {}
+        if self.data_events:
+            common["data_events"] = {"value": self.data_events}
+        if self.regions:
+            common["regions"] = {"value": ",".join(self.regions)}
+        custom = {"function_urn": function_urn, "auth_type": "agency", "auth_value": {"agency_name": self.agency}}
         out = []
         for resource_type, provider in CONFIG_RESOURCES:
-            parameters: Dict[str, Any] = {"resource_type": {"value": resource_type}}
-            if self.data_events:
-                parameters["data_events"] = {"value": self.data_events}
-            if self.regions:
-                parameters["regions"] = {"value": ",".join(self.regions)}
             out.append(
                 {
                     "policy_assignment_type": "custom",
                     "name": f"{self.name}-{resource_type}",
                     "description": self.description,
-                    "period": self.period,
                     "policy_filter": {"resource_provider": provider, "resource_type": resource_type},
-                    "custom_policy": {
-                        "function_urn": function_urn,
-                        "auth_type": "agency",
-                        "auth_value": {"agency_name": self.agency},
-                    },
-                    "parameters": parameters,
+                    "custom_policy": custom,
+                    "parameters": {"resource_type": {"value": resource_type}, **common},
                 }
             )
+        out.append(
+            {
+                "policy_assignment_type": "custom",
+                "name": f"{self.name}-period",
+                "description": self.description,
+                "period": self.period,
+                "custom_policy": custom,
+                "parameters": common,
+            }
+        )
         return out
 
 

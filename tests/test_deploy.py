@@ -462,7 +462,7 @@ def test_terraform_has_every_resource_of_the_template(tmp_path: pathlib.Path) ->
     ):
         assert header in main
     for attribute in (
-        'delegated_service_name = "op_svc_cff"',
+        'delegated_domain_name = "op_svc_cff"',
         'runtime               = "Python3.10"',
         'handler               = "index.handler"',
         "memory_size           = 256",
@@ -544,11 +544,17 @@ def test_a_config_rule_is_two_policy_assignments_created_then_converged(deployer
     deployer.template["config_rule"] = CONFIG_RULE
     assert deployer.run() == 0, deployer.output
     assignments = sorted(deployer.cloud.rms.assignments, key=lambda a: a["name"])
-    assert [a["name"] for a in assignments] == ["cts-coverage-buckets", "cts-coverage-projects"]
-    for assignment, (kind, provider) in zip(assignments, (("buckets", "obs"), ("projects", "iam"))):
+    names = ["cts-coverage-buckets", "cts-coverage-period", "cts-coverage-projects"]
+    assert [a["name"] for a in assignments] == names
+    buckets, period, projects = assignments
+    for assignment, (kind, provider) in ((buckets, ("buckets", "obs")), (projects, ("projects", "iam"))):
         assert assignment["policy_filter"] == {"resource_provider": provider, "resource_type": kind}
-        assert assignment["custom_policy"]["function_urn"] == URN and assignment["period"] == "Twelve_Hours"
+        assert assignment["period"] is None  # resource-triggered: a filter and no period
         assert assignment["parameters"]["resource_type"] == {"value": kind}
+    assert period["period"] == "Twelve_Hours" and period["policy_filter"] == {}
+    assert "resource_type" not in period["parameters"]  # the periodic evaluation covers both kinds
+    for assignment in assignments:
+        assert assignment["custom_policy"]["function_urn"] == URN
         assert assignment["parameters"]["data_events"] == {"value": "READ,WRITE"}
     assert lines_with(deployer.output, "created config_rule cts-coverage-buckets")
     deployer.cloud.reset_calls()
@@ -556,8 +562,9 @@ def test_a_config_rule_is_two_policy_assignments_created_then_converged(deployer
     assert lines_with(deployer.output, "config_rule", "cts-coverage-projects", "unchanged")
     deployer.template["config_rule"] = {**CONFIG_RULE, "period": "One_Hour"}
     assert deployer.run() == 0
-    assert lines_with(deployer.output, "updated config_rule cts-coverage-buckets (period)")
-    assert {a["period"] for a in deployer.cloud.rms.assignments} == {"One_Hour"}
+    assert lines_with(deployer.output, "updated config_rule cts-coverage-period (period)")
+    assert not lines_with(deployer.output, "updated config_rule cts-coverage-buckets")
+    assert {a["period"] for a in deployer.cloud.rms.assignments} == {None, "One_Hour"}
 
 
 def test_the_config_grant_comes_only_with_the_config_rule(deployer: Deployer) -> None:
@@ -574,7 +581,7 @@ def test_terraform_has_the_config_rules_assignments(tmp_path: pathlib.Path) -> N
 
     template = parse_template({**base_template(), "config_rule": CONFIG_RULE})
     text = main_tf(template)
-    assert 'resource "huaweicloud_rms_policy_assignment" "config_buckets"' in text
-    assert 'resource "huaweicloud_rms_policy_assignment" "config_projects"' in text
+    for name in ("buckets", "projects", "period"):
+        assert f'resource "huaweicloud_rms_policy_assignment" "config_{name}"' in text
     assert "function_urn = huaweicloud_fgs_function.autotracker.urn" in text
     assert '"rms:policyStates:update"' in text

@@ -303,7 +303,18 @@ def test_agency_token_is_sent_and_signed(invoke, cloud):
 
 def test_result_shape_is_the_same_for_every_outcome(invoke, cloud):
     result = invoke(sample("eventgrid-batch.json"))
-    keys = {"ok", "version", "trigger", "dry_run", "request_id", "summary", "results", "notification", "report", "error"}
+    keys = {
+        "ok",
+        "version",
+        "trigger",
+        "dry_run",
+        "request_id",
+        "summary",
+        "results",
+        "notification",
+        "report",
+        "error",
+    }
     assert set(result) == keys
     assert result["request_id"] == "req-0001"  # context.getRequestID()
     assert result["summary"] == {"created": 1, "skipped": 2}

@@ -117,6 +117,8 @@ class RmsBackend:
         policy_filter = body.get("policy_filter") or {}
         if not isinstance(policy_filter, dict):
             raise _bad("policy_filter must be an object.")
+        if period is not None and policy_filter:
+            raise _bad("period and policy_filter cannot both be set: a rule is periodic or resource-triggered.")
         parameters = body.get("parameters") or {}
         if not isinstance(parameters, dict) or not all(
             isinstance(v, dict) and "value" in v for v in parameters.values()
