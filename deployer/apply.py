@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import base64
 from functools import partial
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from deployer.actual import Actual
 from deployer.clients import Clients, DeployError
 from deployer.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
-from deployer.plan import CREATE, PENDING, REPLACE, Change, Plan
+from deployer.plan import CREATE, DELETE, PENDING, REPLACE, Change, Plan
 
 Log = Callable[[str], None]
 
@@ -242,6 +242,10 @@ def _triggers(plan: Plan, desired: Desired, actual: Actual, urn: str, clients: C
     from huaweicloudsdkfunctiongraph.v2 import DeleteFunctionTriggerRequest
 
     existing = {(t["trigger_type_code"], (t.get("event_data") or {}).get("name")): t for t in actual.triggers}
+    for removed in plan.of("trigger"):
+        if removed.action == DELETE:  # no longer in the template
+            _delete_trigger(existing[_trigger_key(removed.name)], urn, clients)
+            log(f"deleted trigger {removed.name} ({removed.reason})")
     for trigger in desired.triggers:
         change = _pending(plan, "trigger", f"{trigger.type} {trigger.name}")
         if change is None:
@@ -307,3 +311,62 @@ def _assignment_model(body: Dict[str, Any]) -> Dict[str, Any]:
     if "policy_filter" in body:
         model["policy_filter"] = PolicyFilterDefinition(**body["policy_filter"])
     return model
+
+
+def _trigger_key(label: str) -> Tuple[str, Optional[str]]:
+    kind, _, name = label.partition(" ")
+    return kind, (None if name == "None" else name)
+
+
+def _delete_trigger(trigger: Dict[str, Any], urn: str, clients: Clients) -> None:
+    from huaweicloudsdkfunctiongraph.v2 import DeleteFunctionTriggerRequest
+
+    request = DeleteFunctionTriggerRequest(
+        function_urn=urn, trigger_type_code=trigger["trigger_type_code"], trigger_id=trigger["trigger_id"]
+    )
+    clients.call("FunctionGraph DeleteFunctionTrigger", partial(clients.fgs.delete_function_trigger, request))
+
+
+def destroy(plan: Plan, desired: Desired, actual: Actual, clients: Clients, log: Log) -> None:
+    """Carry out a destroy plan (plan.destroy_plan) in its order; kept resources are not touched."""
+    from huaweicloudsdkfunctiongraph.v2 import DeleteFunctionRequest
+    from huaweicloudsdkiam.v3 import (
+        DeleteAgencyRequest,
+        DeleteCustomPolicyRequest,
+        RemoveAllProjectsPermissionFromAgencyRequest,
+    )
+    from huaweicloudsdkrms.v1 import DeletePolicyAssignmentRequest
+    from huaweicloudsdksmn.v2 import DeleteTopicRequest
+
+    existing = {(t["trigger_type_code"], (t.get("event_data") or {}).get("name")): t for t in actual.triggers}
+    roles = {role["display_name"]: role for role in actual.policies.values()}
+    urn = desired.function_urn
+    for change in plan.pending:
+        what = f"{change.resource} {change.name}"
+        if change.resource == "config_rule":
+            assignment = actual.assignments[change.name]["id"]
+            request: Any = DeletePolicyAssignmentRequest(policy_assignment_id=assignment)
+            clients.call("Config DeletePolicyAssignment", partial(clients.rms.delete_policy_assignment, request))
+        elif change.resource == "trigger":
+            _delete_trigger(existing[_trigger_key(change.name)], urn, clients)
+        elif change.resource == "function":
+            request = DeleteFunctionRequest(function_urn=urn)
+            clients.call("FunctionGraph DeleteFunction", partial(clients.fgs.delete_function, request))
+        elif change.resource == "grant":
+            assert actual.agency is not None
+            request = RemoveAllProjectsPermissionFromAgencyRequest(
+                domain_id=desired.domain_id, agency_id=actual.agency["id"], role_id=roles[change.name]["id"]
+            )
+            remove = partial(clients.iam.remove_all_projects_permission_from_agency, request)
+            clients.call("IAM RemoveAllProjectsPermissionFromAgency", remove)
+        elif change.resource == "agency":
+            assert actual.agency is not None
+            request = DeleteAgencyRequest(agency_id=actual.agency["id"])
+            clients.call("IAM DeleteAgency", partial(clients.iam.delete_agency, request))
+        elif change.resource == "custom_policy":
+            request = DeleteCustomPolicyRequest(role_id=roles[change.name]["id"])
+            clients.call("IAM DeleteCustomPolicy", partial(clients.iam.delete_custom_policy, request))
+        elif change.resource == "smn_topic":
+            request = DeleteTopicRequest(topic_urn=desired.topic_urn)
+            clients.call("SMN DeleteTopic", partial(clients.smn.delete_topic, request))
+        log(f"deleted {what}")

@@ -14,12 +14,12 @@ import sys
 from typing import Callable, List, Mapping, Optional, TextIO
 
 from deployer import ROOT
-from deployer.actual import read_actual
-from deployer.apply import apply
+from deployer.actual import Actual, read_actual
+from deployer.apply import apply, destroy
 from deployer.clients import Clients, DeployError, account_from_env, redact
-from deployer.desired import Code, build_desired
+from deployer.desired import Code, Desired, build_desired
 from deployer.package import PackageError, build_package, python_version_of
-from deployer.plan import make_plan
+from deployer.plan import Plan, destroy_plan, make_plan
 from deployer.template import Template, TemplateError, load_template
 from deployer.terraform import emit_member_terraform, emit_terraform
 
@@ -68,6 +68,12 @@ def deploy_main(
     )
     parser.add_argument("--template", type=pathlib.Path, default=DEFAULT_TEMPLATE)
     parser.add_argument("--plan", action="store_true", help="print what would change and change nothing")
+    parser.add_argument(
+        "--destroy",
+        action="store_true",
+        help="delete the deployment (function, triggers, agency, policies, topic, Config rule); "
+        "never the trackers or the buckets; with --plan, only show what would go",
+    )
     parser.add_argument("--emit-terraform", type=pathlib.Path, metavar="DIR", help="write Terraform files and exit")
     parser.add_argument(
         "--emit-member-terraform",
@@ -120,10 +126,12 @@ def _deploy(
     template: Template, args: argparse.Namespace, environ: Mapping[str, str], say: Callable[[str], None]
 ) -> int:
     account = account_from_env(environ)
-    code = _code(template, args.package, say)
+    code = None if args.destroy else _code(template, args.package, say)  # nothing to upload on a destroy
     desired = build_desired(template, account.project_id, account.domain_id, code, environ)
     clients = Clients(account, template.region, environ, extra_secrets=desired.secrets.values())
     actual = read_actual(clients, desired)
+    if args.destroy:
+        return _destroy(destroy_plan(desired, actual), desired, actual, clients, args.plan, say)
     plan = make_plan(desired, actual, rotate_secrets=args.rotate_secrets)
     say(plan.render())
     if plan.blocked:
@@ -139,6 +147,22 @@ def _deploy(
     say("Applying:")
     apply(plan, desired, actual, clients, lambda line: say(f"  {line}"))
     say(f"Done: {len(plan.pending)} change(s) applied in {template.region}.")
+    return 0
+
+
+def _destroy(
+    plan: Plan, desired: Desired, actual: Actual, clients: Clients, plan_only: bool, say: Callable[[str], None]
+) -> int:
+    say(plan.render().replace("Plan for region", "Destroy plan for region", 1))
+    if plan_only:
+        say("(--plan: nothing was changed)")
+        return 0
+    if not plan.pending:
+        say("Nothing to delete.")
+        return 0
+    say("Deleting:")
+    destroy(plan, desired, actual, clients, lambda line: say(f"  {line}"))
+    say(f"Done: {len(plan.pending)} resource(s) deleted in {desired.region}; the trackers and buckets are kept.")
     return 0
 
 

@@ -1,8 +1,10 @@
 """Desired vs actual -> the list of changes, per resource, with the fields that differ (pure).
 
-Actions: create, update, replace (a trigger whose definition changed: delete + create), unchanged,
-skip (cannot work here, with the reason), blocked (cannot be changed in place; apply refuses the
-whole plan) and left_alone (exists but is not in the template). Secret values never appear: the
+Actions: create, update, replace (a trigger whose definition changed: delete + create), delete (a
+trigger of the function no longer in the template; everything on --destroy), unchanged, skip
+(cannot work here, with the reason), blocked (cannot be changed in place; apply refuses the
+whole plan), left_alone (exists but is not the deployment's) and kept (--destroy never removes
+it: the trackers and the buckets are the audit trail). Secret values never appear: the
 encrypted variables are compared and shown by name only.
 """
 
@@ -16,17 +18,29 @@ from deployer.actual import Actual, encrypted_names
 from deployer.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
 from deployer.policy import CustomPolicy, grants_of_document
 
-CREATE, UPDATE, REPLACE, UNCHANGED, SKIP, BLOCKED, LEFT_ALONE = (
+CREATE, UPDATE, REPLACE, DELETE, UNCHANGED, SKIP, BLOCKED, LEFT_ALONE, KEPT = (
     "create",
     "update",
     "replace",
+    "delete",
     "unchanged",
     "skip",
     "blocked",
     "left_alone",
+    "kept",
 )
-PENDING = (CREATE, UPDATE, REPLACE)
-_SYMBOL = {CREATE: "+", UPDATE: "~", REPLACE: "-/+", UNCHANGED: "=", SKIP: "?", BLOCKED: "!", LEFT_ALONE: "."}
+PENDING = (CREATE, UPDATE, REPLACE, DELETE)
+_SYMBOL = {
+    CREATE: "+",
+    UPDATE: "~",
+    REPLACE: "-/+",
+    DELETE: "-",
+    UNCHANGED: "=",
+    SKIP: "?",
+    BLOCKED: "!",
+    LEFT_ALONE: ".",
+    KEPT: "#",
+}
 
 
 @dataclass(frozen=True)
@@ -78,7 +92,7 @@ class Plan:
         counts: Dict[str, int] = {}
         for change in self.changes:
             counts[change.action] = counts.get(change.action, 0) + 1
-        order = (CREATE, UPDATE, REPLACE, UNCHANGED, SKIP, LEFT_ALONE, BLOCKED)
+        order = (CREATE, UPDATE, REPLACE, DELETE, UNCHANGED, SKIP, LEFT_ALONE, KEPT, BLOCKED)
         return ", ".join(f"{counts[action]} {action.replace('_', ' ')}" for action in order if counts.get(action))
 
     def render(self) -> str:
@@ -358,8 +372,48 @@ def _triggers(desired: Desired, actual: Actual) -> List[Change]:
         out.append(Change("trigger", f"CTS {name}", SKIP, reason=reason))
     for key in sorted(existing, key=str):
         if key not in wanted:
-            out.append(Change("trigger", f"{key[0]} {key[1]}", LEFT_ALONE, reason="not in the template"))
+            out.append(Change("trigger", f"{key[0]} {key[1]}", DELETE, reason="no longer in the template"))
     return out
+
+
+def destroy_plan(desired: Desired, actual: Actual) -> Plan:
+    """Everything this deployment created, in the order it goes: the Config rule, the triggers,
+    the function, the grants, the agency, the custom policies and the report topic. Never the
+    trackers the function created, the transfer or report buckets, or an on-failure topic the
+    template did not create."""
+    plan = Plan(desired.region, desired.project_id)
+    for body in desired.config_assignments():
+        if body["name"] in actual.assignments:
+            plan.changes.append(Change("config_rule", body["name"], DELETE))
+    if actual.function is not None:
+        for trigger in actual.triggers:
+            name = (trigger.get("event_data") or {}).get("name")
+            plan.changes.append(Change("trigger", f"{trigger['trigger_type_code']} {name}", DELETE))
+        plan.changes.append(Change("function", desired.function_name, DELETE, reason=desired.function_urn))
+    wanted = {policy.display_name for policy in desired.policies}
+    if actual.agency is not None:
+        for role_id in sorted(actual.grants):
+            role = next((r for r in actual.policies.values() if r.get("id") == role_id), None)
+            if role is not None:
+                plan.changes.append(
+                    Change("grant", role["display_name"], DELETE, reason=f"from {actual.agency['name']}")
+                )
+        plan.changes.append(Change("agency", actual.agency["name"], DELETE))
+    for name in sorted(wanted & set(actual.policies)):
+        plan.changes.append(Change("custom_policy", name, DELETE))
+    if desired.template.smn_topic.name in actual.topics:
+        plan.changes.append(Change("smn_topic", desired.template.smn_topic.name, DELETE, reason=desired.topic_urn))
+    settings = desired.template.settings()
+    kept = [("trackers", "every CTS tracker the function created: they are the audit trail")]
+    if settings.trace_bucket:
+        kept.append(("obs_bucket", f"{settings.trace_bucket} (TRACE_BUCKET: the trace files)"))
+    if settings.report_bucket:
+        kept.append(("obs_bucket", f"{settings.report_bucket} (REPORT_BUCKET: the auditor's reports)"))
+    other = desired.on_failure_topic
+    if other and other != desired.template.smn_topic.name:
+        kept.append(("smn_topic", f"{other} (async_invoke.on_failure: not created by this deployment)"))
+    plan.changes.extend(Change(resource, name, KEPT, reason="never deleted") for resource, name in kept)
+    return plan
 
 
 def _describe(trigger: DesiredTrigger) -> str:

@@ -282,14 +282,18 @@ def test_a_changed_trigger_is_replaced_and_others_are_left(deployer: Deployer) -
     assert after["new_buckets"]["trigger_id"] == before["new_buckets"]
 
 
-def test_a_trigger_made_by_hand_is_left_alone(deployer: Deployer) -> None:
+def test_a_trigger_no_longer_in_the_template_is_deleted_on_the_next_apply(deployer: Deployer) -> None:
     deployer.run()
     body = {"trigger_type_code": "TIMER", "event_data": {"name": "manual", "schedule_type": "Rate", "schedule": "3m"}}
     deployer.cloud.fgs.create_trigger(PROJECT_ID, URN, body)
     deployer.cloud.reset_calls()
-    assert deployer.run() == 0
-    assert lines_with(deployer.output, "trigger", "TIMER manual", "left_alone: not in the template")
+    assert deployer.run("--plan") == 0
+    assert lines_with(deployer.output, "trigger", "TIMER manual", "delete: no longer in the template")
     assert deployer.writes() == []
+    assert deployer.run() == 0
+    assert deployer.writes() == [("functiongraph", "DeleteFunctionTrigger")]
+    names = {t["event_data"]["name"] for t in deployer.cloud.fgs.triggers(PROJECT_ID, FUNCTION)}
+    assert "manual" not in names and "baseline" in names
 
 
 # ----- the IAM-trace region caveat -----------------------------------------------------------
@@ -585,3 +589,42 @@ def test_terraform_has_the_config_rules_assignments(tmp_path: pathlib.Path) -> N
         assert f'resource "huaweicloud_rms_policy_assignment" "config_{name}"' in text
     assert "function_urn = huaweicloud_fgs_function.autotracker.urn" in text
     assert '"rms:policyStates:update"' in text
+
+
+# ----- destroy ----------------------------------------------------------------------------
+def test_destroy_plans_then_deletes_the_deployment_and_keeps_the_audit_trail(deployer: Deployer) -> None:
+    deployer.template["config_rule"] = CONFIG_RULE
+    deployer.template["function"]["environment"]["REPORT_BUCKET"] = "audit-reports"
+    assert deployer.run() == 0
+    deployer.cloud.cts.put_tracker(PROJECT_ID, {"tracker_name": "obs-photos", "obs_info": {}})  # the function's work
+    deployer.cloud.add_bucket("my-cts-trace-archive", REGION)
+    deployer.cloud.reset_calls()
+
+    assert deployer.run("--destroy", "--plan") == 0
+    assert deployer.writes() == []
+    out = deployer.output
+    for resource, name in (
+        ("config_rule", "cts-coverage-period"),
+        ("trigger", "TIMER baseline"),
+        ("function", FUNCTION),
+        ("grant", "cts-autotracker-agency-project"),
+        ("agency", "cts-autotracker-agency"),
+        ("custom_policy", "cts-autotracker-agency-global"),
+        ("smn_topic", "cts-autotracker-reports"),
+    ):
+        assert lines_with(out, resource, name, "delete"), (resource, name, out)
+    assert lines_with(out, "trackers", "kept: never deleted")
+    assert lines_with(out, "obs_bucket", "my-cts-trace-archive", "kept")
+    assert lines_with(out, "obs_bucket", "audit-reports", "kept")
+
+    assert deployer.run("--destroy") == 0, deployer.output
+    cloud = deployer.cloud
+    assert cloud.fgs.function(PROJECT_ID, FUNCTION) is None
+    assert not cloud.iam.has_agency("cts-autotracker-agency") and not cloud.iam.custom_policies
+    assert cloud.smn.topics == [] and cloud.rms.assignments == []
+    assert [t["tracker_name"] for t in cloud.cts.trackers(PROJECT_ID)] == ["obs-photos"]  # the audit trail
+    assert cloud.obs.exists("my-cts-trace-archive")
+    assert {service for service, _ in deployer.writes()} == {"rms", "functiongraph", "iam", "smn"}
+    deployer.cloud.reset_calls()
+    assert deployer.run("--destroy") == 0 and "Nothing to delete." in deployer.output
+    assert deployer.writes() == []

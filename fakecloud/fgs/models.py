@@ -279,6 +279,12 @@ class FgsBackend:
             self._functions.setdefault(project_id, {})[(package, name)] = record
             return self._view(record)
 
+    def delete_function(self, project_id: str, urn: str) -> None:
+        """The function goes with its triggers and async configuration."""
+        with self._lock:
+            record = self._find(project_id, urn)
+            del self._functions[project_id][(record["package"], record["func_name"])]
+
     def show_config(self, project_id: str, urn: str) -> dict[str, Any]:
         with self._lock:
             return self._view(self._find(project_id, urn))

@@ -55,3 +55,7 @@ class FgsResponses:
     def async_invoke_function(self, request: Request, params: dict[str, str]) -> Response:
         request_id = self.backend.invoke_async(params["project_id"], params["function_urn"], request.body)
         return json_response(202, {"request_id": request_id})
+
+    def delete_function(self, request: Request, params: dict[str, str]) -> Response:
+        self.backend.delete_function(params["project_id"], params["function_urn"])
+        return empty_response(204)

@@ -23,6 +23,7 @@ def register(router: Router, backend: FgsBackend, iam: IamBackend) -> None:
     router.add_service(SERVICE)
     svc = SERVICE.name
     router.add("POST", "/v2/{project_id}/fgs/functions", svc, "CreateFunction", h.create_function)
+    router.add("DELETE", FUNCTION, svc, "DeleteFunction", h.delete_function)
     router.add("GET", FUNCTION + "/config", svc, "ShowFunctionConfig", h.show_function_config)
     router.add("PUT", FUNCTION + "/config", svc, "UpdateFunctionConfig", h.update_function_config)
     router.add("PUT", FUNCTION + "/code", svc, "UpdateFunctionCode", h.update_function_code)

@@ -295,6 +295,31 @@ class IamBackend:
             ids = [role_id for agency, role_id in sorted(self._inherited) if agency == agency_id]
             return [{"id": rid, "name": self._roles[rid]["name"]} for rid in ids]
 
+    def remove_all_projects_grant(self, domain_id: str, agency_id: str, role_id: str) -> None:
+        self.check_domain(domain_id)
+        with self._lock:
+            if (agency_id, role_id) not in self._inherited:
+                raise ServiceError(404, NOT_FOUND, "The agency does not have this role on all projects.")
+            self._inherited.discard((agency_id, role_id))
+
+    def delete_agency(self, agency_id: str) -> None:
+        """An agency is deleted with its grants (IAM removes them)."""
+        with self._lock:
+            name = next((n for n, a in self._agencies.items() if a["id"] == agency_id), None)
+            if name is None:
+                raise ServiceError(404, NOT_FOUND, "The agency does not exist.")
+            del self._agencies[name]
+            self._inherited = {(a, r) for a, r in self._inherited if a != agency_id}
+
+    def delete_custom_policy(self, role_id: str) -> None:
+        """Refused while an agency still holds the role, as IAM refuses it."""
+        with self._lock:
+            if role_id not in self._roles:
+                raise ServiceError(404, NOT_FOUND, "The role does not exist.")
+            if any(role == role_id for _, role in self._inherited):
+                raise ServiceError(409, CONFLICT, "The role is still granted; remove the grant first.")
+            del self._roles[role_id]
+
     def check_domain(self, domain_id: Any) -> None:
         if domain_id != self.domain_id:
             raise ServiceError(403, FORBIDDEN, "The domain_id is not this account's.")

@@ -150,6 +150,21 @@ class IamResponses:
         self.backend.grant_all_projects(params["domain_id"], params["agency_id"], params["role_id"])
         return Response(204, b"")
 
+    def remove_all_projects_grant(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        self.backend.remove_all_projects_grant(params["domain_id"], params["agency_id"], params["role_id"])
+        return Response(204, b"")
+
+    def delete_agency(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        self.backend.delete_agency(params["agency_id"])
+        return Response(204, b"")
+
+    def delete_custom_policy(self, request: Request, params: dict[str, str]) -> Response:
+        self._domain_header(request)
+        self.backend.delete_custom_policy(params["role_id"])
+        return json_response(200, {})
+
     def list_all_projects_grants(self, request: Request, params: dict[str, str]) -> Response:
         self._domain_header(request)
         base = _base_url(request.host)

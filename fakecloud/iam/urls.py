@@ -37,3 +37,12 @@ def register(router: Router, backend: IamBackend) -> None:
     )
     router.add("PUT", INHERIT + "/{role_id}/inherited_to_projects", "iam", GRANT, handlers.grant_all_projects)
     router.add("GET", INHERIT + "/inherited_to_projects", "iam", LIST_GRANTS, handlers.list_all_projects_grants)
+    router.add(
+        "DELETE",
+        INHERIT + "/{role_id}/inherited_to_projects",
+        "iam",
+        "RemoveAllProjectsPermissionFromAgency",
+        handlers.remove_all_projects_grant,
+    )
+    router.add("DELETE", "/v3.0/OS-AGENCY/agencies/{agency_id}", "iam", "DeleteAgency", handlers.delete_agency)
+    router.add("DELETE", "/v3.0/OS-ROLE/roles/{role_id}", "iam", "DeleteCustomPolicy", handlers.delete_custom_policy)

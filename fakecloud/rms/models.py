@@ -169,6 +169,13 @@ class RmsBackend:
             record["updated"] = _now()
             return copy.deepcopy(record)
 
+    def delete_assignment(self, domain_id: str, assignment_id: str) -> None:
+        self._check_domain(domain_id)
+        with self._lock:
+            if self._assignments.pop(assignment_id, None) is None:
+                raise ServiceError(404, NOT_FOUND, "The policy assignment does not exist.")
+            self._states = {key: state for key, state in self._states.items() if key[0] != assignment_id}
+
     # ----- policy states (the rule's function) -----------------------------------------------
     def update_policy_state(self, domain_id: str, body: Any) -> dict[str, Any]:
         self._check_domain(domain_id)

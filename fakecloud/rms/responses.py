@@ -23,6 +23,10 @@ class RmsResponses:
         answer = self.backend.update_assignment(params["domain_id"], params["policy_assignment_id"], body)
         return json_response(200, answer)
 
+    def delete_policy_assignment(self, request: Request, params: dict[str, str]) -> Response:
+        self.backend.delete_assignment(params["domain_id"], params["policy_assignment_id"])
+        return json_response(200, {})
+
     def update_policy_state(self, request: Request, params: dict[str, str]) -> Response:
         body = parse_json_body(request, INVALID)
         return json_response(200, self.backend.update_policy_state(params["domain_id"], body))

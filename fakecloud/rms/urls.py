@@ -28,4 +28,11 @@ def register(router: Router, backend: RmsBackend) -> None:
         "UpdatePolicyAssignment",
         h.update_policy_assignment,
     )
+    router.add(
+        "DELETE",
+        DOMAIN + "/policy-assignments/{policy_assignment_id}",
+        "rms",
+        "DeletePolicyAssignment",
+        h.delete_policy_assignment,
+    )
     router.add("PUT", DOMAIN + "/policy-states", "rms", "UpdatePolicyState", h.update_policy_state)

@@ -127,6 +127,13 @@ class SmnBackend:
         with self._lock:
             return copy.deepcopy(list(self._topics.values()))
 
+    def delete_topic(self, project_id: str, urn: str) -> None:
+        with self._lock:
+            topic = self._topics.get(urn)
+            if topic is None or topic["project_id"] != project_id:
+                raise ServiceError(404, "SMN.0006", "The topic does not exist.")
+            del self._topics[urn]
+
     @property
     def messages(self) -> list[dict[str, Any]]:
         """Bodies of accepted PublishMessage calls plus topic_urn, project_id, message_id."""

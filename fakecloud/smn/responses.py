@@ -49,6 +49,10 @@ class SmnResponses:
         count, topics = self.backend.list_topics(params["project_id"], offset, limit, request.param("name") or None)
         return json_response(200, {"request_id": uuid.uuid4().hex, "topic_count": count, "topics": topics})
 
+    def delete_topic(self, request: Request, params: dict[str, str]) -> Response:
+        self.backend.delete_topic(params["project_id"], params["topic_urn"])
+        return json_response(200, {"request_id": uuid.uuid4().hex})
+
     def publish_message(self, request: Request, params: dict[str, str]) -> Response:
         body = parse_json_body(request, "SMN.0004")
         result = self.backend.publish(params["project_id"], params["topic_urn"], body)

@@ -23,6 +23,9 @@ def register(router: Router, backend: SmnBackend, region_of: Callable[[str], Opt
     router.add("POST", "/v2/{project_id}/notifications/topics", "smn", "CreateTopic", handlers.create_topic)
     router.add("GET", "/v2/{project_id}/notifications/topics", "smn", "ListTopics", handlers.list_topics)
     router.add(
+        "DELETE", "/v2/{project_id}/notifications/topics/{topic_urn}", "smn", "DeleteTopic", handlers.delete_topic
+    )
+    router.add(
         "POST",
         "/v2/{project_id}/notifications/topics/{topic_urn}/publish",
         "smn",
