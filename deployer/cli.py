@@ -82,6 +82,11 @@ def deploy_main(
         help="write member.tf (the member agency, for organization sweeps) and exit",
     )
     parser.add_argument("--package", type=pathlib.Path, metavar="PATH", help="deploy this zip instead of building one")
+    parser.add_argument(
+        "--fake",
+        action="store_true",
+        help="run against an empty local fake account (no credentials, nothing real touched, no package built)",
+    )
     parser.add_argument("--region", help="deploy a copy to this region instead of the template's")
     parser.add_argument("--rotate-secrets", action="store_true", help="re-send encrypted_environment values")
     args = parser.parse_args(argv)
@@ -95,6 +100,8 @@ def deploy_main(
         say(str(error))
         return 2
     secrets = [environ.get(name, "") for name in template.function.encrypted_environment]
+    if args.fake:
+        return _against_fake(template, args, environ, say)
     try:
         if args.emit_terraform:
             return _emit(template, args.emit_terraform, args.package, say)
@@ -148,6 +155,46 @@ def _deploy(
     apply(plan, desired, actual, clients, lambda line: say(f"  {line}"))
     say(f"Done: {len(plan.pending)} change(s) applied in {template.region}.")
     return 0
+
+
+def _against_fake(
+    template: Template, args: argparse.Namespace, environ: Mapping[str, str], say: Callable[[str], None]
+) -> int:
+    """The same plan and apply against an empty in-process fake account: what a first deployment
+    would do, with stand-in credentials and a stand-in package."""
+    import io
+    import tempfile
+    import zipfile
+
+    from fakecloud import FakeCloud
+
+    cloud = FakeCloud(default_region=template.region)
+    ak, sk, project_id = "FAKEDEPLOYKEY0000001", "fake-deploy-secret-not-real", "0" * 31 + "1"
+    cloud.add_credentials(ak, sk)
+    cloud.add_project(template.region, project_id=project_id)
+    if template.iam_trace_region != template.region:
+        cloud.add_project(template.iam_trace_region)
+    fake_env = {
+        **{name: environ[name] for name in template.function.encrypted_environment if name in environ},
+        "CLOUD_SDK_AK": ak,
+        "CLOUD_SDK_SK": sk,
+        "CLOUD_SDK_PROJECT_ID": project_id,
+        "CLOUD_SDK_DOMAIN_ID": cloud.domain_id,
+    }
+    say(f"--fake: an empty local fake account (project {project_id}); nothing real is touched")
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.package is None:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as archive:
+                archive.writestr("index.py", "def handler(event, context):\n    return {}\n")
+            args.package = pathlib.Path(tmp) / "stand-in.zip"
+            args.package.write_bytes(buffer.getvalue())
+        with cloud.mock():
+            try:
+                return _deploy(template, args, fake_env, say)
+            except DeployError as error:
+                say(f"error: {error}")
+                return 1
 
 
 def _destroy(

@@ -27,9 +27,10 @@ _venv.enter(__doc__ or "")
 
 import index  # noqa: E402  (after entering the venv)
 
+from fakecloud import FakeCloud  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-from fakecloud import FakeCloud  # noqa: E402
 
 REGION = "ap-southeast-1"
 PROJECT_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
@@ -48,6 +49,7 @@ DEFAULT_EVENTS = [
 DOMAIN_ID = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"  # the account id in the sample Config events
 ASSIGNMENT_ID = "5f0c2a7e9b1d4e3f8a6b7c8d"
 REPORTS = "cts-reports"
+RESULTS_FILE = ROOT / "dist" / "demo-results.json"
 
 
 class DemoContext:
@@ -71,14 +73,49 @@ def _events(paths: List[str]) -> List[pathlib.Path]:
 
 
 def _run(paths: List[pathlib.Path]) -> List[Dict[str, Any]]:
+    """Each event's outcome as a compact table; the full JSON results go to RESULTS_FILE."""
     results = []
     for number, path in enumerate(paths, 1):
         event = json.loads(path.read_text())
         result = index.handler(event, DemoContext(f"demo-{number:02d}-{path.stem}"))
-        print(f"\n=== {path.name} ===")
-        print(json.dumps(result, indent=2))
+        answer = json.loads(result["body"]) if "statusCode" in result else result
         results.append(result)
+        verdict = "ok" if answer["ok"] else "ok: false"
+        print(f"\n=== {path.name}: {answer['trigger']} trigger, {_counts(answer)} ({verdict}) ===")
+        if answer["error"]:
+            print(f"  error {answer['error']['code']}: {answer['error']['message']}")
+        for row in _table(answer["results"]):
+            print("  " + row)
+        if not answer["ok"] and answer["error"] is None:
+            print("  (ok: false means something needs attention: " + _why_not_ok(answer) + ")")
+    RESULTS_FILE.parent.mkdir(exist_ok=True)
+    RESULTS_FILE.write_text(json.dumps(results, indent=2))
+    print(f"\nfull results (JSON, one per event): {RESULTS_FILE.relative_to(ROOT)}")
     return results
+
+
+def _counts(answer: Dict[str, Any]) -> str:
+    return ", ".join(f"{count} {outcome}" for outcome, count in answer["summary"].items()) or "nothing to do"
+
+
+def _why_not_ok(answer: Dict[str, Any]) -> str:
+    if answer["trigger"] == "manual" and any(r["outcome"] == "planned" for r in answer["results"]):
+        return "the audit found targets without a tracker; that is its finding, not a failure of the run"
+    if answer["notification"]["error"]:
+        return "the report could not be published"
+    return "a target failed or carries an error"
+
+
+def _table(entries: List[Dict[str, Any]]) -> List[str]:
+    rows = [("OUTCOME", "TARGET", "TRACKER", "REASON")]
+    for entry in entries:
+        target = entry["target"] or {}
+        name = f"{target.get('kind', '-')} {target.get('name') or target.get('project_id') or '-'}" if target else "-"
+        tracker = (entry["tracker"] or {}).get("name") or "-"
+        reason = entry["reason"] if not entry["error"] else f"{entry['error']['code']}: {entry['reason']}"
+        rows.append((entry["outcome"], name, tracker, reason[:70] + ("..." if len(reason) > 70 else "")))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3] for row in rows]
 
 
 def _fake_cloud() -> FakeCloud:
@@ -134,12 +171,15 @@ def run_against_fake(paths: List[pathlib.Path]) -> int:
         )
         print(f"fake cloud serving on {base_url} (no credentials given, so nothing real is touched)")
         results = _run(paths)
-    print("\n=== SMN messages published ===")
+    print("\n=== SMN messages published (email form, then SMS) ===")
     for message in cloud.smn.messages:
-        print(f"\nSubject: {message['subject']}")
-        print(json.loads(message["message_structure"])["default"])
-    names = [t["tracker_name"] for p in (PROJECT_ID, ANALYTICS_PROJECT_ID) for t in cloud.cts.trackers(p)]
-    print(f"\ntrackers now in the fake: {names}")
+        structure = json.loads(message["message_structure"])
+        print(f"\nSubject: {message['subject']}\n{structure['email']}")
+        print(f"SMS: {structure['sms']}")
+    print("\n=== trackers now in the fake ===")
+    for project_id, name in ((PROJECT_ID, REGION), (ANALYTICS_PROJECT_ID, f"{REGION}_analytics")):
+        for tracker in cloud.cts.trackers(project_id):
+            print(f"  project {name} ({project_id}): {tracker['tracker_type']} tracker {tracker['tracker_name']}")
     print("\n=== Config policy states reported ===")
     for state in cloud.rms.states():
         resource = state["policy_resource"]

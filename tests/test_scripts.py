@@ -42,3 +42,28 @@ def test_a_python_script_without_a_venv_prints_its_usage_and_installs_nothing(na
     answer = run(tmp_path / "scripts" / name, "--help", cwd=tmp_path)
     assert answer.returncode == 0 and "scripts/" in answer.stdout
     assert not (tmp_path / ".venv").exists()
+
+
+def test_the_demo_prints_tables_names_its_json_file_and_explains_an_audits_ok_false() -> None:
+    answer = run(ROOT / "scripts" / "demo.sh")
+    assert answer.returncode == 0, answer.stderr[-2000:]
+    out = answer.stdout
+    assert "=== timer.json: timer trigger, 2 created, 2 already_tracked, 2 skipped (ok) ===" in out
+    assert "  OUTCOME          TARGET" in out
+    assert "the audit found targets without a tracker; that is its finding, not a failure of the run" in out
+    assert "full results (JSON, one per event): dist/demo-results.json" in out
+    results = __import__("json").loads((ROOT / "dist" / "demo-results.json").read_text())
+    assert len(results) == 8 and all("summary" in result for result in results)
+    assert "SMS: cts-autotracker" in out and "Subject: cts-autotracker" in out
+    assert "  project ap-southeast-1 (0a1b2c3d4e5f60718293a4b5c6d7e8f9): data tracker obs-photos-2026" in out
+    assert out.count("\n") < 400 and '"results": [' not in out  # tables, not pages of JSON
+    assert '"event": "invocation"' in answer.stderr  # the function's JSON log lines, as in FunctionGraph
+
+
+def test_deploy_fake_plans_and_applies_against_an_empty_local_account() -> None:
+    planned = run(ROOT / "scripts" / "deploy.py", "--fake", "--plan")
+    assert planned.returncode == 0, planned.stderr
+    assert "nothing real is touched" in planned.stdout and "(--plan: nothing was changed)" in planned.stdout
+    assert "+ function       cts-autotracker" in planned.stdout
+    applied = run(ROOT / "scripts" / "deploy.py", "--fake")
+    assert applied.returncode == 0 and "Done: 11 change(s) applied" in applied.stdout
