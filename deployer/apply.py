@@ -45,7 +45,7 @@ def _preflight(plan: Plan, desired: Desired) -> None:
     )
     if reconfigure and desired.missing_secrets:
         raise DeployError(
-            "encrypted_environment " + ", ".join(desired.missing_secrets) + " not set in your environment: "
+            "encrypted_user_data " + ", ".join(desired.missing_secrets) + " not set in your environment: "
             "set it (its value is sent encrypted) and run again; nothing was changed"
         )
     if any(change.action == CREATE for change in function) and desired.code is None:

@@ -88,7 +88,7 @@ def deploy_main(
         help="run against an empty local fake account (no credentials, nothing real touched, no package built)",
     )
     parser.add_argument("--region", help="deploy a copy to this region instead of the template's")
-    parser.add_argument("--rotate-secrets", action="store_true", help="re-send encrypted_environment values")
+    parser.add_argument("--rotate-secrets", action="store_true", help="re-send encrypted_user_data values")
     args = parser.parse_args(argv)
     environ = os.environ if environ is None else environ
     say = _say(out)
@@ -99,7 +99,7 @@ def deploy_main(
     except TemplateError as error:
         say(str(error))
         return 2
-    secrets = [environ.get(name, "") for name in template.function.encrypted_environment]
+    secrets = [environ.get(name, "") for name in template.function.encrypted_user_data]
     if args.fake:
         return _against_fake(template, args, environ, say)
     try:
@@ -175,7 +175,7 @@ def _against_fake(
     if template.iam_trace_region != template.region:
         cloud.add_project(template.iam_trace_region)
     fake_env = {
-        **{name: environ[name] for name in template.function.encrypted_environment if name in environ},
+        **{name: environ[name] for name in template.function.encrypted_user_data if name in environ},
         "CLOUD_SDK_AK": ak,
         "CLOUD_SDK_SK": sk,
         "CLOUD_SDK_PROJECT_ID": project_id,

@@ -2,7 +2,7 @@
 
 This is where the template's names become the services' values: the function URN, the topic URN
 (and so SMN_TOPIC_URN), the custom policies, the trigger event data, the async destination.
-Secret values (encrypted_environment) are held apart and never shown.
+Secret values (encrypted_user_data) are held apart and never shown.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class Desired:
 
     @property
     def encrypted_names(self) -> List[str]:
-        return list(self.template.function.encrypted_environment)
+        return list(self.template.function.encrypted_user_data)
 
     @property
     def missing_secrets(self) -> List[str]:
@@ -102,8 +102,8 @@ class Desired:
             "func_name": spec.name,
             "runtime": spec.runtime,
             "handler": spec.handler,
-            "memory_size": spec.memory_mb,
-            "timeout": spec.timeout_s,
+            "memory_size": spec.memory_size,
+            "timeout": spec.timeout,
             "description": spec.description,
             "xrole": self.template.agency.name,
             "user_data": json.dumps(self.user_data, sort_keys=True),
@@ -133,8 +133,8 @@ def build_desired(
     code: Optional[Code],
     environ: Mapping[str, str],
 ) -> Desired:
-    """`environ` supplies the encrypted_environment values (the deployer's own environment)."""
-    secrets = {name: environ[name] for name in template.function.encrypted_environment if environ.get(name)}
+    """`environ` supplies the encrypted_user_data values (the deployer's own environment)."""
+    secrets = {name: environ[name] for name in template.function.encrypted_user_data if environ.get(name)}
     triggers: List[DesiredTrigger] = []
     skipped: List[Tuple[str, str]] = []
     for cts in template.cts_triggers:

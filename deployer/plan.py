@@ -119,7 +119,7 @@ def make_plan(desired: Desired, actual: Actual, rotate_secrets: bool = False) ->
     plan.changes.extend(_config_rule(desired, actual))
     if desired.missing_secrets:
         plan.notes.append(
-            "encrypted_environment " + ", ".join(desired.missing_secrets) + " not set in your environment: "
+            "encrypted_user_data " + ", ".join(desired.missing_secrets) + " not set in your environment: "
             "apply stops before creating or reconfiguring the function"
         )
     return plan
@@ -250,7 +250,7 @@ def _function(desired: Desired, actual: Actual, rotate_secrets: bool) -> List[Ch
     spec = desired.template.function
     code = desired.code
     if actual.function is None:
-        detail = f"{spec.runtime}, {spec.memory_mb} MB, {spec.timeout_s} s"
+        detail = f"{spec.runtime}, {spec.memory_size} MB, {spec.timeout} s"
         detail += f", code {code.describe()}" if code else ""
         return [Change("function", name, CREATE, reason=detail)]
     have = actual.function
@@ -267,8 +267,8 @@ def _function(desired: Desired, actual: Actual, rotate_secrets: bool) -> List[Ch
     diffs: List[Diff] = []
     for field_, key, want in (
         ("handler", "handler", spec.handler),
-        ("memory_mb", "memory_size", spec.memory_mb),
-        ("timeout_s", "timeout", spec.timeout_s),
+        ("memory_size", "memory_size", spec.memory_size),
+        ("timeout", "timeout", spec.timeout),
         ("description", "description", spec.description),
         ("agency", "xrole", desired.template.agency.name),
     ):
@@ -278,9 +278,9 @@ def _function(desired: Desired, actual: Actual, rotate_secrets: bool) -> List[Ch
     names = encrypted_names(have)
     want_names = sorted(desired.encrypted_names)
     if names is not None and names != want_names:
-        diffs.append(Diff("encrypted_environment (names)", _show(names), _show(want_names)))
+        diffs.append(Diff("encrypted_user_data (names)", _show(names), _show(want_names)))
     elif rotate_secrets and want_names:
-        diffs.append(Diff("encrypted_environment", "(values not shown)", "re-sent (--rotate-secrets)"))
+        diffs.append(Diff("encrypted_user_data", "(values not shown)", "re-sent (--rotate-secrets)"))
     if code is not None and have.get("digest") != code.digest:
         old = f"sha512 {str(have.get('digest') or '')[:12]} ({have.get('code_size')} bytes)"
         diffs.append(Diff("code", old, code.describe()))
@@ -301,7 +301,7 @@ def _environment_diffs(have: Dict[str, str], want: Dict[str, str]) -> List[Diff]
         if have.get(key) != want.get(key):
             old = _show(have[key]) if key in have else "(unset)"
             new = _show(want[key]) if key in want else "(unset)"
-            diffs.append(Diff(f"environment.{key}", old, new))
+            diffs.append(Diff(f"user_data.{key}", old, new))
     return diffs
 
 

@@ -7,6 +7,7 @@ Everything the services would refuse is refused here first, with the field's pat
 
 from __future__ import annotations
 
+import difflib
 import json
 import pathlib
 import re
@@ -19,7 +20,17 @@ from typing_extensions import Annotated
 from autotracker.settings import VARIABLES, ConfigurationError, Settings, load_settings
 from deployer.policy import Grant, grants_for
 
-RUNTIMES: Tuple[str, ...] = ("Python3.9", "Python3.10")
+RUNTIMES: Tuple[str, ...] = ("Python3.9", "Python3.10", "Python3.12")  # FunctionGraph's Python runtimes, 3.9 on
+# Field names this template used to have, or that other tools use, and FunctionGraph's own name for each
+RENAMED: Dict[str, str] = {
+    "memory_mb": "memory_size",
+    "memory": "memory_size",
+    "timeout_s": "timeout",
+    "environment": "user_data",
+    "env": "user_data",
+    "encrypted_environment": "encrypted_user_data",
+    "xrole": "the template's agency section",
+}
 MEMORY_SIZES: Tuple[int, ...] = (128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096)
 MAX_USER_VARIABLES = 20  # FunctionGraph: user variables per function
 MAX_USER_DATA_BYTES = 4096  # FunctionGraph: total size of the variables (JSON)
@@ -68,6 +79,19 @@ class TemplateError(Exception):
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _known_fields(cls, data: Any) -> Any:
+        """An unknown field is refused with the name it most likely meant (FunctionGraph's own)."""
+        if isinstance(data, dict):
+            known = set(cls.model_fields)
+            for key in data:
+                if isinstance(key, str) and key not in known:
+                    hint = RENAMED.get(key) or next(iter(difflib.get_close_matches(key, sorted(known), 1)), None)
+                    if hint:
+                        raise ValueError(f"unknown field {key!r}: use {hint!r}")
+        return data
+
 
 def _match(pattern: re.Pattern[str], what: str) -> Any:
     def check(value: str) -> str:
@@ -109,30 +133,30 @@ def cron_problem(expression: str) -> str:
 
 
 class FunctionSpec(_Strict):
-    """The FunctionGraph function. `encrypted_environment` lists names only: their values are read
+    """The FunctionGraph function. `encrypted_user_data` lists names only: their values are read
     from the deployer's environment at deploy time and sent as encrypted user data."""
 
     name: str
     app: str = "default"
-    runtime: Literal["Python3.9", "Python3.10"]
-    handler: Literal["index.handler"]
-    memory_mb: int
-    timeout_s: int = Field(ge=3, le=900)
+    runtime: Literal["Python3.9", "Python3.10", "Python3.12"]
+    handler: Literal["index.handler"] = "index.handler"
+    memory_size: int
+    timeout: int = Field(ge=3, le=900)
     description: str = Field(default="", max_length=512)
-    environment: Dict[str, str] = Field(default_factory=dict)
-    encrypted_environment: List[str] = Field(default_factory=list)
+    user_data: Dict[str, str] = Field(default_factory=dict)
+    encrypted_user_data: List[str] = Field(default_factory=list)
 
     _name = field_validator("name")(_match(_FUNCTION_NAME, "1-60 letters, digits, '_' or '-', starting with a letter"))
     _app = field_validator("app")(_match(_APP_NAME, "an application name (letters, digits, '_' or '-')"))
 
-    @field_validator("memory_mb")
+    @field_validator("memory_size")
     @classmethod
     def _memory(cls, value: int) -> int:
         if value not in MEMORY_SIZES:
             raise ValueError("must be one of " + ", ".join(map(str, MEMORY_SIZES)))
         return value
 
-    @field_validator("environment", mode="before")
+    @field_validator("user_data", mode="before")
     @classmethod
     def _scalars_to_text(cls, value: Any) -> Any:
         """YAML reads `180` and `true` as numbers and booleans; FunctionGraph variables are text."""
@@ -149,14 +173,14 @@ class FunctionSpec(_Strict):
             out[key] = item
         return out
 
-    @field_validator("environment")
+    @field_validator("user_data")
     @classmethod
-    def _environment(cls, value: Dict[str, str]) -> Dict[str, str]:
+    def _user_data(cls, value: Dict[str, str]) -> Dict[str, str]:
         for name in value:
             _check_variable_name(name)
         return value
 
-    @field_validator("encrypted_environment")
+    @field_validator("encrypted_user_data")
     @classmethod
     def _encrypted(cls, value: List[str]) -> List[str]:
         for name in value:
@@ -167,9 +191,9 @@ class FunctionSpec(_Strict):
 
     @model_validator(mode="after")
     def _disjoint(self) -> "FunctionSpec":
-        both = sorted(set(self.environment) & set(self.encrypted_environment))
+        both = sorted(set(self.user_data) & set(self.encrypted_user_data))
         if both:
-            raise ValueError(f"function.encrypted_environment: {', '.join(both)} also in function.environment")
+            raise ValueError(f"function.encrypted_user_data: {', '.join(both)} also in function.user_data")
         return self
 
 
@@ -298,8 +322,8 @@ class OnFailure(_Strict):
 class AsyncInvoke(_Strict):
     """FunctionGraph async-invoke settings: retried when the handler raises (see README)."""
 
-    max_async_retry_attempts: int = Field(ge=0, le=3)
-    max_async_event_age_in_seconds: int = Field(ge=1, le=86400)
+    max_async_retry_attempts: int = Field(default=2, ge=0, le=3)
+    max_async_event_age_in_seconds: int = Field(default=3600, ge=1, le=86400)
     on_failure: Optional[OnFailure] = None
 
 
@@ -364,7 +388,7 @@ class Template(_Strict):
     agency: AgencySpec
     smn_topic: TopicSpec
     triggers: List[Trigger] = Field(default_factory=list)
-    async_invoke: AsyncInvoke
+    async_invoke: AsyncInvoke = Field(default_factory=AsyncInvoke)
     config_rule: Optional[ConfigRule] = None
 
     _regions = field_validator("region", "iam_trace_region")(_match(_REGION, "a region id such as ap-southeast-1"))
@@ -378,16 +402,16 @@ class Template(_Strict):
             if key in seen:
                 problems.append(f"triggers[{index}].name: {trigger.type} trigger {trigger.name!r} repeats")
             seen[key] = index
-        env = self.function.environment
-        count = len(env) + len(self.function.encrypted_environment) + len(DERIVED_VARIABLES)
+        env = self.function.user_data
+        count = len(env) + len(self.function.encrypted_user_data) + len(DERIVED_VARIABLES)
         if count > MAX_USER_VARIABLES:
             problems.append(
-                f"function.environment: {count} variables with encrypted_environment and the deployer's "
+                f"function.user_data: {count} variables with encrypted_user_data and the deployer's "
                 f"{', '.join(DERIVED_VARIABLES)}; FunctionGraph allows {MAX_USER_VARIABLES}"
             )
         size = len(json.dumps(self.user_data(PLACEHOLDER_PROJECT_ID), separators=(",", ":")).encode("utf-8"))
         if size > MAX_USER_DATA_BYTES:
-            problems.append(f"function.environment: {size} bytes as JSON; FunctionGraph allows {MAX_USER_DATA_BYTES}")
+            problems.append(f"function.user_data: {size} bytes as JSON; FunctionGraph allows {MAX_USER_DATA_BYTES}")
         problems.extend(self._settings_problems())
         if problems:
             raise ValueError("\n".join(problems))
@@ -398,8 +422,8 @@ class Template(_Strict):
         try:
             load_settings(self.user_data(PLACEHOLDER_PROJECT_ID))
         except ConfigurationError as error:
-            encrypted = tuple(f"{name}:" for name in self.function.encrypted_environment)
-            return [f"function.environment.{p}" for p in error.problems if not p.startswith(encrypted)]
+            encrypted = tuple(f"{name}:" for name in self.function.encrypted_user_data)
+            return [f"function.user_data.{p}" for p in error.problems if not p.startswith(encrypted)]
         return []
 
     # ----- derived values ------------------------------------------------------------------
@@ -411,7 +435,7 @@ class Template(_Strict):
         value: an id-like stand-in takes its place (enough for KMS_KEY_ID, the one that changes the
         grants), unless the stand-in is not valid there."""
         values = self.user_data(PLACEHOLDER_PROJECT_ID)
-        stand_ins = {name: "0" * 36 for name in self.function.encrypted_environment}
+        stand_ins = {name: "0" * 36 for name in self.function.encrypted_user_data}
         try:
             return load_settings({**values, **stand_ins})
         except ConfigurationError:
@@ -423,7 +447,7 @@ class Template(_Strict):
 
     def user_data(self, project_id: str) -> Dict[str, str]:
         """The function's plain variables: the template's plus REGION and SMN_TOPIC_URN."""
-        return {**self.function.environment, "REGION": self.region, "SMN_TOPIC_URN": self.topic_urn(project_id)}
+        return {**self.function.user_data, "REGION": self.region, "SMN_TOPIC_URN": self.topic_urn(project_id)}
 
     def skip_reason(self, trigger: CtsTrigger) -> Optional[str]:
         """Why this CTS trigger cannot fire in this region (IAM traces live in one region only)."""

@@ -181,15 +181,15 @@ def main_tf(template: Template) -> str:
             ],
         )
     )
-    user_data: Dict[str, Any] = {**fn.environment, "REGION": Expr("var.region"), "SMN_TOPIC_URN": topic}
+    user_data: Dict[str, Any] = {**fn.user_data, "REGION": Expr("var.region"), "SMN_TOPIC_URN": topic}
     function_body: Body = [
         ("name", fn.name),
         ("app", fn.app),
         ("functiongraph_version", "v2"),
         ("runtime", fn.runtime),
         ("handler", fn.handler),
-        ("memory_size", fn.memory_mb),
-        ("timeout", fn.timeout_s),
+        ("memory_size", fn.memory_size),
+        ("timeout", fn.timeout),
         ("description", fn.description),
         ("agency", Expr("huaweicloud_identity_agency.function.name")),
         ("code_type", "zip"),
@@ -197,8 +197,8 @@ def main_tf(template: Template) -> str:
         ("func_code", Expr("filebase64(var.package_path)")),
         ("user_data", Expr(f"jsonencode({_value(user_data, 1)})")),
     ]
-    if fn.encrypted_environment:
-        function_body.append(("encrypted_user_data", Expr("jsonencode(var.encrypted_environment)")))
+    if fn.encrypted_user_data:
+        function_body.append(("encrypted_user_data", Expr("jsonencode(var.encrypted_user_data)")))
     parts.append(_resource("huaweicloud_fgs_function", "autotracker", function_body))
     on_failure = template.async_invoke.on_failure
     async_body: Body = [
@@ -289,17 +289,17 @@ def variables_tf(template: Template, package_path: str) -> str:
             ),
         ),
     ]
-    if template.function.encrypted_environment:
-        names = ", ".join(template.function.encrypted_environment)
+    if template.function.encrypted_user_data:
+        names = ", ".join(template.function.encrypted_user_data)
         parts.append(
             _block(
                 "variable",
                 Block(
-                    ("encrypted_environment",),
+                    ("encrypted_user_data",),
                     [
                         (
                             "description",
-                            f"Values of {names}, sent as encrypted user data (e.g. TF_VAR_encrypted_environment)",
+                            f"Values of {names}, sent as encrypted user data (e.g. TF_VAR_encrypted_user_data)",
                         ),
                         ("type", Expr("map(string)")),
                         ("sensitive", True),

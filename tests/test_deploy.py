@@ -161,7 +161,7 @@ def test_apply_creates_every_resource_in_order_then_a_rerun_changes_nothing(depl
         for a in st["Action"]
     )
     scoped = [st for st in policies["cts-autotracker-agency-global"]["policy"]["Statement"] if "Resource" in st]
-    bucket = base_template()["function"]["environment"]["TRACE_BUCKET"]
+    bucket = base_template()["function"]["user_data"]["TRACE_BUCKET"]
     assert scoped and all(st["Resource"] == [f"obs:*:*:bucket:{bucket}"] for st in scoped)
     assert policies["cts-autotracker-agency-project"]["type"] == "XA"
 
@@ -207,7 +207,7 @@ def test_memory_changed_by_hand_is_planned_as_an_update_and_fixed(deployer: Depl
     deployer.cloud.reset_calls()
     assert deployer.run("--plan") == 0
     assert lines_with(deployer.output, "~", "function", FUNCTION, "update")
-    assert lines_with(deployer.output, "memory_mb: 1024 -> 256")
+    assert lines_with(deployer.output, "memory_size: 1024 -> 256")
     assert deployer.cloud.write_calls() == []
     assert deployer.run() == 0
     assert deployer.writes() == [("functiongraph", "UpdateFunctionConfig")]
@@ -219,13 +219,13 @@ def test_memory_changed_by_hand_is_planned_as_an_update_and_fixed(deployer: Depl
 
 def test_environment_and_template_changes_update_only_what_differs(deployer: Deployer) -> None:
     deployer.run()
-    deployer.template["function"]["environment"]["TRACE_FILE_PREFIX"] = "audit2"
-    deployer.template["function"]["timeout_s"] = 600
+    deployer.template["function"]["user_data"]["TRACE_FILE_PREFIX"] = "audit2"
+    deployer.template["function"]["timeout"] = 600
     deployer.template["async_invoke"]["max_async_retry_attempts"] = 3
     deployer.cloud.reset_calls()
     assert deployer.run() == 0
-    assert lines_with(deployer.output, "environment.TRACE_FILE_PREFIX: 'audit' -> 'audit2'")
-    assert lines_with(deployer.output, "timeout_s: 300 -> 600")
+    assert lines_with(deployer.output, "user_data.TRACE_FILE_PREFIX: 'audit' -> 'audit2'")
+    assert lines_with(deployer.output, "timeout: 300 -> 600")
     assert lines_with(deployer.output, "max_async_retry_attempts: 2 -> 3")
     assert deployer.writes() == [
         ("functiongraph", "UpdateFunctionConfig"),
@@ -315,7 +315,7 @@ def test_iam_trigger_is_skipped_outside_the_iam_trace_region(deployer: Deployer)
 def test_a_runtime_change_blocks_the_whole_plan(deployer: Deployer) -> None:
     deployer.run()
     deployer.template["function"]["runtime"] = "Python3.9"
-    deployer.template["function"]["memory_mb"] = 512
+    deployer.template["function"]["memory_size"] = 512
     deployer.cloud.reset_calls()
     assert deployer.run() == 1
     assert lines_with(deployer.output, "!", "function", "blocked", "cannot change a function's runtime")
@@ -353,10 +353,10 @@ def test_missing_credentials_are_named(deployer: Deployer) -> None:
 
 
 def test_an_invalid_template_is_refused_before_any_call(deployer: Deployer) -> None:
-    deployer.template["function"]["memory_mb"] = 300
+    deployer.template["function"]["memory_size"] = 300
     del deployer.template["smn_topic"]
     assert deployer.run() == 2
-    assert "function.memory_mb: must be one of 128, 256" in deployer.output
+    assert "function.memory_size: must be one of 128, 256" in deployer.output
     assert "smn_topic: required" in deployer.output
     assert deployer.cloud.calls == []
 
@@ -375,7 +375,7 @@ def test_an_api_failure_is_one_line_naming_the_call(deployer: Deployer) -> None:
 
 # ----- secrets -------------------------------------------------------------------------------
 def _with_secret(deployer: Deployer) -> None:
-    deployer.template["function"]["encrypted_environment"] = ["KMS_KEY_ID"]
+    deployer.template["function"]["encrypted_user_data"] = ["KMS_KEY_ID"]
     deployer.environ["KMS_KEY_ID"] = KMS_SECRET
 
 
@@ -384,7 +384,7 @@ def _assert_no_secret(text: str) -> None:
         assert secret not in text
 
 
-def test_encrypted_environment_is_sent_encrypted_and_never_printed(
+def test_encrypted_user_data_is_sent_encrypted_and_never_printed(
     deployer: Deployer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _with_secret(deployer)
@@ -405,8 +405,8 @@ def test_encrypted_environment_is_sent_encrypted_and_never_printed(
     assert deployer.run("--rotate-secrets") == 0
     outputs.append(deployer.output)
     assert deployer.writes() == [("functiongraph", "UpdateFunctionConfig")]
-    assert lines_with(deployer.output, "encrypted_environment", "re-sent (--rotate-secrets)")
-    deployer.template["function"]["memory_mb"] = 512  # a config update re-sends the secret too
+    assert lines_with(deployer.output, "encrypted_user_data", "re-sent (--rotate-secrets)")
+    deployer.template["function"]["memory_size"] = 512  # a config update re-sends the secret too
     deployer.cloud.faults.inject(status=400, action="UpdateFunctionConfig", error_code=KMS_SECRET)
     assert deployer.run() == 1
     outputs.append(deployer.output)
@@ -417,11 +417,11 @@ def test_encrypted_environment_is_sent_encrypted_and_never_printed(
 
 
 def test_a_missing_secret_stops_apply_before_any_write(deployer: Deployer) -> None:
-    deployer.template["function"]["encrypted_environment"] = ["KMS_KEY_ID"]
+    deployer.template["function"]["encrypted_user_data"] = ["KMS_KEY_ID"]
     assert deployer.run("--plan") == 0
-    assert "note: encrypted_environment KMS_KEY_ID not set in your environment" in deployer.output
+    assert "note: encrypted_user_data KMS_KEY_ID not set in your environment" in deployer.output
     assert deployer.run() == 1
-    assert "error: encrypted_environment KMS_KEY_ID not set in your environment" in deployer.output
+    assert "error: encrypted_user_data KMS_KEY_ID not set in your environment" in deployer.output
     assert deployer.writes() == []
 
 
@@ -492,18 +492,18 @@ def test_terraform_has_every_resource_of_the_template(tmp_path: pathlib.Path) ->
     for grant in parse_template(base_template()).grants():
         assert f'"{grant.action}"' in main
         assert grant.resource is None or f'"{grant.resource}"' in main
-    assert "encrypted_user_data" not in main and "encrypted_environment" not in variables
+    assert "encrypted_user_data" not in main and "encrypted_user_data" not in variables
     assert 'variable "package_path"' in variables and 'variable "iam_trace_region"' in variables
     assert main.count("{") == main.count("}") and main.count("[") == main.count("]")
 
 
-def test_terraform_encrypted_environment_is_a_sensitive_variable(tmp_path: pathlib.Path) -> None:
+def test_terraform_encrypted_user_data_is_a_sensitive_variable(tmp_path: pathlib.Path) -> None:
     template = base_template()
-    template["function"]["encrypted_environment"] = ["KMS_KEY_ID"]
-    template["function"]["environment"]["EXCLUDE_BUCKETS"] = "tmp-${x}-%{y}"
+    template["function"]["encrypted_user_data"] = ["KMS_KEY_ID"]
+    template["function"]["user_data"]["EXCLUDE_BUCKETS"] = "tmp-${x}-%{y}"
     main, variables = emit(tmp_path, template)
-    assert re.search(r"\n  encrypted_user_data += jsonencode\(var.encrypted_environment\)\n", main)
-    assert 'variable "encrypted_environment"' in variables and "sensitive   = true" in variables
+    assert re.search(r"\n  encrypted_user_data += jsonencode\(var.encrypted_user_data\)\n", main)
+    assert 'variable "encrypted_user_data"' in variables and "sensitive   = true" in variables
     assert '"tmp-$${x}-%%{y}"' in main  # template sequences escaped
 
 
@@ -514,7 +514,7 @@ def test_terraform_fmt_accepts_the_output(tmp_path: pathlib.Path) -> None:
     template = base_template()
     for variant in ("plain", "encrypted"):
         if variant == "encrypted":
-            template["function"]["encrypted_environment"] = ["KMS_KEY_ID"]
+            template["function"]["encrypted_user_data"] = ["KMS_KEY_ID"]
             template["async_invoke"]["on_failure"] = {"smn_topic": "ops-alerts"}
         emit(tmp_path / variant, template)
         command = [terraform, "fmt", "-check", "-diff", str(tmp_path / variant / "tf")]
@@ -531,7 +531,7 @@ def test_emitting_terraform_needs_no_credentials_and_calls_nothing(cloud: FakeCl
 def test_the_plan_lists_every_grant_with_its_resource(deployer: Deployer) -> None:
     """Not a count: each action the agency gets, and on what (the transfer bucket's actions on it alone)."""
     assert deployer.run("--plan") == 0
-    bucket = base_template()["function"]["environment"]["TRACE_BUCKET"]
+    bucket = base_template()["function"]["user_data"]["TRACE_BUCKET"]
     for grant in parse_template(base_template()).grants():
         expected = f"grants {grant.action} on {grant.resource or 'all resources'}"
         assert lines_with(deployer.output, expected), expected
@@ -594,7 +594,7 @@ def test_terraform_has_the_config_rules_assignments(tmp_path: pathlib.Path) -> N
 # ----- destroy ----------------------------------------------------------------------------
 def test_destroy_plans_then_deletes_the_deployment_and_keeps_the_audit_trail(deployer: Deployer) -> None:
     deployer.template["config_rule"] = CONFIG_RULE
-    deployer.template["function"]["environment"]["REPORT_BUCKET"] = "audit-reports"
+    deployer.template["function"]["user_data"]["REPORT_BUCKET"] = "audit-reports"
     assert deployer.run() == 0
     deployer.cloud.cts.put_tracker(PROJECT_ID, {"tracker_name": "obs-photos", "obs_info": {}})  # the function's work
     deployer.cloud.add_bucket("my-cts-trace-archive", REGION)

@@ -381,7 +381,7 @@ def test_the_member_agency_terraform_holds_the_member_grants_and_trusts_the_mana
     from deployer.terraform import member_tf
 
     raw = yaml.safe_load(open("template.yaml", encoding="utf-8").read())
-    raw["function"]["environment"].update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "cts-{account_id}"})
+    raw["function"]["user_data"].update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "cts-{account_id}"})
     template = parse_template(raw)
     text = member_tf(template)
     assert 'resource "huaweicloud_identity_agency" "member"' in text

@@ -114,7 +114,7 @@ CONFIGURATIONS = {
 
 @pytest.mark.parametrize("name", list(CONFIGURATIONS))
 def test_the_grants_are_exactly_what_the_calls_need(name: str, env, invoke, cloud: FakeCloud) -> None:
-    env.update({**ROOT_TEMPLATE["function"]["environment"], "TRACE_BUCKET": TRACE_BUCKET})
+    env.update({**ROOT_TEMPLATE["function"]["user_data"], "TRACE_BUCKET": TRACE_BUCKET})
     env.update(CONFIGURATIONS[name])
     env.update({key: value for key, value in base_env().items() if key in ("SMN_TOPIC_URN", "RUNTIME_PROJECT_ID")})
     env["RAISE_ON_TRANSIENT"] = "false"
@@ -136,5 +136,5 @@ def test_the_template_grants_what_its_environment_needs() -> None:
     assert "cts:tracker:update" not in actions  # REMEDIATE_DRIFT is off in the template
     assert not actions & set(LTS_ACTIONS) and "kms:cmk:list" not in actions
     scoped = {g.resource for g in template.grants() if g.action.startswith("obs:bucket:") and g.resource}
-    assert scoped == {bucket_resource(ROOT_TEMPLATE["function"]["environment"]["TRACE_BUCKET"])}
+    assert scoped == {bucket_resource(ROOT_TEMPLATE["function"]["user_data"]["TRACE_BUCKET"])}
     assert REGION  # the template deploys to the tests' region

@@ -92,18 +92,18 @@ def test_the_deployed_policies_hold_exactly_the_derived_grants_split_by_scope() 
                 ["obs:bucket:GetBucketAcl", "obs:bucket:PutBucketAcl"]
                 + (
                     ["obs:bucket:GetLifecycleConfiguration", "obs:bucket:PutLifecycleConfiguration"]
-                    if "TRACE_LIFECYCLE_DAYS" in TEMPLATE.function.environment
+                    if "TRACE_LIFECYCLE_DAYS" in TEMPLATE.function.user_data
                     else []
                 )
             ),
-            "Resource": [f"obs:*:*:bucket:{TEMPLATE.function.environment['TRACE_BUCKET']}"],
+            "Resource": [f"obs:*:*:bucket:{TEMPLATE.function.user_data['TRACE_BUCKET']}"],
         }
     ]
 
 
 def test_template_environment_uses_only_variables_the_function_reads() -> None:
     fn = TEMPLATE.function
-    assert set(fn.environment) | set(fn.encrypted_environment) <= set(VARIABLES)
+    assert set(fn.user_data) | set(fn.encrypted_user_data) <= set(VARIABLES)
     assert set(TEMPLATE.user_data("0" * 32)) <= set(VARIABLES)
     assert fn.handler == "index.handler" and (ROOT / "function" / "index.py").exists()
 
@@ -163,18 +163,22 @@ def setter(path: str, value: Any) -> Callable[[Dict[str, Any]], None]:
 
 
 BAD_FIELDS = [
-    ("function.memory_mb", 300, "function.memory_mb: must be one of " + ", ".join(map(str, MEMORY_SIZES))),
-    ("function.runtime", "Python3.12", "function.runtime: Input should be 'Python3.9' or 'Python3.10'"),
+    ("function.memory_size", 300, "function.memory_size: must be one of " + ", ".join(map(str, MEMORY_SIZES))),
+    ("function.runtime", "Python3.8", "function.runtime: Input should be 'Python3.9', 'Python3.10' or 'Python3.12'"),
+    ("function.memory_mb", 256, "function: unknown field 'memory_mb': use 'memory_size'"),
+    ("function.timeout_s", 300, "function: unknown field 'timeout_s': use 'timeout'"),
+    ("function.environment", {}, "function: unknown field 'environment': use 'user_data'"),
+    ("function.descripton", "typo", "function: unknown field 'descripton': use 'description'"),
     ("function.handler", "main.handler", "function.handler: Input should be 'index.handler'"),
-    ("function.timeout_s", 901, "function.timeout_s: Input should be less than or equal to 900"),
-    ("function.timeout_s", 2, "function.timeout_s: Input should be greater than or equal to 3"),
+    ("function.timeout", 901, "function.timeout: Input should be less than or equal to 900"),
+    ("function.timeout", 2, "function.timeout: Input should be greater than or equal to 3"),
     ("function.name", "9lives", "function.name: '9lives' is not 1-60 letters"),
-    ("function.environment.REGION", "x", "function.environment: REGION is set by the deployer"),
-    ("function.environment.SMN_TOPIC_URN", "x", "function.environment: SMN_TOPIC_URN is set by the deployer"),
-    ("function.environment.NOT_A_VARIABLE", "x", "function.environment: NOT_A_VARIABLE is not a variable the function"),
-    ("function.environment.bad-name", "x", "function.environment: 'bad-name' is not a variable name"),
-    ("function.encrypted_environment", ["NOPE"], "function.encrypted_environment: NOPE is not a variable"),
-    ("function.encrypted_environment", ["TRACE_BUCKET"], "function.encrypted_environment: TRACE_BUCKET also in"),
+    ("function.user_data.REGION", "x", "function.user_data: REGION is set by the deployer"),
+    ("function.user_data.SMN_TOPIC_URN", "x", "function.user_data: SMN_TOPIC_URN is set by the deployer"),
+    ("function.user_data.NOT_A_VARIABLE", "x", "function.user_data: NOT_A_VARIABLE is not a variable the function"),
+    ("function.user_data.bad-name", "x", "function.user_data: 'bad-name' is not a variable name"),
+    ("function.encrypted_user_data", ["NOPE"], "function.encrypted_user_data: NOPE is not a variable"),
+    ("function.encrypted_user_data", ["TRACE_BUCKET"], "function.encrypted_user_data: TRACE_BUCKET also in"),
     ("function.colour", "blue", "function.colour: unknown field"),
     ("region", "Mars", "region: 'Mars' is not a region id"),
     ("iam_trace_region", KeyError, "iam_trace_region: required"),
@@ -204,37 +208,37 @@ def test_each_bad_field_is_named(path: str, value: Any, expected: str) -> None:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    data = edited(setter("function.memory_mb", 100))
+    data = edited(setter("function.memory_size", 100))
     setter("async_invoke.max_async_retry_attempts", 9)(data)
     setter("triggers.0.name", "a b")(data)
     found = problems(data)
     assert [p.split(":")[0] for p in found] == [
-        "function.memory_mb",
+        "function.memory_size",
         "triggers[0].name",
         "async_invoke.max_async_retry_attempts",
     ]
 
 
 def test_the_function_s_own_configuration_rules_apply_to_the_environment() -> None:
-    [found] = problems(edited(setter("function.environment.TRACE_LIFECYCLE_DAYS", "7")))
-    assert found.startswith("function.environment.TRACE_LIFECYCLE_DAYS: ") and "0, 30, 60, 90, 180, 1095" in found
-    found = problems(edited(setter("function.environment.TRACE_BUCKET", KeyError)))
-    assert found[0].startswith("function.environment.TRACE_BUCKET: set a transfer bucket, or ENABLE_LTS=true")
+    [found] = problems(edited(setter("function.user_data.TRACE_LIFECYCLE_DAYS", "7")))
+    assert found.startswith("function.user_data.TRACE_LIFECYCLE_DAYS: ") and "0, 30, 60, 90, 180, 1095" in found
+    found = problems(edited(setter("function.user_data.TRACE_BUCKET", KeyError)))
+    assert found[0].startswith("function.user_data.TRACE_BUCKET: set a transfer bucket, or ENABLE_LTS=true")
 
 
 def test_secret_variables_are_not_checked_without_their_values() -> None:
-    data = edited(setter("function.environment.TRACE_BUCKET", KeyError))
-    data["function"]["encrypted_environment"] = ["TRACE_BUCKET"]
-    assert parse_template(data).function.encrypted_environment == ["TRACE_BUCKET"]
+    data = edited(setter("function.user_data.TRACE_BUCKET", KeyError))
+    data["function"]["encrypted_user_data"] = ["TRACE_BUCKET"]
+    assert parse_template(data).function.encrypted_user_data == ["TRACE_BUCKET"]
 
 
 def test_functiongraph_variable_limits() -> None:
     many = {name: "1" for name in VARIABLES if name not in ("REGION", "SMN_TOPIC_URN")}
-    data = edited(lambda d: d["function"].update(environment={**many, "TRACE_BUCKET": "b-1", "DATA_EVENTS": "READ"}))
+    data = edited(lambda d: d["function"].update(user_data={**many, "TRACE_BUCKET": "b-1", "DATA_EVENTS": "READ"}))
     assert len(many) + 2 > 20
     found = problems(data)
-    assert any(p.startswith("function.environment: ") and "FunctionGraph allows 20" in p for p in found), found
-    big = edited(setter("function.environment.EXCLUDE_BUCKETS", ",".join(f"bucket-{i:04d}-*" for i in range(400))))
+    assert any(p.startswith("function.user_data: ") and "FunctionGraph allows 20" in p for p in found), found
+    big = edited(setter("function.user_data.EXCLUDE_BUCKETS", ",".join(f"bucket-{i:04d}-*" for i in range(400))))
     assert any("bytes as JSON; FunctionGraph allows 4096" in p for p in problems(big))
 
 
@@ -252,9 +256,9 @@ def test_duplicate_trigger_names_are_refused() -> None:
 
 
 def test_scalars_in_the_environment_become_text() -> None:
-    data = edited(setter("function.environment.TRACE_LIFECYCLE_DAYS", 180))
-    setter("function.environment.ENABLE_VALIDATION", True)(data)
-    env = parse_template(data).function.environment
+    data = edited(setter("function.user_data.TRACE_LIFECYCLE_DAYS", 180))
+    setter("function.user_data.ENABLE_VALIDATION", True)(data)
+    env = parse_template(data).function.user_data
     assert env["TRACE_LIFECYCLE_DAYS"] == "180" and env["ENABLE_VALIDATION"] == "true"
 
 
@@ -295,3 +299,13 @@ def test_file_errors(tmp_path: pathlib.Path) -> None:
     with pytest.raises(TemplateError) as info:
         load_template(listed)
     assert "mapping of sections" in info.value.problems[0]
+
+
+def test_handler_and_async_invoke_have_defaults() -> None:
+    data = edited(lambda d: (d["function"].pop("handler"), d.pop("async_invoke")))
+    template = parse_template(data)
+    assert template.function.handler == "index.handler"
+    assert (template.async_invoke.max_async_retry_attempts, template.async_invoke.max_async_event_age_in_seconds) == (
+        2,
+        3600,
+    )

@@ -24,8 +24,8 @@ def everything() -> Dict[str, Any]:
     """The template with every optional part: encrypted variables, an on-failure topic, a report
     bucket, organization sweeps with per-account buckets, and the Config rule."""
     raw = yaml.safe_load((ROOT / "template.yaml").read_text())
-    raw["function"]["encrypted_environment"] = ["KMS_KEY_ID"]
-    raw["function"]["environment"].update({"REPORT_BUCKET": "audit-reports", "ORGANIZATION_SWEEP": "true"})
+    raw["function"]["encrypted_user_data"] = ["KMS_KEY_ID"]
+    raw["function"]["user_data"].update({"REPORT_BUCKET": "audit-reports", "ORGANIZATION_SWEEP": "true"})
     raw["async_invoke"]["on_failure"] = {"smn_topic": "ops-alerts"}
     raw["config_rule"] = {"name": "cts-coverage", "data_events": "READ,WRITE", "regions": ["ap-southeast-1"]}
     return raw
@@ -42,7 +42,7 @@ def texts() -> Iterator[Tuple[str, str]]:
         yield f"{variant}: buckets/main.tf", buckets_tf(template)
         yield f"{variant}: member.tf", member_tf(template)
     per_account = everything()
-    per_account["function"]["environment"]["TRACE_BUCKET"] = "cts-{account_id}"
+    per_account["function"]["user_data"]["TRACE_BUCKET"] = "cts-{account_id}"
     yield "per-account: member.tf", member_tf(parse_template(per_account))
 
 
