@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 
@@ -67,3 +68,19 @@ def test_deploy_fake_plans_and_applies_against_an_empty_local_account() -> None:
     assert "+ function       cts-autotracker" in planned.stdout
     applied = run(ROOT / "scripts" / "deploy.py", "--fake")
     assert applied.returncode == 0 and "Done: 11 change(s) applied" in applied.stdout
+
+
+LOCKED = re.compile(r"^([A-Za-z0-9_.-]+)==\S+(?: ;[^\\\n]*)? \\\n((?:\s+--hash=sha256:[0-9a-f]{64}.*\n?)+)", re.M)
+
+
+def test_the_lock_files_pin_every_requirement_with_hashes() -> None:
+    for source, lock in (("requirements.txt", "requirements.lock"), ("requirements-dev.txt", "requirements-dev.lock")):
+        blocks = LOCKED.findall((ROOT / lock).read_text())
+        pinned = {name.lower().replace("_", "-") for name, _ in blocks}
+        assert pinned and all("--hash=sha256:" in hashes for _, hashes in blocks)
+        for line in (ROOT / source).read_text().splitlines():
+            name = re.match(r"^([A-Za-z0-9_.-]+)", line.strip())
+            if name and not line.startswith("-r"):
+                wanted = name.group(1).lower().replace("_", "-")
+                assert wanted in pinned, f"{lock} lacks {name.group(1)}: run scripts/lock.sh"
+    assert '--require-hashes -r "$root/requirements-dev.lock"' in (ROOT / "scripts" / "bootstrap.sh").read_text()

@@ -18,7 +18,7 @@ def smn_error(status: int, code: str, msg: str) -> Response:
 
 def _int(request: Request, name: str, default: int, low: int, high: Optional[int]) -> int:
     raw = request.param(name)
-    if raw in (None, ""):
+    if not raw:
         return default
     try:
         value = int(raw)
