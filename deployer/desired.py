@@ -35,7 +35,7 @@ class Code:
 
 @dataclass(frozen=True)
 class DesiredTrigger:
-    type: str  # CTS or TIMER
+    type: str  # CTS, TIMER, APIG or EVENTGRID
     name: str
     event_data: Dict[str, Any]
 
@@ -146,4 +146,6 @@ def build_desired(
     for timer in template.timer_triggers:
         data = {"name": timer.name, "schedule_type": "Cron", "schedule": timer.cron, "user_event": timer.user_event}
         triggers.append(DesiredTrigger("TIMER", timer.name, data))
+    for other in template.api_triggers:
+        triggers.append(DesiredTrigger(other.type, other.name, other.event_data()))
     return Desired(template.region, project_id, domain_id, template, code, secrets, triggers, skipped)

@@ -342,12 +342,33 @@ def _trigger_definition(trigger: Dict[str, Any]) -> Dict[str, Any]:
     data = trigger.get("event_data") or {}
     if trigger.get("trigger_type_code") == "CTS":
         return {"status": trigger.get("trigger_status"), "operations": sorted(data.get("operations") or [])}
+    if trigger.get("trigger_type_code") in ("APIG", "EVENTGRID"):  # what the template sets, compared as is
+        return {"status": trigger.get("trigger_status"), **{k: v for k, v in data.items() if k in _SET_BY_TEMPLATE}}
     return {
         "status": trigger.get("trigger_status"),
         "schedule_type": data.get("schedule_type"),
         "schedule": data.get("schedule"),
         "user_event": data.get("user_event") or "",
     }
+
+
+_SET_BY_TEMPLATE = (
+    "group_id",
+    "instance_id",
+    "env_name",
+    "env_id",
+    "path",
+    "req_method",
+    "protocol",
+    "auth",
+    "match_mode",
+    "type",
+    "channel_id",
+    "channel_name",
+    "source_name",
+    "event_types",
+    "agency",
+)
 
 
 def _triggers(desired: Desired, actual: Actual) -> List[Change]:
@@ -417,6 +438,11 @@ def destroy_plan(desired: Desired, actual: Actual) -> Plan:
 
 
 def _describe(trigger: DesiredTrigger) -> str:
+    data = trigger.event_data
     if trigger.type == "CTS":
-        return "operations " + ", ".join(trigger.event_data["operations"])
-    return f"cron {trigger.event_data['schedule']!r}"
+        return "operations " + ", ".join(data["operations"])
+    if trigger.type == "APIG":
+        return f"{data['req_method']} {data['path']} in API group {data['group_id']}, {data['auth']} authentication"
+    if trigger.type == "EVENTGRID":
+        return f"{data['source_name']} {', '.join(data['event_types'])} on channel {data['channel_name']}"
+    return f"cron {data['schedule']!r}"

@@ -50,6 +50,8 @@ _ACTION = re.compile(r"^[a-z][a-z0-9]*:[A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*
 _OPERATION = re.compile(r"^(?P<service>[A-Za-z][A-Za-z0-9]*):[A-Za-z][A-Za-z0-9_]*:[A-Za-z][A-Za-z0-9_]*$")
 _CTS_TRIGGER_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 _TIMER_TRIGGER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+_APIG_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{2,63}$")
+_EG_SOURCE = re.compile(r"^HC\.[A-Z][A-Za-z0-9]{1,31}$")
 
 # FunctionGraph cron: second minute hour day-of-month month day-of-week; or "@every 1h30m".
 _CRON_FIELDS = (
@@ -307,7 +309,91 @@ class TimerTrigger(_Strict):
         return value
 
 
-Trigger = Annotated[Union[CtsTrigger, TimerTrigger], Field(discriminator="type")]
+class ApigTrigger(_Strict):
+    """An HTTPS API in an existing API Gateway group that calls the function synchronously with a
+    manual request (README "Who may call the APIG trigger"). IAM authentication only: the API can
+    create trackers, so an anonymous (NONE) or app-key (APP) API is refused here."""
+
+    type: Literal["APIG"]
+    name: str  # the API's name
+    group_id: str = Field(min_length=1, max_length=64)
+    instance_id: Optional[str] = Field(default=None, max_length=64)  # a dedicated gateway's instance
+    env_name: str = "RELEASE"
+    env_id: str = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+    path: str = "/cts-autotracker"
+    req_method: Literal["POST"] = "POST"
+    protocol: Literal["HTTPS"] = "HTTPS"
+    auth: str = "IAM"
+
+    _name = field_validator("name")(_match(_APIG_NAME, "3-64 letters, digits or '_', starting with a letter"))
+    _path = field_validator("path")(_match(re.compile(r"^/[A-Za-z0-9_./-]{0,127}$"), "an API path such as /cts"))
+
+    @field_validator("auth")
+    @classmethod
+    def _iam_only(cls, value: str) -> str:
+        if value != "IAM":
+            raise ValueError(f"{value!r}: only IAM: the API can create trackers, so every caller must be authenticated")
+        return value
+
+    def event_data(self) -> Dict[str, Any]:
+        data: Dict[str, Any] = {
+            "name": self.name,
+            "group_id": self.group_id,
+            "env_name": self.env_name,
+            "env_id": self.env_id,
+            "path": self.path,
+            "req_method": self.req_method,
+            "protocol": self.protocol,
+            "auth": self.auth,
+            "match_mode": "NORMAL",
+            "type": 1,  # a public API
+        }
+        if self.instance_id:
+            data["instance_id"] = self.instance_id
+        return data
+
+
+class EventGridTrigger(_Strict):
+    """EventGrid delivers the CTS-derived events of a cloud service (source `HC.OBS`, types such as
+    `OBS:CloudTrace:ApiCall`) from a channel to the function; the function keeps the creations
+    and skips every other operation."""
+
+    type: Literal["EVENTGRID"]
+    name: str  # the trigger's name
+    channel_id: str = Field(min_length=1, max_length=64)
+    channel_name: str = "default"
+    source_name: str = "HC.OBS"
+    event_types: List[str] = Field(default_factory=lambda: ["OBS:CloudTrace:ApiCall", "OBS:CloudTrace:ConsoleAction"])
+    agency: str = "EG_TARGET_AGENCY"  # the agency EventGrid invokes the function with
+
+    _name = field_validator("name")(
+        _match(_TIMER_TRIGGER_NAME, "1-64 letters, digits, '_' or '-', starting with a letter")
+    )
+    _source = field_validator("source_name")(
+        _match(re.compile(r"^HC\.[A-Z][A-Za-z0-9]{1,31}$"), "a source such as HC.OBS")
+    )
+
+    @field_validator("event_types")
+    @classmethod
+    def _types(cls, value: List[str]) -> List[str]:
+        bad = [t for t in value if not re.match(r"^[A-Z][A-Za-z0-9]*:CloudTrace:[A-Za-z]+$", t)]
+        if bad or not value:
+            raise ValueError("CTS-derived event types such as OBS:CloudTrace:ApiCall: " + ", ".join(bad))
+        return value
+
+    def event_data(self) -> Dict[str, Any]:
+        return {
+            "name": self.name,
+            "trigger_name": self.name,
+            "channel_id": self.channel_id,
+            "channel_name": self.channel_name,
+            "source_name": self.source_name,
+            "event_types": list(self.event_types),
+            "agency": self.agency,
+        }
+
+
+Trigger = Annotated[Union[CtsTrigger, TimerTrigger, ApigTrigger, EventGridTrigger], Field(discriminator="type")]
 
 
 class OnFailure(_Strict):
@@ -467,6 +553,11 @@ class Template(_Strict):
     @property
     def timer_triggers(self) -> List[TimerTrigger]:
         return [trigger for trigger in self.triggers if isinstance(trigger, TimerTrigger)]
+
+    @property
+    def api_triggers(self) -> List[Union[ApigTrigger, EventGridTrigger]]:
+        """APIG and EventGrid triggers: their event data is their own."""
+        return [trigger for trigger in self.triggers if isinstance(trigger, (ApigTrigger, EventGridTrigger))]
 
     def for_region(self, region: str) -> "Template":
         """The same deployment in another region (validated again)."""

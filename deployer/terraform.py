@@ -232,6 +232,10 @@ def main_tf(template: Template) -> str:
             ("event_data", Expr(f"jsonencode({_value(data, 1)})")),
         ]
         parts.append(_resource("huaweicloud_fgs_function_trigger", f"timer_{_ident(timer.name)}", body))
+    for other in template.api_triggers:
+        event = Expr(f"jsonencode({_value(other.event_data(), 1)})")
+        body = [("function_urn", function_urn), ("type", other.type), ("status", "ACTIVE"), ("event_data", event)]
+        parts.append(_resource("huaweicloud_fgs_function_trigger", f"{other.type.lower()}_{_ident(other.name)}", body))
     rule = template.config_rule
     for assignment in rule.assignments("") if rule else []:
         custom = assignment["custom_policy"]

@@ -628,3 +628,54 @@ def test_destroy_plans_then_deletes_the_deployment_and_keeps_the_audit_trail(dep
     deployer.cloud.reset_calls()
     assert deployer.run("--destroy") == 0 and "Nothing to delete." in deployer.output
     assert deployer.writes() == []
+
+
+# ----- APIG and EventGrid triggers -------------------------------------------------------------
+APIG = {"type": "APIG", "name": "backfill_api", "group_id": "7c3f0a9e2b5d4c6e8f1a2b3c4d5e6f70"}
+EVENTGRID = {"type": "EVENTGRID", "name": "eg-new-buckets", "channel_id": "0c4a6e8f-1b2d-4e3f-9a8b-7c6d5e4f3a2b"}
+
+
+def test_apig_and_eventgrid_triggers_are_created_and_converge(deployer: Deployer) -> None:
+    deployer.template["triggers"] += [APIG, EVENTGRID]
+    assert deployer.run() == 0, deployer.output
+    triggers = {t["trigger_type_code"]: t for t in deployer.cloud.fgs.triggers(PROJECT_ID, FUNCTION)}
+    apig = triggers["APIG"]["event_data"]
+    assert (apig["auth"], apig["protocol"], apig["req_method"], apig["path"]) == (
+        "IAM",
+        "HTTPS",
+        "POST",
+        "/cts-autotracker",
+    )
+    assert apig["group_id"] == APIG["group_id"] and apig["match_mode"] == "NORMAL"
+    eg = triggers["EVENTGRID"]["event_data"]
+    assert eg["source_name"] == "HC.OBS" and eg["event_types"] == [
+        "OBS:CloudTrace:ApiCall",
+        "OBS:CloudTrace:ConsoleAction",
+    ]
+    assert eg["trigger_name"] == "eg-new-buckets" and eg["channel_id"] == EVENTGRID["channel_id"]
+    deployer.cloud.reset_calls()
+    assert deployer.run() == 0 and "Nothing to change." in deployer.output and deployer.writes() == []
+    deployer.template["triggers"][-1] = {**EVENTGRID, "event_types": ["OBS:CloudTrace:ApiCall"]}
+    assert deployer.run() == 0
+    assert deployer.writes() == [
+        ("functiongraph", "DeleteFunctionTrigger"),
+        ("functiongraph", "CreateFunctionTrigger"),
+    ]
+
+
+def test_an_apig_trigger_without_iam_authentication_is_refused(deployer: Deployer) -> None:
+    deployer.template["triggers"].append({**APIG, "auth": "NONE"})
+    assert deployer.run() == 2
+    assert "triggers[3].APIG.auth: 'NONE': only IAM" in deployer.output
+    assert deployer.cloud.calls == []
+
+
+def test_terraform_has_the_apig_and_eventgrid_triggers(tmp_path: pathlib.Path) -> None:
+    from deployer.template import parse_template
+    from deployer.terraform import main_tf
+
+    text = main_tf(parse_template({**base_template(), "triggers": base_template()["triggers"] + [APIG, EVENTGRID]}))
+    assert 'resource "huaweicloud_fgs_function_trigger" "apig_backfill_api"' in text
+    assert 'resource "huaweicloud_fgs_function_trigger" "eventgrid_eg_new_buckets"' in text
+    assert 'type         = "APIG"' in text and 'type         = "EVENTGRID"' in text
+    assert 'auth       = "IAM"' in text

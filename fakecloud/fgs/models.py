@@ -54,7 +54,7 @@ MAX_CODE_BYTES = 50 * 1024 * 1024
 MAX_USER_VARIABLES = 20
 MAX_USER_DATA_BYTES = 4096
 MASK = "******"
-TRIGGER_TYPES = ("TIMER", "APIG", "CTS", "DDS", "DMS", "DIS", "LTS", "OBS", "SMN", "KAFKA")
+TRIGGER_TYPES = ("TIMER", "APIG", "CTS", "DDS", "DMS", "DIS", "LTS", "OBS", "SMN", "KAFKA", "EVENTGRID")
 ASYNC_DESTINATIONS = ("OBS", "SMN", "DIS", "FunctionGraph")
 
 _FUNC_NAME = re.compile(r"^[A-Za-z]([A-Za-z0-9_-]{0,58}[A-Za-z0-9])?$")
@@ -157,7 +157,30 @@ def _check_event_data(type_code: str, data: Any) -> dict[str, Any]:
         if not isinstance(user_event, str):
             raise _bad("FSS.0400", "Invalid parameter: user_event must be a string.")
         return {"name": name, "schedule_type": schedule_type, "schedule": schedule, "user_event": user_event}
-    raise _bad("FSS.0400", f"fakecloud models only CTS and TIMER triggers, not {type_code}.")
+    if type_code == "APIG":
+        missing = [key for key in _APIG_REQUIRED if data.get(key) in (None, "")]
+        if missing:
+            raise _bad("FSS.0400", "Invalid parameter: an APIG trigger needs " + ", ".join(missing) + ".")
+        if data["auth"] not in ("IAM", "APP", "NONE"):
+            raise _bad("FSS.0400", "Invalid parameter: auth must be IAM, APP or NONE.")
+        if data["type"] not in (1, 2) or data["match_mode"] not in ("SWA", "NORMAL"):
+            raise _bad("FSS.0400", "Invalid parameter: type is 1 or 2, match_mode SWA or NORMAL.")
+        if not str(data["path"]).startswith("/"):
+            raise _bad("FSS.0400", "Invalid parameter: path must start with '/'.")
+        return {key: data[key] for key in data if key in (*_APIG_REQUIRED, "name", "instance_id")}
+    if type_code == "EVENTGRID":
+        missing = [key for key in _EG_REQUIRED if data.get(key) in (None, "", [])]
+        if missing:
+            raise _bad("FSS.0400", "Invalid parameter: an EVENTGRID trigger needs " + ", ".join(missing) + ".")
+        if not isinstance(data["event_types"], list) or not all(isinstance(t, str) for t in data["event_types"]):
+            raise _bad("FSS.0400", "Invalid parameter: event_types must be a list of event types.")
+        return {key: data[key] for key in data if key in (*_EG_REQUIRED, "name", "agency")}
+    raise _bad("FSS.0400", f"fakecloud models CTS, TIMER, APIG and EVENTGRID triggers, not {type_code}.")
+
+
+# the SDK's TriggerEventDataRequestBody marks these "required for an APIG trigger" / EVENTGRID parameters
+_APIG_REQUIRED = ("type", "path", "protocol", "req_method", "group_id", "match_mode", "env_name", "env_id", "auth")
+_EG_REQUIRED = ("channel_id", "channel_name", "source_name", "trigger_name", "event_types")
 
 
 MAX_ASYNC_PAYLOAD = 256 * 1024  # FunctionGraph's async request payload limit
