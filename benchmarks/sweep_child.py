@@ -38,7 +38,6 @@ report = {
     "first_sweep": cold,
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "creates": outcomes.count("created"),
-    "listing_pages": 2,  # one OBS ListBuckets, one IAM page (<= 1000 projects)
     "targets": len(outcomes),
 }
 print(json.dumps(report))

@@ -161,7 +161,7 @@ def test_huge_reports_are_truncated_within_smn_limits():
     assert len(body["message_structure"].encode()) <= MESSAGE_BYTES
     structure = json.loads(body["message_structure"])
     text = structure["default"]
-    assert "more line(s); see the function's result" in text
+    assert "more target(s) not listed; see the function's result" in text
     assert text.index("FAILED") < text.index("What to do next:")
     assert "  k/1.html" in text.splitlines()  # the report keys survive the truncation
     sms = structure["sms"]

@@ -193,8 +193,9 @@ def test_rotated_credentials_sign_with_the_new_keys(invoke, cloud):
         assert ak in cloud.calls[-1].headers["authorization"]
 
 
-def test_an_unexpected_error_still_answers_scrubbed_and_does_not_raise(env, monkeypatch, caplog):
-    """An answer the SDK itself cannot read (broken XML from OBS): mocked at the HTTP boundary."""
+def test_an_unreadable_bucket_listing_is_a_named_failure_not_a_crash(env, monkeypatch, caplog):
+    """Broken XML from OBS, mocked at the HTTP boundary: the listing is read with the standard
+    library's parser, and what it cannot read is the sweep's named error."""
     import re
 
     import responses
@@ -209,6 +210,50 @@ def test_an_unexpected_error_still_answers_scrubbed_and_does_not_raise(env, monk
             content_type="application/xml",
         )
         http.add("GET", re.compile(r"https://iam\..*/v3/projects.*"), json={"projects": []})
+        http.add("POST", re.compile(r"https://smn\..*/publish"), json={"message_id": "m-1"})
+        result = index.handler(TIMER, FakeContext())
+    assert result["ok"] is False and result["error"]["code"] == "InvalidResponse", result
+    assert "OBS ListBuckets answered unreadable XML" in result["error"]["message"]
+    assert result["results"] == []
+    for secret in (AK, SK, TOKEN):
+        assert secret not in caplog.text and secret not in json.dumps(result)
+
+
+def test_a_listing_with_a_dtd_is_refused_before_parsing(env, monkeypatch):
+    """No entity expansion: a document type declaration is not expected in a listing."""
+    import re
+
+    import responses
+
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<ListAllMyBucketsResult><Buckets><Bucket><Name>&b;</Name></Bucket></Buckets></ListAllMyBucketsResult>"
+    )
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as http:
+        http.add("GET", re.compile(r"https://obs\..*"), body=bomb, content_type="application/xml")
+        http.add("GET", re.compile(r"https://iam\..*/v3/projects.*"), json={"projects": []})
+        http.add("POST", re.compile(r"https://smn\..*/publish"), json={"message_id": "m-1"})
+        result = index.handler(TIMER, FakeContext())
+    assert result["error"]["code"] == "InvalidResponse" and "DTD" in result["error"]["message"]
+
+
+def test_an_unexpected_error_still_answers_scrubbed_and_does_not_raise(env, monkeypatch, caplog):
+    """An answer the SDK itself cannot read (IAM answering broken XML), mocked at the HTTP
+    boundary: the catch-all answers InternalError, scrubbed, logged, and does not raise."""
+    import re
+
+    import responses
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    listing = '<?xml version="1.0"?><ListAllMyBucketsResult><Buckets></Buckets></ListAllMyBucketsResult>'
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as http:
+        http.add("GET", re.compile(r"https://obs\..*"), body=listing, content_type="application/xml")
+        http.add(
+            "GET", re.compile(r"https://iam\..*/v3/projects.*"), body="<projects><p>", content_type="application/xml"
+        )
         http.add("POST", re.compile(r"https://smn\..*/publish"), json={"message_id": "m-1"})
         result = index.handler(TIMER, FakeContext())
     assert result["ok"] is False and result["error"]["code"] == "InternalError", result

@@ -18,7 +18,7 @@ from .notify import needs_attention
 
 STDLIB = logging.getLogger("cts_autotracker")
 LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
-MAX_TARGET_LINES = 500  # a huge sweep logs this many attention lines, then says how many more
+MAX_TARGET_LINES = 200  # a huge sweep logs this many attention lines, then says how many more
 REASON_CHARS = 300
 
 

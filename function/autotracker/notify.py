@@ -14,7 +14,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .contract import ErrorCode, Kind, Notification, Outcome, TargetResult, summarise
 from .gateway import CloudError, Gateway
@@ -24,7 +24,7 @@ SUBJECT_BYTES = 512
 MESSAGE_BYTES = 256 * 1024
 SMS_LATIN, SMS_OTHER = 160, 70  # one SMS
 WIDTH = 100  # email-friendly line length
-TRUNCATED = "\n... [truncated: {count} more line(s); see the function's result for everything]"
+TRUNCATED = "\n... [truncated: {count} more target(s) not listed; see the function's result for everything]"
 _SMS_FORBIDDEN = re.compile(r"[\[\]【】]")
 
 
@@ -93,6 +93,8 @@ def _fit_bytes(text: str, limit: int) -> str:
 
 
 def _wrapped(text: str, indent: str) -> List[str]:
+    if len(indent) + len(text) <= WIDTH:  # most reasons fit on one line: no need for textwrap
+        return [indent + text]
     return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False) or [
         indent.rstrip()
     ]
@@ -104,9 +106,11 @@ def _group_title(account: Optional[str], project: Optional[str], region: Optiona
     return (f"Account {account}, " + where if account else where[0].upper() + where[1:]) + ":"
 
 
-def _targets(results: Sequence[TargetResult]) -> List[str]:
-    """Targets grouped by account and project (the id once per group), failures first in each,
-    every line within WIDTH characters: outcome and full name, then the code and reason wrapped."""
+def _chunks(results: Sequence[TargetResult]) -> Iterator[Tuple[List[str], int]]:
+    """The target lines, lazily, as (lines, targets in them): grouped by account and project (the
+    id once per group), failures first in each, every line within WIDTH characters (outcome and
+    full name, then the code and reason wrapped). Lazily, because a 10,000-target sweep shows only
+    what fits in one SMN message."""
     groups: Dict[Tuple[Optional[str], Optional[str], Optional[str]], List[TargetResult]] = {}
     for result in results:
         target = result.target
@@ -114,34 +118,37 @@ def _targets(results: Sequence[TargetResult]) -> List[str]:
         if target is not None and target.kind == Kind.ACCOUNT:
             key = (None, None, None)
         groups.setdefault(key, []).append(result)
-    lines: List[str] = []
     ordered = sorted(groups.items(), key=lambda item: (all(r.outcome != Outcome.FAILED for r in item[1]), str(item[0])))
     for (account, project, region), members in ordered:
-        lines.append(_group_title(account, project, region))
+        yield [_group_title(account, project, region)], 0
         for result in sorted(members, key=lambda r: r.outcome != Outcome.FAILED):
             target = result.target
             what = f"{target.kind} {target.name or target.account_id or target.project_id or '?'}" if target else "-"
             outcome = str(result.outcome).upper() if result.outcome == Outcome.FAILED else str(result.outcome)
-            lines.append(f"  {outcome:<16} {what}")
             detail = f"{result.error.code}: {result.reason}" if result.error else result.reason
-            lines.extend(_wrapped(detail, " " * 19))
-        lines.append("")
-    return lines
+            yield [f"  {outcome:<16} {what}", *_wrapped(detail, " " * 19)], 1
+        yield [""], 0
 
 
-def _body_text(head: List[str], lines: List[str], tail: List[str], budget: int) -> str:
-    """Head, as many target lines as fit in `budget` bytes with the tail, a marker naming how
-    many were cut, then the tail (next steps and report keys always survive)."""
+def _body_text(
+    head: List[str], chunks: Iterator[Tuple[List[str], int]], total: int, tail: List[str], budget: int
+) -> str:
+    """Head, as many targets as fit in `budget` bytes with the tail, a marker naming how many
+    were left out, then the tail (next steps and report keys always survive)."""
     end = "\n".join(tail)
-    text = "\n".join(head)
-    for index, line in enumerate(lines):
-        rest = len(lines) - index - 1
-        candidate = text + "\n" + line
-        needed = candidate + (TRUNCATED.format(count=rest) if rest else "") + "\n" + end
-        if len(needed.encode("utf-8")) > budget:
-            return text + TRUNCATED.format(count=len(lines) - index) + "\n" + end
-        text = candidate
-    return text + "\n" + end
+    parts = ["\n".join(head)]
+    reserve = len(end.encode("utf-8")) + len(TRUNCATED.format(count=total).encode("utf-8")) + 2
+    size = len(parts[0].encode("utf-8")) + reserve
+    shown = 0
+    for lines, targets in chunks:
+        text = "\n".join(lines)
+        size += len(text.encode("utf-8")) + 1
+        if size > budget:
+            parts.append(TRUNCATED.format(count=total - shown).lstrip("\n"))
+            break
+        parts.append(text)
+        shown += targets
+    return "\n".join([*parts, end])
 
 
 def _sms(heading: Heading, tally: Dict[str, int]) -> str:
@@ -206,16 +213,20 @@ def build_message(heading: Heading, results: Sequence[TargetResult], attention_o
     subject = _fit_bytes(f"cts-autotracker {where}: {summary}{flag}", SUBJECT_BYTES)
     listed = [r for r in results if needs_attention(r)] if attention_only else list(results)
     head = _head(heading, tally, len(results) - len(listed))
-    lines = _targets(listed) if listed else ["Nothing needs attention.", ""]
     tail = _tail(heading, results)
     sms = _sms(heading, tally)
     # message_structure is one JSON string holding the text twice (default, email): halve the budget
     overhead = len(json.dumps({"default": "", "email": "", "sms": sms}).encode("utf-8"))
     budget = (MESSAGE_BYTES - overhead) // 2 - 64
-    text = _body_text(head, lines, tail, budget)
+
+    def body(budget: int) -> str:
+        chunks = _chunks(listed) if listed else iter([(["Nothing needs attention.", ""], 0)])
+        return _body_text(head, chunks, len(listed), tail, budget)
+
+    text = body(budget)
     while len(json.dumps({"default": text, "email": text, "sms": sms}).encode("utf-8")) > MESSAGE_BYTES:
         budget = budget * 9 // 10  # JSON escaping (quotes, non-ASCII) made it longer than counted
-        text = _body_text(head, lines, tail, budget)
+        text = body(budget)
     structure = json.dumps({"default": text, "email": text, "sms": sms})
     return {"subject": subject, "message_structure": structure}
 
