@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .contract import (
     ASYNC_TRIGGERS,
@@ -437,10 +437,30 @@ def _remaining_ms(context: Any) -> Optional[float]:
 
 def _finish(result: InvocationResult, log: RunLog, started: float) -> Dict[str, Any]:
     """The result as JSON data with any credential that slipped into a string scrubbed, and the
-    invocation's structured log lines."""
+    invocation's structured log lines. The usual case, nothing to scrub, is found without
+    dumping a 10,000-target result to JSON and back."""
     answer = result.to_dict()
-    text = json.dumps(answer, default=str)
-    scrubbed = scrub(text, [json.dumps(secret)[1:-1] for secret in log.secrets])  # as they appear in JSON
-    clean: Dict[str, Any] = json.loads(scrubbed) if scrubbed != text else answer  # re-parse only what changed
-    log_invocation(log, clean, (time.monotonic() - started) * 1000, result.results)
-    return clean
+    if log.secrets and _may_hold_secrets(answer, result, log.secrets):
+        text = json.dumps(answer, default=str)
+        scrubbed = scrub(text, [json.dumps(secret)[1:-1] for secret in log.secrets])  # as they appear in JSON
+        answer = json.loads(scrubbed) if scrubbed != text else answer
+    log_invocation(log, answer, (time.monotonic() - started) * 1000, result.results)
+    return answer
+
+
+def _may_hold_secrets(answer: Dict[str, Any], result: InvocationResult, secrets: Sequence[str]) -> bool:
+    """Whether any string of the result holds a credential: the targets' strings joined once
+    (the text any of them could carry), and everything else, which is small, as JSON."""
+    texts = []
+    for item in result.results:
+        target, error, tracker = item.target, item.error, item.tracker
+        texts.append(item.reason)
+        if target is not None:
+            texts.extend((target.name or "", target.project_id or "", target.region or "", target.account_id or ""))
+        if error is not None:
+            texts.extend((str(error.code), error.message, error.request_id or ""))
+        if tracker is not None:
+            texts.extend((tracker.name, tracker.id or "", tracker.account_id or ""))
+    rest = json.dumps({key: value for key, value in answer.items() if key != "results"}, default=str)
+    joined = "\n".join(texts) + "\n" + rest
+    return any(secret in joined for secret in secrets)

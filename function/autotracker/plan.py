@@ -11,6 +11,7 @@ Pure: no cloud calls. A request that breaks an API rule fails here, never on the
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from pydantic import ValidationError
@@ -98,7 +99,7 @@ def _step(
     settings: Settings,
 ) -> Step:
     target = item.target
-    if target.kind == Kind.BUCKET:
+    if target.kind == Kind.BUCKET and state.trackers is None:  # a sweep's inventory has excluded them already
         reason = exclusion(target.name or "", settings)
         if reason:
             return skipped(target, reason)
@@ -128,13 +129,20 @@ def _step(
         return TargetResult(target, Outcome.ALREADY_TRACKED, reason, org)
     project_id = target.project_id or ""
     if target.kind == Kind.BUCKET and free[project_id] <= 0:
-        used = DATA_TRACKER_QUOTA - free[project_id]
-        message = f"data tracker quota is full in project {project_id} ({used}/{DATA_TRACKER_QUOTA}, not raisable)"
-        return failed(target, ErrorCode.QUOTA_EXHAUSTED, message + "; not created")
+        message, error = _quota_full(project_id, DATA_TRACKER_QUOTA - free[project_id])
+        return TargetResult(target, Outcome.FAILED, message, error=error)
     step = _create(item, mode, settings)
     if target.kind == Kind.BUCKET and not (isinstance(step, TargetResult) and step.outcome == Outcome.FAILED):
         free[project_id] -= 1  # a slot only for what will (or would) be created
     return step
+
+
+@lru_cache(maxsize=256)
+def _quota_full(project_id: str, used: int) -> Tuple[str, ErrorInfo]:
+    """One message and error per full project, shared by its thousands of refused buckets."""
+    message = f"data tracker quota is full in project {project_id} ({used}/{DATA_TRACKER_QUOTA}, not raisable)"
+    message += "; not created"
+    return message, ErrorInfo(ErrorCode.QUOTA_EXHAUSTED, message)
 
 
 def exclusion(bucket: str, settings: Settings) -> Optional[str]:
