@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -87,7 +88,8 @@ def main() -> None:
         timed({"trigger_type": "TIMER", "trigger_name": "bench"})
         del os.environ["ACCOUNTS"]
         wall, result = timed({"trigger_type": "TIMER", "trigger_name": "bench"})
-        print(json.dumps({"wall": wall, "summary": result["summary"], "ok": result["ok"]}))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"wall": wall, "summary": result["summary"], "ok": result["ok"], "rss_mb": rss}))
         return
     runs = int(sys.argv[5])
     member_sweep(10 + runs)  # warm: modules loaded, as in a warm container

@@ -265,7 +265,7 @@ def organization(
     return [
         (
             f"organization coordinator, {accounts:,} members (c={concurrency}, {latency * 1000:.0f} ms/call)",
-            f"{coordinator['wall']:.2f} s",
+            f"{coordinator['wall']:.2f} s, peak {coordinator['rss_mb']:.0f} MB RSS",
             f"{floor:.2f} s",
             ratio(coordinator["wall"], floor),
         ),
@@ -276,6 +276,24 @@ def organization(
             ratio(sweeps["member"], sweeps["single"]),
         ),
     ]
+
+
+def coordinator_memory(accounts: int, code: str) -> List[Row]:
+    """The coordinator's peak memory with many accounts (no latency: memory, not time, is measured)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([code, str(ROOT)])}
+    with org_server(accounts, 1, 0, 0.0) as url:
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.org_child", "coordinator", url, "1", "32"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["summary"] == {"dispatched": accounts + 1}, report
+    label = f"organization coordinator, {accounts:,} members: peak memory"
+    return [(label, f"{report['rss_mb']:.0f} MB RSS", f"{report['wall']:.1f} s at c=32, no latency", "-")]
 
 
 def package(runs: int) -> List[Row]:
@@ -335,6 +353,8 @@ def main() -> int:
         rows += sweep_scaling(sizes, latency=0.05, concurrency=8, code=code)
         accounts = 100 if args.quick else 1000
         rows += organization(accounts, 3, 20, latency=0.05, concurrency=8, runs=1 if args.quick else 3, code=code)
+        if not args.quick:
+            rows += coordinator_memory(10_000, code)
     rows += package(runs)
     header = ("measure", "cts-autotracker", "floor / baseline (same run)", "ratio")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
