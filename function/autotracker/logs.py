@@ -39,6 +39,8 @@ class RunLog:
     def emit(self, level: int, fields: Mapping[str, Any]) -> None:
         if level < self.level:
             return
+        if self.runtime is None and not STDLIB.hasHandlers() and level < logging.WARNING:
+            return  # nowhere to go (a bare local run): not even worth formatting
         line = {"source": "cts-autotracker", **fields}
         text = scrub(json.dumps(line, default=str, ensure_ascii=True), self.secrets)
         if self.runtime is not None:

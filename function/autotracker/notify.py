@@ -224,10 +224,11 @@ def build_message(heading: Heading, results: Sequence[TargetResult], attention_o
         return _body_text(head, chunks, len(listed), tail, budget)
 
     text = body(budget)
-    while len(json.dumps({"default": text, "email": text, "sms": sms}).encode("utf-8")) > MESSAGE_BYTES:
+    structure = json.dumps({"default": text, "email": text, "sms": sms})
+    while len(structure.encode("utf-8")) > MESSAGE_BYTES:
         budget = budget * 9 // 10  # JSON escaping (quotes, non-ASCII) made it longer than counted
         text = body(budget)
-    structure = json.dumps({"default": text, "email": text, "sms": sms})
+        structure = json.dumps({"default": text, "email": text, "sms": sms})
     return {"subject": subject, "message_structure": structure}
 
 

@@ -406,12 +406,20 @@ def coherence_problems(
     return problems
 
 
+_LOADED: Dict[Tuple[Tuple[str, str], ...], Settings] = {}  # warm invocations reuse validated settings
+
+
 def load_settings(values: Mapping[str, str]) -> Settings:
     """Validate the variables; raise ConfigurationError listing every bad one at once: the
     variables' own problems, and what they get wrong together (checked on the raw values when
-    a variable is invalid, so a missing REGION never hides a missing TRACE_BUCKET)."""
+    a variable is invalid, so a missing REGION never hides a missing TRACE_BUCKET). The same
+    variables give the same (frozen) settings: a warm container validates them once."""
+    key = tuple(sorted(values.items()))
+    known = _LOADED.get(key)
+    if known is not None:
+        return known
     try:
-        return Settings.model_validate(dict(values))
+        settings = Settings.model_validate(dict(values))
     except ValidationError as error:
         problems = []
         for item in error.errors():
@@ -425,6 +433,10 @@ def load_settings(values: Mapping[str, str]) -> Settings:
             _csv(raw.get("EXCLUDE_ACCOUNTS", "")),
         )
         raise ConfigurationError(list(dict.fromkeys(problems + together))) from None
+    if len(_LOADED) >= 16:
+        _LOADED.clear()
+    _LOADED[key] = settings
+    return settings
 
 
 def lenient_flag(value: Optional[str]) -> bool:
