@@ -14,6 +14,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .contract import ErrorCode, Kind, Notification, Outcome, TargetResult, summarise
@@ -95,9 +96,14 @@ def _fit_bytes(text: str, limit: int) -> str:
 def _wrapped(text: str, indent: str) -> List[str]:
     if len(indent) + len(text) <= WIDTH:  # most reasons fit on one line: no need for textwrap
         return [indent + text]
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False) or [
-        indent.rstrip()
-    ]
+    return list(_wrap(text, indent))
+
+
+@lru_cache(maxsize=512)
+def _wrap(text: str, indent: str) -> Tuple[str, ...]:
+    """A long reason wrapped, once: a sweep repeats the same reason for thousands of targets."""
+    lines = textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+    return tuple(lines) or (indent.rstrip(),)
 
 
 def _group_title(account: Optional[str], project: Optional[str], region: Optional[str]) -> str:
