@@ -144,13 +144,12 @@ def bucket_listing(content: bytes) -> List[Dict[str, Optional[str]]]:
         root = ElementTree.fromstring(content)
     except ElementTree.ParseError as error:
         raise ValueError(str(error)) from None
+    namespace = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
     buckets: List[Dict[str, Optional[str]]] = []
-    for element in root.iter():
-        if element.tag.rpartition("}")[2] != "Bucket":
-            continue
-        fields = {child.tag.rpartition("}")[2]: (child.text or "").strip() for child in element}
-        if fields.get("Name"):
-            buckets.append({"name": fields["Name"], "location": fields.get("Location") or None})
+    for bucket in root.iter(namespace + "Bucket"):
+        name = (bucket.findtext(namespace + "Name") or "").strip()
+        if name:
+            buckets.append({"name": name, "location": (bucket.findtext(namespace + "Location") or "").strip() or None})
     return buckets
 
 
