@@ -89,6 +89,16 @@ class CloudError(Exception):
         return ErrorInfo(self.code, self.message if message is None else message, self.request_id)
 
 
+class Unjudged(Exception):
+    """What the invocation needed to read could not be read (an inventory, an organization), so
+    nothing was judged: the result's top-level error, with the code and whether a retry may help."""
+
+    def __init__(self, code: str, message: str, transient: bool = False):
+        super().__init__(message)
+        self.code = code
+        self.transient = transient
+
+
 def is_transient(error: BaseException) -> bool:
     """Throttling, 5xx, dropped connections and timeouts; never 401/403, quota or validation errors."""
     if isinstance(error, ServiceResponseException):

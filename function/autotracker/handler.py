@@ -34,7 +34,7 @@ from .credentials import Credentials, CredentialsError, context_text, resolve_cr
 from .events.envelopes import EventError, Unauthenticated
 from .events.sources import Work, read_event, trigger_of
 from .execute import execute
-from .gateway import Gateway
+from .gateway import Gateway, Unjudged
 from .intents import wanted_from_trace
 from .logs import RunLog, log_invocation, log_problem
 from .notify import Heading, build_message, needs_attention, publish
@@ -145,21 +145,13 @@ def _run(
     run = Run(work, context, environ, settings, credentials, gateway, deadline, mode, dry_run, request_id)
     problem: Optional[ErrorInfo] = None
     transient_problem = False
-    from .organization import OrganizationError
-
     try:
         run = _in_its_account(run)
         if work.traces is not None:
             results = _track(run)
         else:
-            from .inventory import SweepError
-
-            try:
-                results = _evaluate(run) if work.config is not None else _sweep(run)
-            except SweepError as error:
-                results, problem = [], ErrorInfo(error.code, str(error))
-                transient_problem = error.transient
-    except OrganizationError as error:
+            results = _evaluate(run) if work.config is not None else _sweep(run)
+    except Unjudged as error:  # an inventory or the organization could not be read
         results, problem = [], ErrorInfo(error.code, str(error))
         transient_problem = error.transient
     report = _write_report(run, results, problem) if _reported(run) else None
@@ -208,7 +200,7 @@ def _reported(run: Run) -> bool:
 
 
 def _write_report(run: Run, results: List[TargetResult], problem: Optional[ErrorInfo]) -> ReportObjects:
-    from .organization import OrganizationError, own_account
+    from .organization import own_account
     from .reports import RunFacts, write
 
     manual = run.work.manual
@@ -217,7 +209,7 @@ def _write_report(run: Run, results: List[TargetResult], problem: Optional[Error
     if account is None:
         try:
             account_id = own_account(run.gateway)
-        except OrganizationError:
+        except Unjudged:
             account_id = None
         account = f"account {account_id}" if account_id else None
     run_id = run.request_id or run.work.report_id
@@ -298,11 +290,9 @@ def _new_accounts(run: Run, targets: List[Target]) -> Dict[Target, TargetResult]
         return {}
     if not run.settings.organization_sweep:
         return {t: skipped(t, "ORGANIZATION_SWEEP is off: member accounts are not swept") for t in targets}
-    from .organization import OrganizationError
-
     try:
         results = _coordinate(run, targets)
-    except OrganizationError as error:
+    except Unjudged as error:
         info = ErrorInfo(error.code, str(error))
         return {t: TargetResult(t, Outcome.FAILED, str(error), error=info, transient=error.transient) for t in targets}
     by_id = {r.target.account_id: r for r in results if r.target}

@@ -14,18 +14,16 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .contract import ErrorCode, Kind, Target, TargetResult, failed, skipped
-from .gateway import CloudError, Gateway
+from .gateway import CloudError, Gateway, Unjudged
 from .plan import ProjectState, Wanted, exclusion
 from .settings import REGION, Settings
 
 
-class SweepError(Exception):
+class SweepError(Unjudged):
     """The inventory could not be read, so nothing can be judged."""
 
     def __init__(self, error: CloudError, what: str):
-        super().__init__(f"{what} failed: {error.code} {error.message}")
-        self.code = error.code
-        self.transient = error.transient
+        super().__init__(error.code, f"{what} failed: {error.code} {error.message}", error.transient)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, failed, skipped
 from .credentials import context_text
-from .gateway import CloudError, Gateway
+from .gateway import CloudError, Gateway, Unjudged
 from .retry import Deadline
 from .settings import Settings
 
@@ -30,13 +30,8 @@ class Account:
     status: str
 
 
-class OrganizationError(Exception):
+class OrganizationError(Unjudged):
     """The organization could not be read, or the fan-out cannot be addressed: nothing was queued."""
-
-    def __init__(self, code: str, message: str, transient: bool = False):
-        super().__init__(message)
-        self.code = code
-        self.transient = transient
 
 
 def account_target(account_id: Optional[str], name: Optional[str]) -> Target:
