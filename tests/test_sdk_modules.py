@@ -64,3 +64,33 @@ def test_a_model_the_sdk_does_not_have_is_a_clear_attribute_error() -> None:
     with pytest.raises(AttributeError, match="has no model 'NoSuchModel'"):
         models.NoSuchModel  # noqa: B018
     assert not hasattr(models, "NoSuchModel")  # the SDK's own hasattr() checks see it missing
+
+
+def _client(monkeypatch, **environ: str):
+    from autotracker import gateway
+    from autotracker.credentials import Credentials
+    from autotracker.retry import Deadline, RetryPolicy
+    from autotracker.settings import load_settings
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NETRC", "REQUESTS_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(gateway, "CLIENTS", gateway.ClientCache())  # built afresh for this environment
+    settings = load_settings({"REGION": "ap-southeast-1", "ENABLE_LTS": "true"})
+    credentials = Credentials("SDKMODULESTESTAK0001", "sdk-modules-test-secret-key", None, "p" * 32)
+    return gateway.Gateway(credentials, settings, Deadline(30_000), RetryPolicy(1, 0.0))._cts(
+        "ap-southeast-1", "p" * 32
+    )
+
+
+def test_requests_reads_the_environment_once_not_on_every_call(monkeypatch, tmp_path) -> None:
+    """No proxy or netrc in the environment: the session does not scan it per call, and a CA
+    bundle from REQUESTS_CA_BUNDLE is given to the SDK once (SDK internals pinned here)."""
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("")
+    plain = _client(monkeypatch, CURL_CA_BUNDLE=str(bundle))
+    assert plain.get_http_client()._session.trust_env is False
+    assert plain.get_http_client()._verify == str(bundle)
+    proxied = _client(monkeypatch, HTTPS_PROXY="http://proxy.example:3128")
+    assert proxied.get_http_client()._session.trust_env is True  # requests keeps honouring the proxy

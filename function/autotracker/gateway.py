@@ -9,6 +9,7 @@ agency credentials are temporary, and a client never outlives the ones it holds.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -478,21 +479,41 @@ class Gateway:
             config.retry_times = 0  # retries are ours, bounded by the deadline
             config.timeout = (CONNECT_TIMEOUT, READ_TIMEOUT)
             config.pool_maxsize = config.pool_connections = POOL_SIZE
+            bundle = ca_bundle()
+            if bundle:
+                config.ssl_ca_cert = bundle  # what requests would read from the environment, given once
             sdk_credentials = credentials
             if sdk_credentials is None:
                 sdk_credentials = BasicCredentials(self._credentials.ak, self._credentials.sk, project_id)
                 if self._credentials.security_token:
                     sdk_credentials = sdk_credentials.with_security_token(self._credentials.security_token)
-            return (
+            built = (
                 client_type.new_builder()
                 .with_credentials(sdk_credentials)
                 .with_endpoints([endpoint])
                 .with_http_config(config)
                 .build()
             )
+            if not uses_proxy_or_netrc():
+                # requests would scan the environment for proxies and look for a .netrc on every
+                # call; with neither set that finds nothing (the CA bundle is given above), so skip it
+                built.get_http_client()._session.trust_env = False
+            return built
 
         scope = project_id or str(getattr(credentials, "domain_id", None) or "")  # project, or account
         return CLIENTS.get((service, endpoint, scope, self._fingerprint), build)
+
+
+def ca_bundle() -> Optional[str]:
+    """The CA bundle requests would take from the environment (its own variables, in its order)."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+
+
+def uses_proxy_or_netrc() -> bool:
+    """Whether requests would take a proxy or a netrc from the environment."""
+    import urllib.request
+
+    return bool(urllib.request.getproxies()) or bool(os.environ.get("NETRC"))
 
 
 class ClientCache:
