@@ -15,12 +15,12 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, failed, skipped
 from .credentials import context_text
+from .execute import START_RESERVE_SECONDS  # no queueing with less left, as for creates
 from .gateway import CloudError, Gateway, Unjudged
 from .retry import Deadline
 from .settings import Settings
 
 ACTIVE = "active"  # ListAccounts' other states: suspended, pending_closure
-START_RESERVE_SECONDS = 4.0  # as the executor: the report's time plus one call's
 
 
 @dataclass(frozen=True)
