@@ -425,6 +425,17 @@ def test_listing_calls_do_not_grow_with_the_number_of_buckets(invoke, account):
     assert small == large == ["KeystoneListProjects", "ListBuckets", "ListTrackers", "ListTrackers"]
 
 
+def test_trackers_are_listed_while_the_bucket_listing_is_in_flight(invoke, account):
+    """The projects' trackers do not wait for the (large, slow) bucket listing: the fake answers
+    ListBuckets only after a ListTrackers was answered, and a sweep that waited would reverse them."""
+    account.faults.hold("ListBuckets", until="ListTrackers")
+    result = invoke(TIMER)
+    assert result["ok"] is True
+    order = [a for a in actions(account) if a in LISTING]
+    assert order.index("ListTrackers") < order.index("ListBuckets")
+    assert sorted(order) == ["KeystoneListProjects", "ListBuckets", "ListTrackers", "ListTrackers"]
+
+
 def test_thousands_of_buckets_are_all_accounted_for(invoke, account):
     for index in range(3000):
         account.add_bucket(f"bulk-{index:04d}", REGION)

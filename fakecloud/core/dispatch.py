@@ -281,6 +281,7 @@ class Dispatcher:
         if not any(name.lower() == "x-request-id" for name in response.headers):
             response = replace(response, headers={**response.headers, "X-Request-Id": uuid.uuid4().hex})
         self._record(request, service, action, response)
+        self.faults.answered(action)
         if request.method == "HEAD" and response.body:  # a HEAD answer has headers only, errors too
             response = replace(response, body=b"")
         return response
@@ -289,6 +290,7 @@ class Dispatcher:
         delay = self.faults.delay(route.service, route.action)
         if delay:
             time.sleep(delay)
+        self.faults.wait_held(route.service, route.action)
         info = self.router.services[route.service]
         try:
             host_region = self._check_host(request.host, route.service)

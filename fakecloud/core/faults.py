@@ -41,6 +41,15 @@ class _Latency:
 
 
 @dataclass
+class _Hold:
+    service: str | None
+    action: str | None
+    until: str  # an action: matching requests wait until one such request has been answered
+    released: threading.Event
+    timeout: float
+
+
+@dataclass
 class _Random:
     rate: float
     statuses: tuple[int, ...]
@@ -57,6 +66,7 @@ class Faults:
         self._rules: list[_Rule] = []
         self._latencies: list[_Latency] = []
         self._random: _Random | None = None
+        self._holds: list[_Hold] = []
 
     def inject(
         self,
@@ -89,6 +99,26 @@ class Faults:
         with self._lock:
             self._latencies.append(_Latency(seconds, service, action))
 
+    def hold(self, action: str, until: str, service: str | None = None, timeout: float = 10.0) -> None:
+        """Matching requests wait until a request for `until` has been answered (at most `timeout`
+        seconds): shows, without timing anything, whether a client overlaps the two calls."""
+        with self._lock:
+            self._holds.append(_Hold(service, action, until, threading.Event(), timeout))
+
+    def wait_held(self, service: str, action: str) -> None:
+        """Block a request while a hold on it is not released."""
+        with self._lock:
+            holds = [h for h in self._holds if h.service in (None, service) and h.action in (None, action)]
+        for held in holds:
+            held.released.wait(held.timeout)
+
+    def answered(self, action: str) -> None:
+        """A request for `action` was answered: release the holds waiting for it."""
+        with self._lock:
+            for held in self._holds:
+                if held.until == action:
+                    held.released.set()
+
     def random(
         self,
         rate: float = 0.3,
@@ -108,6 +138,9 @@ class Faults:
             self._rules.clear()
             self._latencies.clear()
             self._random = None
+            for held in self._holds:
+                held.released.set()
+            self._holds.clear()
 
     def delay(self, service: str, action: str) -> float:
         """Seconds a request should sleep before being handled (sum of matching rules)."""

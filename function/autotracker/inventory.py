@@ -9,14 +9,16 @@ listed state), and the targets already decided here (not found, not placed, unkn
 from __future__ import annotations
 
 import fnmatch
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 
 from .contract import ErrorCode, Kind, Target, TargetResult, failed, skipped
 from .gateway import CloudError, Gateway, Unjudged
 from .plan import ProjectState, Wanted, exclusion
 from .settings import REGION, Settings
+
+_T = TypeVar("_T")
 
 
 class SweepError(Unjudged):
@@ -45,28 +47,48 @@ class Inventory:
 
 
 def take_inventory(scope: Scope, settings: Settings, gateway: Gateway, default_project_id: str) -> Inventory:
-    buckets, projects = _inventory(scope, settings, gateway, default_project_id)
-    buckets = _locate(buckets, scope, settings, gateway)
-    targets, decided = _targets(scope, settings, buckets, projects)
-    return Inventory([Wanted(target) for target in targets], decided, _current_state(targets, settings, gateway))
-
-
-def _inventory(
-    scope: Scope, settings: Settings, gateway: Gateway, default_project_id: str
-) -> Tuple[List[Dict[str, Optional[str]]], List[Dict[str, Any]]]:
+    """The bucket listing runs while the projects are listed, and the projects' trackers are listed
+    as soon as the projects are known, while the buckets are still arriving and being read."""
     need_buckets = scope.everything or bool(scope.buckets)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        projects = pool.submit(gateway.list_projects, settings.region, default_project_id)
-        buckets = pool.submit(gateway.list_buckets, settings.region) if need_buckets else None
+    with ThreadPoolExecutor(max_workers=settings.sweep_concurrency + 1) as pool:
+        bucket_listing = pool.submit(gateway.list_buckets, settings.region) if need_buckets else None
+        projects = _listed(lambda: gateway.list_projects(settings.region, default_project_id), "listing projects (IAM)")
+        targets, decided = _project_targets(scope, projects)
+        states = _list_trackers(targets, {}, pool, gateway)
+        buckets = _listed(bucket_listing.result, "listing buckets (OBS)") if bucket_listing else []
+        main_project = {p["name"]: str(p["id"]) for p in projects if p.get("name") and p.get("id")}
+        bucket_targets, bucket_decided = _bucket_targets(
+            scope, settings, _locate(buckets, scope, settings, gateway), main_project
+        )
+        states = _list_trackers(bucket_targets, states, pool, gateway)
+        current = {project_id: states[project_id].result() for project_id in sorted(states)}
+    targets += bucket_targets
+    return Inventory([Wanted(target) for target in targets], decided + bucket_decided, current)
+
+
+def _listed(listing: Callable[[], _T], what: str) -> _T:
+    try:
+        return listing()
+    except CloudError as error:
+        raise SweepError(error, what) from None
+
+
+def _list_trackers(
+    targets: List[Target], started: Dict[str, "Future[ProjectState]"], pool: ThreadPoolExecutor, gateway: Gateway
+) -> Dict[str, "Future[ProjectState]"]:
+    """One ListTrackers per project of `targets` not `started` yet, never one per bucket."""
+
+    def load(region: str, project_id: str) -> ProjectState:
         try:
-            project_list = projects.result()
+            return ProjectState(trackers=gateway.list_trackers(region, project_id))
         except CloudError as error:
-            raise SweepError(error, "listing projects (IAM)") from None
-        try:
-            bucket_list = buckets.result() if buckets else []
-        except CloudError as error:
-            raise SweepError(error, "listing buckets (OBS)") from None
-    return bucket_list, project_list
+            return ProjectState(error=error)
+
+    listing = dict(started)
+    for target in targets:
+        if target.project_id and target.region and target.project_id not in listing:
+            listing[target.project_id] = pool.submit(load, target.region, target.project_id)
+    return listing
 
 
 def _locate(
@@ -102,15 +124,13 @@ def _project_region(name: str) -> Optional[str]:
     return region if REGION.match(region) else None
 
 
-def _targets(
-    scope: Scope, settings: Settings, buckets: List[Dict[str, Optional[str]]], projects: List[Dict[str, Any]]
-) -> Tuple[List[Target], List[TargetResult]]:
-    main_project = {p["name"]: str(p["id"]) for p in projects if p.get("name") and p.get("id")}
+def _project_targets(scope: Scope, projects: List[Dict[str, Any]]) -> Tuple[List[Target], List[TargetResult]]:
+    """The projects in scope: known from the project listing alone."""
+    names = {str(p["name"]) for p in projects if p.get("name") and p.get("id")}
     decided: List[TargetResult] = []
     targets: List[Target] = []
-
     if scope.everything:
-        decided.extend(_unknown_region(region) for region in scope.regions if region not in main_project)
+        decided.extend(_unknown_region(region) for region in scope.regions if region not in names)
     wanted_projects = set(scope.projects)
     for project in sorted(projects, key=lambda p: str(p.get("name"))):
         name, project_id = str(project.get("name") or ""), str(project.get("id") or "")
@@ -130,7 +150,15 @@ def _targets(
         decided.append(
             failed(Target(Kind.PROJECT, None, project_id, None), ErrorCode.NOT_FOUND, "no such project in the account")
         )
+    return targets, decided
 
+
+def _bucket_targets(
+    scope: Scope, settings: Settings, buckets: List[Dict[str, Optional[str]]], main_project: Dict[str, str]
+) -> Tuple[List[Target], List[TargetResult]]:
+    """The buckets in scope, each with the project named for its region (which holds its tracker)."""
+    decided: List[TargetResult] = []
+    targets: List[Target] = []
     wanted_buckets = set(scope.buckets)
     for bucket in _by_priority(buckets, settings.priority_buckets):
         name, region = bucket["name"] or "", bucket["location"]
@@ -186,20 +214,3 @@ def _by_priority(buckets: List[Dict[str, Optional[str]]], patterns: Sequence[str
         return first, name
 
     return sorted(buckets, key=rank)
-
-
-def _current_state(targets: List[Target], settings: Settings, gateway: Gateway) -> Dict[str, ProjectState]:
-    """One ListTrackers per project in scope, never one per bucket; projects listed concurrently."""
-    regions = {t.project_id: t.region for t in targets if t.project_id and t.region}
-    states: Dict[str, ProjectState] = {}
-
-    def load(project_id: str) -> Tuple[str, ProjectState]:
-        try:
-            return project_id, ProjectState(trackers=gateway.list_trackers(regions[project_id], project_id))
-        except CloudError as error:
-            return project_id, ProjectState(error=error)
-
-    if regions:
-        with ThreadPoolExecutor(max_workers=min(settings.sweep_concurrency, len(regions))) as pool:
-            states.update(pool.map(load, sorted(regions)))
-    return states

@@ -140,21 +140,27 @@ def _body_text(
     head: List[str], chunks: Iterator[Tuple[List[str], int]], total: int, tail: List[str], budget: int
 ) -> str:
     """Head, as many targets as fit in `budget` bytes with the tail, a marker naming how many
-    were left out, then the tail (next steps and report keys always survive)."""
+    were left out, then the tail (next steps and report keys always survive). Sizes are counted
+    as the text will travel, escaped inside message_structure's JSON (a newline is two bytes)."""
     end = "\n".join(tail)
     parts = ["\n".join(head)]
-    reserve = len(end.encode("utf-8")) + len(TRUNCATED.format(count=total).encode("utf-8")) + 2
-    size = len(parts[0].encode("utf-8")) + reserve
+    reserve = _json_size(end) + _json_size(TRUNCATED.format(count=total)) + 4
+    size = _json_size(parts[0]) + reserve
     shown = 0
     for lines, targets in chunks:
         text = "\n".join(lines)
-        size += len(text.encode("utf-8")) + 1
+        size += _json_size(text) + 2
         if size > budget:
             parts.append(TRUNCATED.format(count=total - shown).lstrip("\n"))
             break
         parts.append(text)
         shown += targets
     return "\n".join([*parts, end])
+
+
+def _json_size(text: str) -> int:
+    """Bytes of `text` inside a JSON string (json.dumps escapes to ASCII, so characters are bytes)."""
+    return len(json.dumps(text)) - 2
 
 
 def _sms(heading: Heading, tally: Dict[str, int]) -> str:
@@ -232,7 +238,7 @@ def build_message(heading: Heading, results: Sequence[TargetResult], attention_o
     text = body(budget)
     structure = json.dumps({"default": text, "email": text, "sms": sms})
     while len(structure.encode("utf-8")) > MESSAGE_BYTES:
-        budget = budget * 9 // 10  # JSON escaping (quotes, non-ASCII) made it longer than counted
+        budget = budget * 9 // 10  # a safety net: the sizes above are counted escaped
         text = body(budget)
         structure = json.dumps({"default": text, "email": text, "sms": sms})
     return {"subject": subject, "message_structure": structure}

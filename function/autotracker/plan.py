@@ -109,32 +109,47 @@ def _step(
         return TargetResult(target, Outcome.FAILED, message, error=listing.info(message), transient=listing.transient)
     if state.trackers is None:  # not listed: create, and look only if CTS reports a conflict
         return _create(item, mode, settings)
-    if target.kind == Kind.BUCKET and target.name in writers:
-        return _transfer_bucket(target, writers[target.name or ""])
-    from .baseline import State, assess_bucket, assess_project, ref
+    if target.kind == Kind.PROJECT:
+        from .baseline import assess_project
 
-    if target.kind == Kind.BUCKET:
-        assessment = assess_bucket(target, state.covering(target.name or ""), settings)
-    else:
-        assessment = assess_project(target, state.trackers, settings)
-    if assessment.state == State.COMPLIANT:
-        covering = ref(assessment.tracker) if assessment.tracker else None
-        name = covering.name if covering else "?"
-        return TargetResult(target, Outcome.ALREADY_TRACKED, f"compliant: covered by {name!r}", covering)
-    if assessment.state == State.DRIFTED:
-        return _drifted(assessment, mode, settings)
-    if target.kind == Kind.PROJECT and state.organization_tracker is not None:
-        org = state.organization_tracker
-        reason = f"covered by the organization tracker {org.name!r} of account {org.account_id}"
-        return TargetResult(target, Outcome.ALREADY_TRACKED, reason, org)
+        judged = _judged(assess_project(target, state.trackers, settings), mode, settings)
+        if judged is not None:
+            return judged
+        if state.organization_tracker is not None:
+            org = state.organization_tracker
+            reason = f"covered by the organization tracker {org.name!r} of account {org.account_id}"
+            return TargetResult(target, Outcome.ALREADY_TRACKED, reason, org)
+        return _create(item, mode, settings)
+    if target.name in writers:
+        return _transfer_bucket(target, writers[target.name or ""])
+    covering = state.covering(target.name or "")
+    if covering:  # a bucket no tracker records is simply missing: nothing to assess
+        from .baseline import assess_bucket
+
+        judged = _judged(assess_bucket(target, covering, settings), mode, settings)
+        if judged is not None:
+            return judged
     project_id = target.project_id or ""
-    if target.kind == Kind.BUCKET and free[project_id] <= 0:
+    if free[project_id] <= 0:
         message, error = _quota_full(project_id, DATA_TRACKER_QUOTA - free[project_id])
         return TargetResult(target, Outcome.FAILED, message, error=error)
     step = _create(item, mode, settings)
-    if target.kind == Kind.BUCKET and not (isinstance(step, TargetResult) and step.outcome == Outcome.FAILED):
+    if not (isinstance(step, TargetResult) and step.outcome == Outcome.FAILED):
         free[project_id] -= 1  # a slot only for what will (or would) be created
     return step
+
+
+def _judged(assessment: Assessment, mode: Mode, settings: Settings) -> Optional[Step]:
+    """The step for a target its trackers cover, compliant or drifted; None when it is missing."""
+    from .baseline import State, ref
+
+    if assessment.state == State.COMPLIANT:
+        covering = ref(assessment.tracker) if assessment.tracker else None
+        name = covering.name if covering else "?"
+        return TargetResult(assessment.target, Outcome.ALREADY_TRACKED, f"compliant: covered by {name!r}", covering)
+    if assessment.state == State.DRIFTED:
+        return _drifted(assessment, mode, settings)
+    return None
 
 
 @lru_cache(maxsize=256)

@@ -116,6 +116,28 @@ def test_latency_is_concurrent(cloud: FakeCloud, endpoint) -> None:
     assert time.monotonic() - start < 0.3  # other actions are not delayed
 
 
+def test_hold_answers_a_request_only_after_another(cloud: FakeCloud, endpoint) -> None:
+    url = endpoint("cts")
+    cloud.faults.hold("ListQuotas", until="ListTrackers")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(lambda: h.cts_client(url).list_quotas(ListQuotasRequest()).status_code)
+        assert not held.done()  # waits for the ListTrackers below (up to the hold's 10 s)
+        assert h.cts_client(url).list_trackers(ListTrackersRequest()).status_code == 200
+        assert held.result() == 200
+    assert [call.action for call in cloud.calls] == ["ListTrackers", "ListQuotas"]
+
+
+def test_a_hold_times_out_and_clear_releases_it(cloud: FakeCloud, endpoint) -> None:
+    url = endpoint("cts")
+    cloud.faults.hold("ListQuotas", until="ListTrackers", timeout=0.05)
+    assert h.cts_client(url).list_quotas(ListQuotasRequest()).status_code == 200  # nobody listed trackers
+    cloud.faults.hold("ListQuotas", until="ListTrackers")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(lambda: h.cts_client(url).list_quotas(ListQuotasRequest()).status_code)
+        cloud.faults.clear()
+        assert held.result() == 200
+
+
 def _random_statuses(cloud: FakeCloud, url: str, n: int = 30) -> list[int]:
     client = h.cts_client(url)
     out = []
