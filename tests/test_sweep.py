@@ -119,6 +119,22 @@ def test_compliant_targets_are_untouched_whatever_the_tracker_is_called(invoke, 
     assert "compliant" in entry["reason"]
 
 
+def test_a_credential_in_a_target_field_alone_is_scrubbed(invoke, account):
+    """A compliant bucket's reason does not repeat its name: the credential scan reads the targets'
+    own fields, not only the reasons built from them."""
+    secret = "lowercase-secret-key-named-as-a-bucket"
+    account.add_credentials("AKSCRUBTARGET000001", secret)
+    account.add_bucket(secret, REGION)
+    account.cts.put_tracker(PROJECT_ID, data_tracker(secret, "custom-tracker"))
+    result = invoke(
+        {"action": "backfill", "buckets": [secret]}, context=FakeContext("AKSCRUBTARGET000001", secret, None)
+    )
+    (entry,) = result["results"]
+    assert entry["outcome"] == "already_tracked" and secret not in entry["reason"]
+    assert entry["target"]["name"] == "***"
+    assert secret not in json.dumps(result)
+
+
 def test_baseline_regions_widen_and_manual_regions_narrow_the_scope(invoke, account, env):
     env["BASELINE_REGIONS"] = f"{REGION},{EU}"
     entries = by_name(invoke(TIMER))

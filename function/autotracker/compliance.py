@@ -11,7 +11,6 @@ gets one UpdatePolicyState.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from typing import Any, Dict, List, Optional, Tuple
 
 from .contract import Kind, Outcome, TargetResult
@@ -106,7 +105,7 @@ def _report(event: ConfigEvent, judged: List[TargetResult], gateway: Gateway, co
             return TargetResult(
                 result.target, Outcome.FAILED, message, result.tracker, error.info(message), error.transient
             )
-        return replace(result, reason=f"{result.reason}; reported {state} to Config")
+        return result._replace(reason=f"{result.reason}; reported {state} to Config")
 
     if not judged:
         return []

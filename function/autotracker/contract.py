@@ -8,9 +8,8 @@ the README's tables to these enums).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, NamedTuple, Optional, Sequence
 
 from .version import __version__
 
@@ -80,8 +79,7 @@ class ErrorCode(_Text):
     AGENCY_UNAVAILABLE = "AgencyUnavailable"
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A bucket or project that must be covered by a tracker."""
 
     kind: Kind
@@ -96,16 +94,14 @@ class Target:
         return f"{self.kind} {self.name or self.project_id or self.account_id or '?'}{where}"
 
 
-@dataclass(frozen=True)
-class TrackerRef:
+class TrackerRef(NamedTuple):
     name: str
     type: str
     id: Optional[str] = None
     account_id: Optional[str] = None  # only when another account owns it (the organization tracker)
 
 
-@dataclass(frozen=True)
-class ErrorInfo:
+class ErrorInfo(NamedTuple):
     code: str  # an ErrorCode, or the service's own code
     message: str
     request_id: Optional[str] = None  # the service's request id of the failed call, to quote to support
@@ -114,8 +110,7 @@ class ErrorInfo:
         return {"code": _plain(self.code), "message": self.message, "request_id": self.request_id}
 
 
-@dataclass(frozen=True)
-class TargetResult:
+class TargetResult(NamedTuple):
     """One line of the result; target is None for a trace about neither a bucket nor a project."""
 
     target: Optional[Target]
@@ -167,8 +162,7 @@ def summarise(results: Sequence[TargetResult]) -> Dict[str, int]:
     return {_plain(outcome): tally[outcome] for outcome in Outcome if tally[outcome]}
 
 
-@dataclass(frozen=True)
-class Notification:
+class Notification(NamedTuple):
     """What became of the SMN report."""
 
     sent: bool
@@ -190,8 +184,7 @@ class Notification:
 NOTHING_DONE = Notification(False, "nothing was done")
 
 
-@dataclass(frozen=True)
-class InvocationResult:
+class InvocationResult(NamedTuple):
     """The invocation's answer (FunctionGraph returns `to_dict()`; APIG wraps it in HTTP)."""
 
     trigger: Trigger

@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 from .contract import (
     ASYNC_TRIGGERS,
@@ -110,8 +109,7 @@ def _handle(
         return refused(ErrorCode.INTERNAL_ERROR, f"unexpected {type(error).__name__}; see the function's log"), None
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """One invocation's fixed inputs, as every stage below needs them."""
 
     work: Work
@@ -253,7 +251,7 @@ def _in_its_account(run: Run) -> Run:
 
     manual = run.work.manual
     account_id = manual.account_id if manual and manual.account_id else own_account(run.gateway)
-    return replace(run, settings=run.settings.for_account(account_id))
+    return run._replace(settings=run.settings.for_account(account_id))
 
 
 def _track(run: Run) -> List[TargetResult]:
@@ -439,18 +437,12 @@ def _finish(result: InvocationResult, log: RunLog, started: float) -> Dict[str, 
 
 
 def _may_hold_secrets(answer: Dict[str, Any], result: InvocationResult, secrets: Sequence[str]) -> bool:
-    """Whether any string of the result holds a credential: the targets' strings joined once
-    (the text any of them could carry), and everything else, which is small, as JSON."""
-    texts = []
-    for item in result.results:
-        target, error, tracker = item.target, item.error, item.tracker
-        texts.append(item.reason)
-        if target is not None:
-            texts.extend((target.name or "", target.project_id or "", target.region or "", target.account_id or ""))
-        if error is not None:
-            texts.extend((str(error.code), error.message, error.request_id or ""))
-        if tracker is not None:
-            texts.extend((tracker.name, tracker.id or "", tracker.account_id or ""))
+    """Whether any string of the result holds a credential: the targets' distinct strings (a sweep
+    repeats most: reasons, errors, projects) joined once, and everything else, which is small, as JSON."""
+    strings: Set[Any] = set()
+    for item in result.results:  # the records are tuples of strings (or None)
+        strings.update(item.target or (), item.tracker or (), item.error or ())
+        strings.add(item.reason)
     rest = json.dumps({key: value for key, value in answer.items() if key != "results"}, default=str)
-    joined = "\n".join(texts) + "\n" + rest
+    joined = "\n".join(text for text in strings if isinstance(text, str)) + "\n" + rest
     return any(secret in joined for secret in secrets)

@@ -160,9 +160,10 @@ def _bucket_targets(
     decided: List[TargetResult] = []
     targets: List[Target] = []
     wanted_buckets = set(scope.buckets)
+    everything = scope.everything
     for bucket in _by_priority(buckets, settings.priority_buckets):
         name, region = bucket["name"] or "", bucket["location"]
-        if not scope.everything and name not in wanted_buckets:
+        if not everything and name not in wanted_buckets:
             continue
         wanted_buckets.discard(name)
         reason = exclusion(name, settings)
@@ -177,7 +178,7 @@ def _bucket_targets(
                 )
             )
             continue
-        if scope.everything and region not in scope.regions:
+        if everything and region not in scope.regions:
             continue
         target = Target(Kind.BUCKET, name, main_project.get(region), region)
         if reason:
@@ -208,9 +209,11 @@ def _unknown_region(region: str) -> TargetResult:
 def _by_priority(buckets: List[Dict[str, Optional[str]]], patterns: Sequence[str]) -> List[Dict[str, Optional[str]]]:
     """PRIORITY_BUCKETS globs first (in pattern order), then by name: who gets the last quota slots."""
 
-    def rank(bucket: Dict[str, Optional[str]]) -> Tuple[int, str]:
-        name = bucket["name"] or ""
-        first = next((i for i, glob in enumerate(patterns) if fnmatch.fnmatchcase(name, glob)), len(patterns))
-        return first, name
+    def name(bucket: Dict[str, Optional[str]]) -> str:
+        return bucket["name"] or ""
 
-    return sorted(buckets, key=rank)
+    def rank(bucket: Dict[str, Optional[str]]) -> Tuple[int, str]:
+        first = next((i for i, glob in enumerate(patterns) if fnmatch.fnmatchcase(name(bucket), glob)), len(patterns))
+        return first, name(bucket)
+
+    return sorted(buckets, key=rank if patterns else name)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef
@@ -112,7 +111,7 @@ def note_organization_trackers(
 def in_account(results: List[TargetResult], account_id: str) -> List[TargetResult]:
     """Every result's target marked with the account it lives in."""
     return [
-        replace(result, target=replace(result.target, account_id=account_id)) if result.target else result
+        result._replace(target=result.target._replace(account_id=account_id)) if result.target else result
         for result in results
     ]
 

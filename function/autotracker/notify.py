@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from .contract import ErrorCode, Kind, Notification, Outcome, TargetResult, summarise
 from .gateway import CloudError, Gateway
@@ -29,8 +28,7 @@ TRUNCATED = "\n... [truncated: {count} more target(s) not listed; see the functi
 _SMS_FORBIDDEN = re.compile(r"[\[\]【】]")
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     """What the message says about the run before any target."""
 
     trigger: str
@@ -199,7 +197,7 @@ def _head(heading: Heading, tally: Dict[str, int], unlisted: int) -> List[str]:
 
 
 def _tail(heading: Heading, results: Sequence[TargetResult]) -> List[str]:
-    codes = list(dict.fromkeys(str(r.error.code) for r in results if r.error is not None))
+    codes = [str(code) for code in dict.fromkeys(r.error.code for r in results if r.error is not None)]
     tail: List[str] = []
     if codes:
         tail.append("What to do next:")

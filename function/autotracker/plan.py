@@ -10,9 +10,9 @@ Pure: no cloud calls. A request that breaks an API rule fails here, never on the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from pydantic import ValidationError
 
@@ -29,8 +29,7 @@ if TYPE_CHECKING:  # the baseline and records load only when a project was liste
 DATA_TRACKER_QUOTA = 100  # per project, not raisable
 
 
-@dataclass(frozen=True)
-class Wanted:
+class Wanted(NamedTuple):
     """A target that must be covered, and the trace that asked for it (None in a sweep)."""
 
     target: Target
@@ -38,8 +37,7 @@ class Wanted:
     since_ms: Optional[int] = None  # when the traced creation happened
 
 
-@dataclass(frozen=True)
-class Mode:
+class Mode(NamedTuple):
     mutate: bool  # False in dry runs and audits: no create or update is sent
     audit: bool = False
 
@@ -65,14 +63,12 @@ class ProjectState:
         return self._by_bucket.get(bucket, [])
 
 
-@dataclass(frozen=True)
-class Create:
+class Create(NamedTuple):
     wanted: Wanted
     body: CreateTrackerBody
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(NamedTuple):
     assessment: Assessment
     body: UpdateTrackerBody
 
@@ -189,7 +185,7 @@ def _create(item: Wanted, mode: Mode, settings: Settings) -> Step:
         return _rule_failure(target, error)
     if mode.audit:
         result = planned(target, body, reason="not covered")
-        return replace(result, error=ErrorInfo(ErrorCode.NOT_COVERED, f"{target.label} has no tracker"))
+        return result._replace(error=ErrorInfo(ErrorCode.NOT_COVERED, f"{target.label} has no tracker"))
     if not mode.mutate:
         return planned(target, body)
     return Create(item, body)

@@ -8,8 +8,7 @@ the next sleep plus a call would not fit before the deadline.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import Callable, Optional, TypeVar
+from typing import Callable, NamedTuple, Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -25,8 +24,7 @@ class Deadline:
         return max(0.0, self._end - time.monotonic())
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     max_attempts: int = 5
     base_delay: float = 0.5
     max_delay: float = 8.0

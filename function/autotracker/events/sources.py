@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from ..contract import Trigger
 from ..untrusted import UntrustedJsonError, check_depth
@@ -25,8 +24,7 @@ MAX_EVENT_BYTES = 256 * 1024  # FunctionGraph's async payload limit
 MAX_EVENT_DEPTH = 400  # keeps the size check's encoder off the recursion limit; each CloudEvent is held to 32
 
 
-@dataclass(frozen=True)
-class Work:
+class Work(NamedTuple):
     """What the event asks for: traces to cover (CTS, EventGrid), a sweep (timer, manual, APIG) or
     an evaluation (Config)."""
 
@@ -109,5 +107,5 @@ def read_event(event: Any) -> Work:
         raise EventError(f"the event is {len(canonical)} bytes; at most {MAX_EVENT_BYTES} are accepted")
     for _, matches, read in SOURCES:
         if matches(event):
-            return replace(read(event), report_id=hashlib.sha256(canonical).hexdigest()[:16])
+            return read(event)._replace(report_id=hashlib.sha256(canonical).hexdigest()[:16])
     raise EventError(UNRECOGNISED)
