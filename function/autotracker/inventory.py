@@ -163,9 +163,10 @@ def _bucket_targets(
     everything = scope.everything
     for bucket in _by_priority(buckets, settings.priority_buckets):
         name, region = bucket["name"] or "", bucket["location"]
-        if not everything and name not in wanted_buckets:
-            continue
-        wanted_buckets.discard(name)
+        if not everything:
+            if name not in wanted_buckets:
+                continue
+            wanted_buckets.discard(name)
         reason = exclusion(name, settings)
         if region is None:
             decided.append(

@@ -160,7 +160,7 @@ def exclusion(bucket: str, settings: Settings) -> Optional[str]:
     """Why a bucket must never be tracked, or None."""
     if bucket == settings.trace_bucket:
         return "this is the transfer bucket (TRACE_BUCKET); tracking it would log its own writes"
-    pattern = settings.is_excluded(bucket)
+    pattern = settings.is_excluded(bucket) if settings.exclude_buckets else None  # a sweep asks 10,000 times
     return f"matches EXCLUDE_BUCKETS pattern {pattern!r}" if pattern else None
 
 
