@@ -8,8 +8,9 @@
 2. HTTP calls per event: new bucket, duplicate.
 3. Warm handler overhead: the handler per event versus the same raw SDK calls on pre-built
    clients, both against the same fake (medians of interleaved runs).
-4. Sweep scaling: N buckets with injected per-call latency; wall time versus the ideal
-   (1 listing round + 1 ListTrackers round + ceil(creates/concurrency)) x latency, and peak RSS.
+4. Sweep scaling: N buckets with injected per-call latency; wall time (median of 5 runs) versus
+   the ideal (1 listing round + 1 ListTrackers round + ceil(creates/concurrency)) x latency, and
+   peak RSS.
 5. Organization: a coordinator over N member accounts (each R regions x B buckets), every call
    delayed; its wall time versus its floor (GetCallerIdentity + ListAccounts pages +
    ceil(accounts/concurrency) async invocations + the report, each one latency), and one member
@@ -208,33 +209,42 @@ def warm_overhead(runs: int) -> List[Row]:
     return [("warm handler per event", f"{mine * 1000:.1f} ms", f"{floor * 1000:.1f} ms", f"{mine / floor:.2f}x")]
 
 
-def sweep_scaling(sizes: List[int], latency: float, concurrency: int, code: str) -> List[Row]:
+def sweep_scaling(sizes: List[int], latency: float, concurrency: int, code: str, repeats: int) -> List[Row]:
+    """Each size `repeats` times, each a fresh process against a freshly seeded fake; the median
+    wall time (one run on a shared host swings by several percent) and the highest peak RSS."""
     rows: List[Row] = []
     for n in sizes:
-        with fake_server(buckets=1, latency=latency) as warm_url, fake_server(buckets=n, latency=latency) as url:
-            env = {**function_env(url), "SWEEP_CONCURRENCY": str(concurrency)}
-            out = subprocess.run(
-                [sys.executable, "-m", "benchmarks.sweep_child", warm_url, url],
-                cwd=ROOT,
-                env={**os.environ, **env, "PYTHONPATH": os.pathsep.join([code, str(ROOT)])},
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-        report = json.loads(out.stdout.strip().splitlines()[-1])
-        creates = report["creates"]
+        reports = [_sweep_once(n, latency, concurrency, code) for _ in range(repeats)]
+        walls = [report["wall"] for report in reports]
+        wall, rss, creates = statistics.median(walls), max(r["rss_mb"] for r in reports), reports[0]["creates"]
         # the bucket and project listings run at once (one round), then one ListTrackers round and
         # the creates, `concurrency` at a time; the report's publish has no injected latency
         ideal = (1 + 1 + -(-creates // concurrency)) * latency
+        spread = f" (runs {min(walls):.2f}-{max(walls):.2f})" if repeats > 1 else ""
         rows.append(
             (
                 f"sweep N={n:,} ({creates} creates, c={concurrency}, {latency * 1000:.0f} ms/call)",
-                f"{report['wall']:.2f} s, peak {report['rss_mb']:.0f} MB RSS",
+                f"{wall:.2f} s{spread}, peak {rss:.0f} MB RSS",
                 f"{ideal:.2f} s",
-                ratio(report["wall"], ideal),
+                ratio(wall, ideal),
             )
         )
     return rows
+
+
+def _sweep_once(n: int, latency: float, concurrency: int, code: str) -> Dict[str, Any]:
+    with fake_server(buckets=1, latency=latency) as warm_url, fake_server(buckets=n, latency=latency) as url:
+        env = {**function_env(url), "SWEEP_CONCURRENCY": str(concurrency)}
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.sweep_child", warm_url, url],
+            cwd=ROOT,
+            env={**os.environ, **env, "PYTHONPATH": os.pathsep.join([code, str(ROOT)])},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    report: Dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return report
 
 
 def organization(
@@ -342,7 +352,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes (a smoke run)")
     args = parser.parse_args()
-    runs = 5 if args.quick else 15
+    runs = 5 if args.quick else 21
     sizes = [100, 1000] if args.quick else [100, 1000, 10000]
     rows: List[Row] = []
     rows += cold_start(runs)
@@ -350,7 +360,7 @@ def main() -> int:
     rows += warm_overhead(40 if args.quick else 200)
     with tempfile.TemporaryDirectory() as tmp:
         code = compiled_copy(tmp)
-        rows += sweep_scaling(sizes, latency=0.05, concurrency=8, code=code)
+        rows += sweep_scaling(sizes, latency=0.05, concurrency=8, code=code, repeats=1 if args.quick else 5)
         accounts = 100 if args.quick else 1000
         rows += organization(accounts, 3, 20, latency=0.05, concurrency=8, runs=1 if args.quick else 3, code=code)
         if not args.quick:
