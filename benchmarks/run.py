@@ -10,7 +10,7 @@
    clients, both against the same fake (medians of interleaved runs).
 4. Sweep scaling: N buckets with injected per-call latency; wall time (median of 5 runs) versus
    the ideal (1 listing round + 1 ListTrackers round + ceil(creates/concurrency)) x latency, and
-   peak RSS.
+   peak RSS; the largest N also against the same calls made through the SDK alone (sweep_raw).
 5. Organization: a coordinator over N member accounts (each R regions x B buckets), every call
    delayed; its wall time versus its floor (GetCallerIdentity + ListAccounts pages +
    ceil(accounts/concurrency) async invocations + the report, each one latency), and one member
@@ -211,34 +211,43 @@ def warm_overhead(runs: int) -> List[Row]:
 
 def sweep_scaling(sizes: List[int], latency: float, concurrency: int, code: str, repeats: int) -> List[Row]:
     """Each size `repeats` times, each a fresh process against a freshly seeded fake; the median
-    wall time (one run on a shared host swings by several percent) and the highest peak RSS."""
+    wall time (one run on a shared host swings by several percent) and the highest peak RSS. The
+    largest size also runs, interleaved, the same calls through the SDK alone (`sweep_raw`)."""
     rows: List[Row] = []
     for n in sizes:
-        reports = [_sweep_once(n, latency, concurrency, code) for _ in range(repeats)]
+        reports, baseline = [], []
+        for _ in range(repeats):
+            reports.append(_sweep_once("sweep_child", n, latency, concurrency, code))
+            if n == sizes[-1]:
+                baseline.append(_sweep_once("sweep_raw", n, latency, concurrency, None)["wall"])
         walls = [report["wall"] for report in reports]
         wall, rss, creates = statistics.median(walls), max(r["rss_mb"] for r in reports), reports[0]["creates"]
         # the bucket and project listings run at once (one round), then one ListTrackers round and
         # the creates, `concurrency` at a time; the report's publish has no injected latency
         ideal = (1 + 1 + -(-creates // concurrency)) * latency
         spread = f" (runs {min(walls):.2f}-{max(walls):.2f})" if repeats > 1 else ""
-        rows.append(
-            (
-                f"sweep N={n:,} ({creates} creates, c={concurrency}, {latency * 1000:.0f} ms/call)",
-                f"{wall:.2f} s{spread}, peak {rss:.0f} MB RSS",
-                f"{ideal:.2f} s",
-                ratio(wall, ideal),
+        name = f"sweep N={n:,} ({creates} creates, c={concurrency}, {latency * 1000:.0f} ms/call)"
+        rows.append((name, f"{wall:.2f} s{spread}, peak {rss:.0f} MB RSS", f"{ideal:.2f} s", ratio(wall, ideal)))
+        if baseline:
+            sdk = statistics.median(baseline)
+            rows.append(
+                (
+                    f"sweep N={n:,}, against the same calls through the SDK alone",
+                    f"{wall:.2f} s",
+                    f"{sdk:.2f} s",
+                    ratio(wall, sdk),
+                )
             )
-        )
     return rows
 
 
-def _sweep_once(n: int, latency: float, concurrency: int, code: str) -> Dict[str, Any]:
+def _sweep_once(child: str, n: int, latency: float, concurrency: int, code: Optional[str]) -> Dict[str, Any]:
     with fake_server(buckets=1, latency=latency) as warm_url, fake_server(buckets=n, latency=latency) as url:
         env = {**function_env(url), "SWEEP_CONCURRENCY": str(concurrency)}
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.sweep_child", warm_url, url],
+            [sys.executable, "-m", f"benchmarks.{child}", warm_url, url],
             cwd=ROOT,
-            env={**os.environ, **env, "PYTHONPATH": os.pathsep.join([code, str(ROOT)])},
+            env={**os.environ, **env, "PYTHONPATH": os.pathsep.join(filter(None, [code, str(ROOT)]))},
             capture_output=True,
             text=True,
             check=True,
