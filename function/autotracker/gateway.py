@@ -174,14 +174,20 @@ def _object(response: Any) -> Dict[str, Any]:
     return payload if isinstance(payload, dict) else {}
 
 
-def _json_answer(client: Any, info: Dict[str, Any], package: str) -> Callable[[], Dict[str, Any]]:
-    """A call whose JSON answer is read as plain data, for the calls made per target or per
-    invocation: the SDK builds, signs, sends and checks it as usual, but does not convert the
-    answer to its model and back (a tenth of a CreateTracker's CPU; more for 100 listed trackers)."""
+def _raw_invoker(client: Any, info: Dict[str, Any], package: str) -> Any:
+    """The SDK's invoker for a call whose answer the caller reads itself (`.content`): the SDK
+    builds, signs, sends and checks it as usual, but does not convert the answer to its model."""
     from huaweicloudsdkcore.invoker.invoker import SyncInvoker
 
     info["response_type"] = sdk_modules.raw_response(package)
-    invoker = SyncInvoker(client, info)
+    return SyncInvoker(client, info)
+
+
+def _json_answer(client: Any, info: Dict[str, Any], package: str) -> Callable[[], Dict[str, Any]]:
+    """A call whose JSON answer is read as plain data, for the calls made per target or per
+    invocation: converting it to the SDK's model and back is a tenth of a CreateTracker's CPU,
+    and more for 100 listed trackers."""
+    invoker = _raw_invoker(client, info, package)
 
     def call() -> Dict[str, Any]:
         try:
@@ -260,14 +266,11 @@ class Gateway:
         The SDK signs, sends and checks the answer as usual; the listing itself (1.5 MB of XML at
         10,000 buckets) is read with the standard library instead of the SDK's generic
         XML-to-model conversion, which costs twice as much."""
-        from huaweicloudsdkcore.invoker.invoker import SyncInvoker
         from huaweicloudsdkobs.v1.model.list_buckets_request import ListBucketsRequest
         from huaweicloudsdkobs.v1.obs_client import ObsClient
 
-        client = self._obs(region)
         info = ObsClient._list_buckets_http_info(ListBucketsRequest())
-        info["response_type"] = sdk_modules.raw_response("huaweicloudsdkobs.v1")
-        invoker = SyncInvoker(client, info).add_header("x-obs-location", "true")
+        invoker = _raw_invoker(self._obs(region), info, "huaweicloudsdkobs.v1").add_header("x-obs-location", "true")
         response = self._call(invoker.invoke)
         try:
             return bucket_listing(response.content)

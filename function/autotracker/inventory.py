@@ -53,14 +53,15 @@ def take_inventory(scope: Scope, settings: Settings, gateway: Gateway, default_p
     with ThreadPoolExecutor(max_workers=settings.sweep_concurrency + 1) as pool:
         bucket_listing = pool.submit(gateway.list_buckets, settings.region) if need_buckets else None
         projects = _listed(lambda: gateway.list_projects(settings.region, default_project_id), "listing projects (IAM)")
-        targets, decided = _project_targets(scope, projects)
-        states = _list_trackers(targets, {}, pool, gateway)
-        buckets = _listed(bucket_listing.result, "listing buckets (OBS)") if bucket_listing else []
         main_project = {p["name"]: str(p["id"]) for p in projects if p.get("name") and p.get("id")}
+        targets, decided = _project_targets(scope, projects, main_project)
+        states: Dict[str, Future[ProjectState]] = {}
+        _list_trackers(targets, states, pool, gateway)
+        buckets = _listed(bucket_listing.result, "listing buckets (OBS)") if bucket_listing else []
         bucket_targets, bucket_decided = _bucket_targets(
             scope, settings, _locate(buckets, scope, settings, gateway), main_project
         )
-        states = _list_trackers(bucket_targets, states, pool, gateway)
+        _list_trackers(bucket_targets, states, pool, gateway)
         current = {project_id: states[project_id].result() for project_id in sorted(states)}
     targets += bucket_targets
     return Inventory([Wanted(target) for target in targets], decided + bucket_decided, current)
@@ -74,9 +75,9 @@ def _listed(listing: Callable[[], _T], what: str) -> _T:
 
 
 def _list_trackers(
-    targets: List[Target], started: Dict[str, "Future[ProjectState]"], pool: ThreadPoolExecutor, gateway: Gateway
-) -> Dict[str, "Future[ProjectState]"]:
-    """One ListTrackers per project of `targets` not `started` yet, never one per bucket."""
+    targets: List[Target], listing: Dict[str, Future[ProjectState]], pool: ThreadPoolExecutor, gateway: Gateway
+) -> None:
+    """One ListTrackers per project of `targets` not in `listing` yet (never one per bucket)."""
 
     def load(region: str, project_id: str) -> ProjectState:
         try:
@@ -84,11 +85,9 @@ def _list_trackers(
         except CloudError as error:
             return ProjectState(error=error)
 
-    listing = dict(started)
     for target in targets:
         if target.project_id and target.region and target.project_id not in listing:
             listing[target.project_id] = pool.submit(load, target.region, target.project_id)
-    return listing
 
 
 def _locate(
@@ -124,13 +123,14 @@ def _project_region(name: str) -> Optional[str]:
     return region if REGION.match(region) else None
 
 
-def _project_targets(scope: Scope, projects: List[Dict[str, Any]]) -> Tuple[List[Target], List[TargetResult]]:
+def _project_targets(
+    scope: Scope, projects: List[Dict[str, Any]], main_project: Dict[str, str]
+) -> Tuple[List[Target], List[TargetResult]]:
     """The projects in scope: known from the project listing alone."""
-    names = {str(p["name"]) for p in projects if p.get("name") and p.get("id")}
     decided: List[TargetResult] = []
     targets: List[Target] = []
     if scope.everything:
-        decided.extend(_unknown_region(region) for region in scope.regions if region not in names)
+        decided.extend(_unknown_region(region) for region in scope.regions if region not in main_project)
     wanted_projects = set(scope.projects)
     for project in sorted(projects, key=lambda p: str(p.get("name"))):
         name, project_id = str(project.get("name") or ""), str(project.get("id") or "")
