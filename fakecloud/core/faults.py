@@ -67,6 +67,7 @@ class Faults:
         self._latencies: list[_Latency] = []
         self._random: _Random | None = None
         self._holds: list[_Hold] = []
+        self._waiting = 0  # requests blocked by a hold right now
 
     def inject(
         self,
@@ -108,9 +109,20 @@ class Faults:
     def wait_held(self, service: str, action: str) -> None:
         """Block a request while a hold on it is not released."""
         with self._lock:
-            holds = [h for h in self._holds if h.service in (None, service) and h.action in (None, action)]
-        for held in holds:
-            held.released.wait(held.timeout)
+            holds = [h for h in self._holds if h.service in (None, service) and h.action == action]
+            self._waiting += bool(holds)
+        try:
+            for held in holds:
+                held.released.wait(held.timeout)
+        finally:
+            with self._lock:
+                self._waiting -= bool(holds)
+
+    @property
+    def waiting(self) -> int:
+        """How many requests a hold is blocking now (a test waits for its request to be held)."""
+        with self._lock:
+            return self._waiting
 
     def answered(self, action: str) -> None:
         """A request for `action` was answered: release the holds waiting for it."""
