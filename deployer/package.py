@@ -2,9 +2,10 @@
 installed for the target interpreter on Linux x86_64.
 
 pydantic-core (and a few others) are compiled, so the wheels must match the runtime's Python,
-not the builder's: pip is asked for manylinux2014_x86_64 CPython wheels of that version only.
-The zip is reproducible (sorted entries, fixed timestamps and modes), so the same sources and
-wheels give the same SHA-512 and a re-deploy uploads nothing.
+not the builder's: pip is asked for manylinux2014_x86_64 CPython wheels of that version only,
+and for exactly the versions and files `requirements.lock` pins for it (hash-checked). The zip
+is reproducible (sorted entries, fixed timestamps and modes), so the same sources and wheels give
+the same SHA-512 and a re-deploy uploads nothing.
 
 Bytecode is precompiled when an interpreter of the target version is at hand (the builder's own,
 `pythonX.Y` on PATH, or a pyenv install): FunctionGraph's code directory is read-only, so
@@ -25,6 +26,8 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Sequence, Tuple
+
+from packaging.requirements import Requirement
 
 from deployer import FUNCTION_DIR, ROOT
 
@@ -83,19 +86,54 @@ def _pip(*arguments: str) -> None:
         )
 
 
-def install_dependencies(python_version: str, target: pathlib.Path, requirements: pathlib.Path) -> None:
-    """Install the runtime requirements into `target`, as wheels for the target interpreter.
+def locked_for(python_version: str, lock: pathlib.Path) -> str:
+    """The lock's pins (with their hashes) that apply to the target Python, markers dropped.
 
-    Two steps on purpose: `pip download` resolves against the target's Requires-Python, while
-    `pip install --target --python-version` ignores it (pip 23 picked urllib3 2.8, which needs
-    3.10, for a Python 3.9 runtime). The install then takes exactly the downloaded wheels.
+    The lock is universal (one file for 3.9 on, markers such as `python_full_version < '3.10'`),
+    and pip judges markers by the Python it runs on, not by `--python-version`: a 3.11 builder
+    would pick dnspython 2.9.2, which needs 3.11, for a 3.9 runtime. So the markers are judged
+    here, against the runtime's Linux x86_64 CPython.
+    """
+    environment = {
+        "python_version": python_version,
+        "python_full_version": f"{python_version}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "platform_machine": "x86_64",
+        "os_name": "posix",
+    }
+    chosen = []
+    for entry in re.sub(r"\\\n", " ", lock.read_text()).splitlines():
+        entry = entry.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        requirement, _, hashes = entry.partition(" --hash=")
+        pinned = Requirement(requirement)
+        if pinned.marker is None or pinned.marker.evaluate(environment):
+            chosen.append(f"{pinned.name}{pinned.specifier} --hash={hashes}")
+    return "\n".join(chosen) + "\n"
+
+
+def install_dependencies(python_version: str, target: pathlib.Path, lock: pathlib.Path) -> None:
+    """Install the locked runtime dependencies into `target`, as wheels for the target interpreter.
+
+    Exactly the lock's versions and files (`--require-hashes`), so two builds of the same commit
+    cannot differ because an index answered differently or published a release in between.
+    Two steps on purpose: `pip download` checks the target's Requires-Python, while
+    `pip install --target --python-version` ignores it; the install then takes exactly the
+    downloaded wheels.
     """
     wheel_for = ["--platform", PLATFORM, "--implementation", "cp", "--python-version", python_version]
-    wheel_for.append("--only-binary=:all:")
-    with tempfile.TemporaryDirectory(prefix="cts-autotracker-wheels-") as wheels:
-        _pip("download", "--dest", wheels, *wheel_for, "-r", str(requirements))
-        downloaded = sorted(str(path) for path in pathlib.Path(wheels).glob("*.whl"))
-        _pip("install", "--no-index", "--no-deps", "--no-compile", "--target", str(target), *wheel_for, *downloaded)
+    wheel_for += ["--only-binary=:all:", "--no-deps"]
+    with tempfile.TemporaryDirectory(prefix="cts-autotracker-wheels-") as tmp:
+        wheels = pathlib.Path(tmp) / "wheels"
+        pins = pathlib.Path(tmp) / "requirements.txt"
+        pins.write_text(locked_for(python_version, lock))
+        _pip("download", "--dest", str(wheels), *wheel_for, "--require-hashes", "-r", str(pins))
+        downloaded = sorted(str(path) for path in wheels.glob("*.whl"))
+        _pip("install", "--no-index", "--no-compile", "--target", str(target), *wheel_for, *downloaded)
 
 
 def find_interpreter(python_version: str) -> Optional[str]:
@@ -174,7 +212,7 @@ def write_zip(entries: Sequence[Tuple[str, pathlib.Path]], output: pathlib.Path)
 def build_package(
     python_version: str,
     output: pathlib.Path,
-    requirements: Optional[pathlib.Path] = None,
+    lock: Optional[pathlib.Path] = None,
     function_dir: pathlib.Path = FUNCTION_DIR,
 ) -> Package:
     """Build the zip at `output`; PackageError if pip fails or it reaches MAX_BYTES."""
@@ -182,7 +220,7 @@ def build_package(
         raise PackageError(f"--python-version must look like 3.10, not {python_version!r}")
     with tempfile.TemporaryDirectory(prefix="cts-autotracker-pkg-") as tmp:
         deps = pathlib.Path(tmp) / "deps"
-        install_dependencies(python_version, deps, requirements or ROOT / "requirements.txt")
+        install_dependencies(python_version, deps, lock or ROOT / "requirements.lock")
         code = stage_function(function_dir, pathlib.Path(tmp) / "code")
         interpreter = find_interpreter(python_version)
         if interpreter:
