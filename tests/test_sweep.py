@@ -452,6 +452,42 @@ def test_trackers_are_listed_while_the_bucket_listing_is_in_flight(invoke, accou
     assert sorted(order) == ["KeystoneListProjects", "ListBuckets", "ListTrackers", "ListTrackers"]
 
 
+def test_the_functions_own_project_is_listed_while_iam_lists_the_projects(invoke, account):
+    """The project holding the region's data trackers (the function's own) does not wait for IAM:
+    the fake answers KeystoneListProjects only after a ListTrackers was answered."""
+    account.faults.hold("KeystoneListProjects", until="ListTrackers")
+    result = invoke(TIMER)
+    assert result["ok"] is True
+    listings = [call for call in account.calls if call.action in ("KeystoneListProjects", "ListTrackers")]
+    assert [call.action for call in listings[:2]] == ["ListTrackers", "KeystoneListProjects"]
+    assert listings[0].path == f"/v3/{PROJECT_ID}/trackers"
+    trackers = sorted(call.path for call in account.calls_of("ListTrackers"))
+    assert trackers == sorted(f"/v3/{project}/trackers" for project in (PROJECT_ID, NEW_PROJECT_ID))
+    assert result["summary"] == {"created": 4, "skipped": 1}  # the trace bucket is skipped
+
+
+def test_a_function_in_a_sub_project_lists_each_project_once_and_places_buckets_in_the_main_one(invoke, account, env):
+    """The early listing is of the function's project; when IAM says that is not the region's main
+    project, the bucket trackers still go to the main one and no project is listed twice."""
+    env["RUNTIME_PROJECT_ID"] = NEW_PROJECT_ID
+    result = invoke(TIMER)
+    assert result["ok"] is True, result["error"]
+    trackers = sorted(call.path for call in account.calls_of("ListTrackers"))
+    assert trackers == sorted(f"/v3/{project}/trackers" for project in (PROJECT_ID, NEW_PROJECT_ID))
+    buckets = {
+        r["target"]["name"]: r
+        for r in result["results"]
+        if r["outcome"] == "created" and r["target"]["kind"] == "bucket"
+    }
+    assert sorted(buckets) == ["invoices-archive", "photos-2026"]
+    assert {r["target"]["project_id"] for r in buckets.values()} == {PROJECT_ID}
+    made = [
+        t["data_bucket"]["data_bucket_name"] for t in account.cts.trackers(PROJECT_ID) if t["tracker_type"] == "data"
+    ]
+    assert sorted(made) == sorted(buckets)
+    assert not [t for t in account.cts.trackers(NEW_PROJECT_ID) if t["tracker_type"] == "data"]
+
+
 def test_thousands_of_buckets_are_all_accounted_for(invoke, account):
     for index in range(3000):
         account.add_bucket(f"bulk-{index:04d}", REGION)

@@ -48,22 +48,30 @@ class Inventory:
 
 def take_inventory(scope: Scope, settings: Settings, gateway: Gateway, default_project_id: str) -> Inventory:
     """The bucket listing runs while the projects are listed, and the projects' trackers are listed
-    as soon as the projects are known, while the buckets are still arriving and being read."""
+    as soon as the projects are known, while the buckets are still arriving and being read. The
+    function's own project, which holds its region's data trackers, does not even wait for IAM."""
     need_buckets = scope.everything or bool(scope.buckets)
     with ThreadPoolExecutor(max_workers=settings.sweep_concurrency + 1) as pool:
         bucket_listing = pool.submit(gateway.list_buckets, settings.region) if need_buckets else None
+        states: Dict[str, Future[ProjectState]] = {}
+        own = Target(Kind.PROJECT, settings.region, default_project_id, settings.region)
+        if need_buckets and default_project_id and settings.region in scope.regions:
+            _list_trackers([own], states, pool, gateway)
         projects = _listed(lambda: gateway.list_projects(settings.region, default_project_id), "listing projects (IAM)")
         main_project = {p["name"]: str(p["id"]) for p in projects if p.get("name") and p.get("id")}
+        regions = {str(p.get("id")): _project_region(str(p.get("name") or "")) for p in projects}
+        if default_project_id in states and regions.get(default_project_id) != settings.region:
+            del states[default_project_id]  # listed in a region IAM does not place it in: again if in scope
         targets, decided = _project_targets(scope, projects, main_project)
-        states: Dict[str, Future[ProjectState]] = {}
         _list_trackers(targets, states, pool, gateway)
         buckets = _listed(bucket_listing.result, "listing buckets (OBS)") if bucket_listing else []
         bucket_targets, bucket_decided = _bucket_targets(
             scope, settings, _locate(buckets, scope, settings, gateway), main_project
         )
         _list_trackers(bucket_targets, states, pool, gateway)
-        current = {project_id: states[project_id].result() for project_id in sorted(states)}
-    targets += bucket_targets
+        targets += bucket_targets
+        listed = {target.project_id for target in targets}
+        current = {project_id: states[project_id].result() for project_id in sorted(states) if project_id in listed}
     return Inventory([Wanted(target) for target in targets], decided + bucket_decided, current)
 
 
