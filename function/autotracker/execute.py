@@ -14,8 +14,10 @@ covered. Only then is one ListTrackers call made, to report which tracker covers
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, List, Mapping, Sequence, Union
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import chain
+from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, Union
 
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult, TrackerRef, failed
 from .gateway import CloudError, Gateway, is_transient, service_code
@@ -34,22 +36,25 @@ ALREADY_COVERED = {
 }
 BUCKET_NOT_VISIBLE_YET = "CTS.0211"
 QUOTA_REACHED = "CTS.0200"
+YIELD_EVERY = 256  # steps made between two hand-overs of the interpreter to the workers (~0.3 ms)
 
 
 def execute(
-    steps: Sequence[Step],
+    steps: Iterable[Step],
     states: Mapping[str, ProjectState],
     gateway: Gateway,
     deadline: Deadline,
     concurrency: int,
 ) -> List[TargetResult]:
-    """Results in the order of the steps."""
+    """Results in the order of the steps. Steps may still be in the making (`plan.stream`): each
+    create is handed to a worker as soon as it arrives, and making the rest yields the
+    interpreter now and then, so that the workers' requests are not kept waiting for it."""
     lock = threading.Lock()
-    work = [step for step in steps if not isinstance(step, TargetResult)]
+    several = False
 
     def run(step: Union[Create, Update]) -> TargetResult:
         target = step.wanted.target if isinstance(step, Create) else step.assessment.target
-        if len(work) > 1 and deadline.remaining() < START_RESERVE_SECONDS:
+        if several and deadline.remaining() < START_RESERVE_SECONDS:
             message = "not reached: the invocation's time budget ran out; the next run will"
             return failed(target, ErrorCode.NOT_REACHED, message)
         if isinstance(step, Update):
@@ -66,12 +71,28 @@ def execute(
                 state.quota_full = True
         return result
 
-    if len(work) <= 1:  # an event's one create: no thread hand-off
-        done = {id(step): run(step) for step in work}
+    remaining = iter(steps)
+    head: List[Step] = []
+    work = 0
+    for step in remaining:  # up to the second step of work: a lone one runs inline, no thread hand-off
+        head.append(step)
+        work += not isinstance(step, TargetResult)
+        if work > 1:
+            break
     else:
-        with ThreadPoolExecutor(max_workers=min(concurrency, len(work))) as pool:
-            done = dict(zip(map(id, work), pool.map(run, work)))
-    return [step if isinstance(step, TargetResult) else done[id(step)] for step in steps]
+        return [step if isinstance(step, TargetResult) else run(step) for step in head]
+    several = True
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        ordered: List[Union[TargetResult, Future[TargetResult]]] = []
+        try:
+            for count, step in enumerate(chain(head, remaining), 1):
+                ordered.append(step if isinstance(step, TargetResult) else pool.submit(run, step))
+                if count % YIELD_EVERY == 0:
+                    time.sleep(0)
+        except BaseException:  # the plan broke off: send nothing more than what is already on the wire
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        return [item if isinstance(item, TargetResult) else item.result() for item in ordered]
 
 
 def _create(step: Create, gateway: Gateway) -> TargetResult:

@@ -13,6 +13,7 @@ import json
 import os
 import time
 from datetime import datetime, timezone
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 from .contract import (
@@ -37,7 +38,7 @@ from .gateway import Gateway, Unjudged
 from .intents import wanted_from_trace
 from .logs import RunLog, log_invocation, log_problem
 from .notify import Heading, build_message, needs_attention, publish
-from .plan import Mode, ProjectState, Wanted, plan
+from .plan import Mode, ProjectState, Wanted, plan, stream
 from .retry import Deadline, RetryPolicy
 from .settings import ConfigurationError, Settings, lenient_flag, load_settings, read_environment
 
@@ -322,7 +323,7 @@ def _account_sweep(
     inventory = take_inventory(scope, settings, gateway, default_project_id)
     if notice is not None:
         notice(inventory)
-    steps = inventory.decided + plan(inventory.wanted, inventory.states, run.mode, settings)
+    steps = chain(inventory.decided, stream(inventory.wanted, inventory.states, run.mode, settings))
     return execute(steps, inventory.states, gateway, run.deadline, settings.sweep_concurrency)
 
 

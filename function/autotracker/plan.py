@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from pydantic import ValidationError
 
@@ -78,12 +78,19 @@ Step = Union[Create, Update, TargetResult]  # a TargetResult is a target already
 
 def plan(wanted: Sequence[Wanted], states: Mapping[str, ProjectState], mode: Mode, settings: Settings) -> List[Step]:
     """One step per wanted target (distinct targets: the callers see to that), in order."""
+    return list(stream(wanted, states, mode, settings))
+
+
+def stream(
+    wanted: Sequence[Wanted], states: Mapping[str, ProjectState], mode: Mode, settings: Settings
+) -> Iterator[Step]:
+    """The plan as it is made, so that a sweep's first creates are sent while its thousands of
+    other targets are still being planned."""
     free = {pid: DATA_TRACKER_QUOTA - _data_trackers(s) for pid, s in states.items() if s.trackers is not None}
     writers = _transfer_writers(states)
     unknown = ProjectState()
-    return [
-        _step(item, states.get(item.target.project_id or "", unknown), writers, free, mode, settings) for item in wanted
-    ]
+    for item in wanted:
+        yield _step(item, states.get(item.target.project_id or "", unknown), writers, free, mode, settings)
 
 
 def _step(
