@@ -54,8 +54,8 @@ def take_inventory(scope: Scope, settings: Settings, gateway: Gateway, default_p
     with ThreadPoolExecutor(max_workers=settings.sweep_concurrency + 1) as pool:
         bucket_listing = pool.submit(gateway.list_buckets, settings.region) if need_buckets else None
         states: Dict[str, Future[ProjectState]] = {}
-        own = Target(Kind.PROJECT, settings.region, default_project_id, settings.region)
         if need_buckets and default_project_id and settings.region in scope.regions:
+            own = Target(Kind.PROJECT, settings.region, default_project_id, settings.region)
             _list_trackers([own], states, pool, gateway)
         projects = _listed(lambda: gateway.list_projects(settings.region, default_project_id), "listing projects (IAM)")
         main_project = {p["name"]: str(p["id"]) for p in projects if p.get("name") and p.get("id")}
