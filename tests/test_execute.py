@@ -28,17 +28,23 @@ def answered(cloud, action: str, count: int, within: float = 10.0) -> bool:
     return False
 
 
-def test_creates_are_sent_while_the_rest_of_the_plan_is_still_being_made(cloud) -> None:
+SETTINGS = load_settings(base_env())
+
+
+@pytest.fixture
+def gateway() -> Gateway:
+    return Gateway(Credentials(AK, SK, TOKEN, PROJECT_ID), SETTINGS, Deadline(60_000), RetryPolicy(1, 0.0))
+
+
+def test_creates_are_sent_while_the_rest_of_the_plan_is_still_being_made(cloud, gateway: Gateway) -> None:
     names = ["photos-2026", "invoices-archive", "late-bucket"]
     cloud.add_bucket("late-bucket", REGION)
-    settings = load_settings(base_env())
-    gateway = Gateway(Credentials(AK, SK, TOKEN, PROJECT_ID), settings, Deadline(60_000), RetryPolicy(1, 0.0))
     states = {PROJECT_ID: ProjectState(trackers=[])}
     wanted = [Wanted(Target(Kind.BUCKET, name, PROJECT_ID, REGION)) for name in names]
     sent_before_the_rest: List[bool] = []
 
     def steps() -> Iterator[Step]:
-        for made, step in enumerate(stream(wanted, states, Mode(mutate=True), settings)):
+        for made, step in enumerate(stream(wanted, states, Mode(mutate=True), SETTINGS)):
             if made == 2:  # two creates handed over: both must be on the wire before the third is made
                 sent_before_the_rest.append(answered(cloud, "CreateTracker", 2))
             yield step
@@ -52,20 +58,15 @@ def test_creates_are_sent_while_the_rest_of_the_plan_is_still_being_made(cloud) 
     assert created == sorted(names)
 
 
-def test_a_plan_that_breaks_off_sends_nothing_more(cloud) -> None:
+def test_a_plan_that_breaks_off_sends_nothing_more(cloud, gateway: Gateway) -> None:
     """Only what is already on the wire completes; queued creates are dropped and the error is raised."""
-    settings = load_settings(base_env())
-    gateway = Gateway(Credentials(AK, SK, TOKEN, PROJECT_ID), settings, Deadline(60_000), RetryPolicy(1, 0.0))
     states = {PROJECT_ID: ProjectState(trackers=[])}
     wanted = [Wanted(Target(Kind.BUCKET, name, PROJECT_ID, REGION)) for name in ("photos-2026", "invoices-archive")]
     cloud.faults.hold("CreateTracker", until="nothing-answers-this", timeout=2.0)  # the first create stays in flight
 
     def steps() -> Iterator[Step]:
-        yield from stream(wanted, states, Mode(mutate=True), settings)
-        give_up = time.monotonic() + 10
-        while not cloud.faults.waiting and time.monotonic() < give_up:
-            time.sleep(0.005)
-        assert cloud.faults.waiting == 1  # the one worker is on the first create; the second is queued
+        yield from stream(wanted, states, Mode(mutate=True), SETTINGS)
+        assert cloud.faults.until_held() and cloud.faults.waiting == 1  # the one worker is on the first create
         raise RuntimeError("planning failed")
 
     with cloud.mock(), pytest.raises(RuntimeError, match="planning failed"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random as _random
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -123,6 +124,16 @@ class Faults:
         """How many requests a hold is blocking now (a test waits for its request to be held)."""
         with self._lock:
             return self._waiting
+
+    def until_held(self, count: int = 1, within: float = 10.0) -> bool:
+        """Whether `count` requests came to be blocked by holds within `within` seconds: a test
+        waits for its request to reach the hold before acting on it."""
+        give_up = time.monotonic() + within
+        while self.waiting < count:
+            if time.monotonic() >= give_up:
+                return False
+            time.sleep(0.005)
+        return True
 
     def answered(self, action: str) -> None:
         """A request for `action` was answered: release the holds waiting for it."""

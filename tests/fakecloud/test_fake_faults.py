@@ -116,20 +116,12 @@ def test_latency_is_concurrent(cloud: FakeCloud, endpoint) -> None:
     assert time.monotonic() - start < 0.3  # other actions are not delayed
 
 
-def _until_held(cloud: FakeCloud) -> None:
-    """Wait (at most 10 s) until the fake reports a request blocked by a hold."""
-    deadline = time.monotonic() + 10
-    while cloud.faults.waiting == 0:
-        assert time.monotonic() < deadline, "the request never reached its hold"
-        time.sleep(0.005)
-
-
 def test_hold_answers_a_request_only_after_another(cloud: FakeCloud, endpoint) -> None:
     url = endpoint("cts")
     cloud.faults.hold("ListQuotas", until="ListTrackers", timeout=60)
     with ThreadPoolExecutor(max_workers=1) as pool:
         held = pool.submit(lambda: h.cts_client(url).list_quotas(ListQuotasRequest()).status_code)
-        _until_held(cloud)
+        assert cloud.faults.until_held(), "the request never reached its hold"
         assert not held.done()
         assert h.cts_client(url).list_trackers(ListTrackersRequest()).status_code == 200
         assert held.result(timeout=30) == 200  # released by the answer, not the hold's 60 s
@@ -145,7 +137,7 @@ def test_a_hold_times_out_and_clear_releases_it(cloud: FakeCloud, endpoint) -> N
     cloud.faults.hold("ListQuotas", until="ListTrackers", timeout=60)
     with ThreadPoolExecutor(max_workers=1) as pool:
         held = pool.submit(lambda: h.cts_client(url).list_quotas(ListQuotasRequest()).status_code)
-        _until_held(cloud)
+        assert cloud.faults.until_held(), "the request never reached its hold"
         cloud.faults.clear()
         assert held.result(timeout=30) == 200  # released by clear(), not the hold's 60 s
     assert [call.action for call in cloud.calls] == ["ListQuotas", "ListQuotas"]
