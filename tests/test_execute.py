@@ -13,7 +13,7 @@ from autotracker.contract import Kind, Outcome, Target
 from autotracker.credentials import Credentials
 from autotracker.execute import execute
 from autotracker.gateway import Gateway
-from autotracker.plan import Mode, ProjectState, Step, Wanted, stream
+from autotracker.plan import Mode, ProjectState, Step, Wanted, plan
 from autotracker.retry import Deadline, RetryPolicy
 from autotracker.settings import load_settings
 
@@ -44,7 +44,7 @@ def test_creates_are_sent_while_the_rest_of_the_plan_is_still_being_made(cloud, 
     sent_before_the_rest: List[bool] = []
 
     def steps() -> Iterator[Step]:
-        for made, step in enumerate(stream(wanted, states, Mode(mutate=True), SETTINGS)):
+        for made, step in enumerate(plan(wanted, states, Mode(mutate=True), SETTINGS)):
             if made == 2:  # two creates handed over: both must be on the wire before the third is made
                 sent_before_the_rest.append(answered(cloud, "CreateTracker", 2))
             yield step
@@ -65,7 +65,7 @@ def test_a_plan_that_breaks_off_sends_nothing_more(cloud, gateway: Gateway) -> N
     cloud.faults.hold("CreateTracker", until="nothing-answers-this", timeout=2.0)  # the first create stays in flight
 
     def steps() -> Iterator[Step]:
-        yield from stream(wanted, states, Mode(mutate=True), SETTINGS)
+        yield from plan(wanted, states, Mode(mutate=True), SETTINGS)
         assert cloud.faults.until_held() and cloud.faults.waiting == 1  # the one worker is on the first create
         raise RuntimeError("planning failed")
 

@@ -38,7 +38,7 @@ def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_p
     else:
         scope = Scope(regions)
     inventory = take_inventory(scope, settings, gateway, default_project_id)
-    steps = inventory.decided + plan(inventory.wanted, inventory.states, AUDIT, settings)
+    steps = [*inventory.decided, *plan(inventory.wanted, inventory.states, AUDIT, settings)]
     judged = [step for step in steps if isinstance(step, TargetResult)]  # an audit plans no writes
     wanted = {"buckets": Kind.BUCKET, "projects": Kind.PROJECT}.get(event.resource_type or "")
     if wanted is not None:

@@ -46,7 +46,7 @@ def execute(
     deadline: Deadline,
     concurrency: int,
 ) -> List[TargetResult]:
-    """Results in the order of the steps. Steps may still be in the making (`plan.stream`): each
+    """Results in the order of the steps. Steps may still be in the making (`plan.plan`): each
     create is handed to a worker as soon as it arrives, and making the rest yields the
     interpreter now and then, so that the workers' requests are not kept waiting for it."""
     lock = threading.Lock()

@@ -38,7 +38,7 @@ from .gateway import Gateway, Unjudged
 from .intents import wanted_from_trace
 from .logs import RunLog, log_invocation, log_problem
 from .notify import Heading, build_message, needs_attention, publish
-from .plan import Mode, ProjectState, Wanted, plan, stream
+from .plan import Mode, ProjectState, Wanted, plan
 from .retry import Deadline, RetryPolicy
 from .settings import ConfigurationError, Settings, lenient_flag, load_settings, read_environment
 
@@ -323,7 +323,7 @@ def _account_sweep(
     inventory = take_inventory(scope, settings, gateway, default_project_id)
     if notice is not None:
         notice(inventory)
-    steps = chain(inventory.decided, stream(inventory.wanted, inventory.states, run.mode, settings))
+    steps = chain(inventory.decided, plan(inventory.wanted, inventory.states, run.mode, settings))
     return execute(steps, inventory.states, gateway, run.deadline, settings.sweep_concurrency)
 
 

@@ -76,16 +76,11 @@ class Update(NamedTuple):
 Step = Union[Create, Update, TargetResult]  # a TargetResult is a target already decided
 
 
-def plan(wanted: Sequence[Wanted], states: Mapping[str, ProjectState], mode: Mode, settings: Settings) -> List[Step]:
-    """One step per wanted target (distinct targets: the callers see to that), in order."""
-    return list(stream(wanted, states, mode, settings))
-
-
-def stream(
+def plan(
     wanted: Sequence[Wanted], states: Mapping[str, ProjectState], mode: Mode, settings: Settings
 ) -> Iterator[Step]:
-    """The plan as it is made, so that a sweep's first creates are sent while its thousands of
-    other targets are still being planned."""
+    """One step per wanted target (distinct targets: the callers see to that), in order, as each
+    is made: a sweep's first creates are sent while its thousands of other targets are planned."""
     free = {pid: DATA_TRACKER_QUOTA - _data_trackers(s) for pid, s in states.items() if s.trackers is not None}
     writers = _transfer_writers(states)
     unknown = ProjectState()
