@@ -25,6 +25,22 @@ SK = "sk-test-Zm9vYmFyYmF6cXV4cXV1eA-secret"
 TOKEN = "token-test-gQpJ1bGciOiJSUzI1NiJ9-very-secret"
 TRACE_BUCKET = "trace-archive"
 TOPIC_URN = f"urn:smn:{REGION}:{PROJECT_ID}:autotracker-reports"
+# The IAM action each call the function makes needs, by the fake's (service, action); "" when the
+# API page says none. tests/test_policy.py and tests/test_organization.py hold the grants to it.
+IAM_ACTIONS = {
+    ("cts", "CreateTracker"): "cts:tracker:create",
+    ("cts", "ListTrackers"): "cts:tracker:list",
+    ("cts", "UpdateTracker"): "cts:tracker:update",
+    ("iam", "KeystoneListProjects"): "iam:projects:listProjects",
+    ("obs", "ListBuckets"): "obs:bucket:ListAllMyBuckets",
+    ("obs", "GetBucketMetadata"): "obs:bucket:HeadBucket",
+    ("obs", "PutObject"): "obs:object:PutObject",  # scoped to the object (tests/test_policy.py: needed())
+    ("smn", "PublishMessage"): "smn:topic:publish",
+    ("organizations", "ListAccounts"): "organizations:accounts:list",
+    ("sts", "AssumeAgency"): "sts:agencies:assume",
+    ("sts", "GetCallerIdentity"): "",  # no permission needed (its API page)
+    ("functiongraph", "AsyncInvokeFunction"): "functiongraph:function:invokeAsync",
+}
 
 
 class FakeContext:

@@ -11,7 +11,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import index
 import pytest
-from conftest import AK, PROJECT_ID, REGION, SK, TOKEN, FakeContext, index_env_names, make_cloud, sample
+from conftest import AK, IAM_ACTIONS, PROJECT_ID, REGION, SK, TOKEN, FakeContext, index_env_names, make_cloud, sample
 
 from autotracker.credentials import Credentials
 from autotracker.gateway import CloudError, Gateway
@@ -338,30 +338,17 @@ def test_function_urn_overrides_the_derived_one(org: FakeOrganization, run, env)
 
 
 # ----- least privilege -------------------------------------------------------------------------
-ACTIONS = {
-    ("cts", "CreateTracker"): "cts:tracker:create",
-    ("cts", "ListTrackers"): "cts:tracker:list",
-    ("iam", "KeystoneListProjects"): "iam:projects:listProjects",
-    ("obs", "ListBuckets"): "obs:bucket:ListAllMyBuckets",
-    ("obs", "GetBucketMetadata"): "obs:bucket:HeadBucket",
-    ("smn", "PublishMessage"): "smn:topic:publish",
-    ("organizations", "ListAccounts"): "organizations:accounts:list",
-    ("sts", "AssumeAgency"): "sts:agencies:assume",
-    ("functiongraph", "AsyncInvokeFunction"): "functiongraph:function:invokeAsync",
-}
-
-
 def test_the_management_and_member_grants_are_exactly_what_the_calls_need(org: FakeOrganization, run, env) -> None:
     for cloud in org.accounts.values():
         cloud.obs.listing_omits_location = True  # the sweeps place buckets with HEAD bucket
     run({"action": "backfill", "all": True})
     settings = load_settings(read_environment(env))
     management = {
-        ACTIONS[(c.service, c.action)]
+        IAM_ACTIONS[(c.service, c.action)]
         for c in org.management.calls
         if c.status < 400 and (c.service, c.action) != ("sts", "GetCallerIdentity")
     }
-    members = {ACTIONS[(c.service, c.action)] for cloud in org.members() for c in cloud.calls if c.status < 400}
+    members = {IAM_ACTIONS[(c.service, c.action)] for cloud in org.members() for c in cloud.calls if c.status < 400}
     granted = grants_for(settings, ("default", FUNCTION))
     transfer_acl = {"obs:bucket:GetBucketAcl", "obs:bucket:PutBucketAcl"}  # CTS's, on the caller's behalf
     lifecycle = {"obs:bucket:GetLifecycleConfiguration", "obs:bucket:PutLifecycleConfiguration"}

@@ -14,7 +14,16 @@ from typing import Dict, List, Set
 
 import pytest
 import yaml
-from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET, base_env, bucket_event, project_event
+from conftest import (
+    IAM_ACTIONS,
+    NEW_PROJECT_ID,
+    PROJECT_ID,
+    REGION,
+    TRACE_BUCKET,
+    base_env,
+    bucket_event,
+    project_event,
+)
 
 from autotracker.settings import load_settings, read_environment
 from deployer.policy import (
@@ -31,22 +40,10 @@ from fakecloud.core.dispatch import Call
 
 ROOT_TEMPLATE = yaml.safe_load(open("template.yaml", encoding="utf-8").read())
 
-API_ACTIONS = {
-    ("cts", "CreateTracker"): "cts:tracker:create",
-    ("cts", "ListTrackers"): "cts:tracker:list",
-    ("cts", "UpdateTracker"): "cts:tracker:update",
-    ("iam", "KeystoneListProjects"): "iam:projects:listProjects",
-    ("obs", "ListBuckets"): "obs:bucket:ListAllMyBuckets",
-    ("obs", "GetBucketMetadata"): "obs:bucket:HeadBucket",
-    ("smn", "PublishMessage"): "smn:topic:publish",
-    ("obs", "PutObject"): "obs:object:PutObject",  # scoped to the object: see needed()
-    ("sts", "GetCallerIdentity"): "",  # no permission needed (its API page)
-}
-
 
 def needed(call: Call) -> Set[Grant]:
     """What one call needs: its own action, plus what CTS does on the caller's behalf for it."""
-    action = API_ACTIONS[(call.service, call.action)]
+    action = IAM_ACTIONS[(call.service, call.action)]
     if not action:
         return set()
     if call.action == "PutObject":
