@@ -59,8 +59,7 @@ def take_inventory(scope: Scope, settings: Settings, gateway: Gateway, default_p
             _list_trackers([own], states, pool, gateway)
         projects = _listed(lambda: gateway.list_projects(settings.region, default_project_id), "listing projects (IAM)")
         main_project = {p["name"]: str(p["id"]) for p in projects if p.get("name") and p.get("id")}
-        regions = {str(p.get("id")): _project_region(str(p.get("name") or "")) for p in projects}
-        if default_project_id in states and regions.get(default_project_id) != settings.region:
+        if default_project_id in states and _region_of(default_project_id, projects) != settings.region:
             del states[default_project_id]  # listed in a region IAM does not place it in: again if in scope
         targets, decided = _project_targets(scope, projects, main_project)
         _list_trackers(targets, states, pool, gateway)
@@ -124,6 +123,12 @@ def _locate(
     with ThreadPoolExecutor(max_workers=min(settings.sweep_concurrency, len(unknown))) as pool:
         found = dict(pool.map(locate, unknown))
     return [{**b, "location": found[b["name"]]} if b["name"] in found else b for b in buckets]
+
+
+def _region_of(project_id: str, projects: List[Dict[str, Any]]) -> Optional[str]:
+    """The region IAM places a project in (None for an unknown project or one of no region)."""
+    names = (str(p.get("name") or "") for p in projects if str(p.get("id")) == project_id)
+    return next((_project_region(name) for name in names), None)
 
 
 def _project_region(name: str) -> Optional[str]:
