@@ -10,7 +10,8 @@ the same SHA-512 and a re-deploy uploads nothing.
 Bytecode is precompiled when an interpreter of the target version is at hand (the builder's own,
 `pythonX.Y` on PATH, or a pyenv install): FunctionGraph's code directory is read-only, so
 without `.pyc` files every cold start would compile the SDK's hundreds of modules again.
-Unchecked-hash pycs stay valid after unzipping (no mtimes) and keep the zip reproducible.
+Unchecked-hash pycs stay valid after unzipping (no mtimes), and `deployer/bytecode.py` makes
+their bytes depend on the source alone, so the zip stays reproducible.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from packaging.requirements import Requirement
 
 from deployer import FUNCTION_DIR, ROOT
 
+BYTECODE_SCRIPT = pathlib.Path(__file__).with_name("bytecode.py")  # run by the target interpreter
 RUNTIME_CODE_DIR = "/opt/function/code"  # where FunctionGraph unpacks the code
 MAX_BYTES = 40 * 1024 * 1024  # FunctionGraph console upload limit (the API allows 50 MB)
 PLATFORM = "manylinux2014_x86_64"
@@ -152,14 +154,11 @@ def find_interpreter(python_version: str) -> Optional[str]:
 
 
 def precompile(interpreter: str, *folders: pathlib.Path) -> None:
-    """Compile as if the files sat in FunctionGraph's code directory: tracebacks show the runtime's
-    paths, and no build directory name ends up in the bytecode (the zip stays reproducible)."""
+    """Compile as if the files sat in FunctionGraph's code directory, with bytes that depend on the
+    source alone (`deployer/bytecode.py` says why `compileall` by itself does not)."""
     for folder in folders:
-        command = [interpreter, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]
-        command += ["-s", str(folder), "-p", RUNTIME_CODE_DIR, str(folder)]
-        # a fixed hash seed (set and frozenset constants are stored in hash order) and one process
-        # (marshal's back-references depend on what the compiling process interned before): either
-        # would make bytecode differ from build to build
+        command = [interpreter, str(BYTECODE_SCRIPT), RUNTIME_CODE_DIR, str(folder)]
+        # set and frozenset constants are stored in hash order, so the hash seed is fixed too
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
         if done.returncode != 0:
             raise PackageError(f"compiling bytecode failed: {(done.stdout + done.stderr).strip()[-300:]}")
