@@ -10,12 +10,13 @@ import pathlib
 import subprocess
 import sys
 from types import CodeType
-from typing import Any, List
+from typing import Any, Dict, List
 
 import pytest
 
+from deployer import FUNCTION_DIR
 from deployer.bytecode import canonical_pyc
-from deployer.package import RUNTIME_CODE_DIR, find_interpreter, precompile, python_version_of
+from deployer.package import RUNTIME_CODE_DIR, find_interpreter, precompile, python_version_of, stage_function
 from deployer.template import RUNTIMES
 
 SOURCE = """\
@@ -29,6 +30,23 @@ def names():
 """
 LOCAL = f"{sys.version_info.major}.{sys.version_info.minor}"
 VERSIONS = sorted({LOCAL, *(python_version_of(runtime) for runtime in RUNTIMES)})
+# a compiling interpreter that has been busy first: modules loaded and others' code compiled
+BUSY = """\
+import argparse, decimal, email.message, json, logging.handlers, pathlib
+kept = [compile(open(module.__file__).read(), module.__file__, "exec") for module in (argparse, decimal, json)]
+pathlib.Path(__file__).with_name("ran").touch()
+"""
+
+
+def interpreter_of(version: str) -> str:
+    interpreter = find_interpreter(version)
+    if interpreter is None:
+        pytest.skip(f"no Python {version} interpreter on this machine")
+    return interpreter
+
+
+def pycs(folder: pathlib.Path) -> Dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*.pyc"))}
 
 
 def pyc(code: CodeType) -> bytes:
@@ -104,9 +122,7 @@ def test_a_module_compiles_to_the_same_bytes_whatever_was_compiled_before_it(
 ) -> None:
     """Through the package's own precompile step, with the target interpreter: `b.py` alone, and
     `b.py` after `a.py` interned a name it uses (which changes plain compileall's output on 3.12)."""
-    interpreter = find_interpreter(version)
-    if interpreter is None:
-        pytest.skip(f"no Python {version} interpreter on this machine")
+    interpreter = interpreter_of(version)
     alone, after = tmp_path / "alone", tmp_path / "after"
     for folder in (alone, after):
         folder.mkdir()
@@ -125,3 +141,25 @@ def test_a_module_compiles_to_the_same_bytes_whatever_was_compiled_before_it(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(True, True, ('a b', 1.5, -0.0, 0.0, (1, False)))"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_functions_modules_compile_alike_however_busy_the_interpreter_was(
+    version: str, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The function's own modules, compiled by a fresh interpreter and by one that loaded and
+    compiled other modules first (a sitecustomize): plain compileall changes most of these
+    `.pyc` files on 3.9 to 3.11."""
+    interpreter = interpreter_of(version)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(BUSY)
+    fresh = stage_function(FUNCTION_DIR, tmp_path / "fresh")
+    busy = stage_function(FUNCTION_DIR, tmp_path / "busy")
+    precompile(interpreter, fresh)
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    precompile(interpreter, busy)
+    assert (site / "ran").exists(), "the busy interpreter did not run its sitecustomize"
+    compiled = pycs(fresh)
+    assert len(compiled) > 20
+    assert pycs(busy) == compiled
