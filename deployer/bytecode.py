@@ -1,7 +1,7 @@
 """Compile a folder to bytecode whose bytes follow from the source alone.
 
 Run by the target interpreter, so standard library only and Python 3.9 syntax:
-`pythonX.Y -m deployer.bytecode RUNTIME_DIR FOLDER` (or by path), with PYTHONHASHSEED fixed.
+`PYTHONHASHSEED=0 pythonX.Y deployer/bytecode.py RUNTIME_DIR FOLDER`.
 
 `compileall` alone is not reproducible. marshal writes an object once and lets later copies
 refer back to it, and it marks an object as such a target (FLAG_REF) whenever its reference
@@ -9,8 +9,9 @@ count is above one, which depends on whatever else the compiling process happens
 the compiler may or may not merge equal constants depending on what it compiled before
 (python/cpython#78274, #98819, #129724). Either way the same file gives different `.pyc` bytes
 from one build to the next. So each `.pyc` is rewritten from a canonical graph: every equal
-constant becomes one object, frozensets are rebuilt in a fixed order, nothing outside the graph
-holds a reference, and marshal then marks exactly the objects used more than once.
+constant becomes one object, frozensets are rebuilt in a fixed order, and while marshal counts
+references only the graph holds any, except that every interned string is held: marshal then
+marks exactly the objects used more than once and the interned strings.
 """
 
 import compileall
@@ -33,14 +34,12 @@ def _key(value: Any) -> Tuple[Any, ...]:
         return ("tuple", tuple(_key(item) for item in value))
     if type(value) is frozenset:
         return ("frozenset", tuple(sorted(_key(item) for item in value)))
-    if isinstance(value, CodeType):
-        return ("code", id(value))  # every code object is its own; only its constants merge
     written = marshal.dumps(value)
     return ("value", bytes([written[0] & ~FLAG_REF]) + written[1:])
 
 
 def _canonical(value: Any, merged: Dict[Tuple[Any, ...], Any]) -> Any:
-    if isinstance(value, CodeType):
+    if isinstance(value, CodeType):  # every code object stays its own; its constants merge
         return value.replace(co_consts=tuple(_canonical(item, merged) for item in value.co_consts))
     if type(value) is tuple:
         value = tuple(_canonical(item, merged) for item in value)
