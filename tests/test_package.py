@@ -66,6 +66,7 @@ def names(path: pathlib.Path) -> List[str]:
         return archive.namelist()
 
 
+@pytest.mark.slow
 def test_the_zip_holds_the_function_and_runtime_dependencies_only(local_zip: pathlib.Path) -> None:
     entries = names(local_zip)
     assert "index.py" in entries and "autotracker/handler.py" in entries
@@ -111,14 +112,17 @@ def assert_identical(first: pathlib.Path, second: pathlib.Path) -> None:
     assert first.read_bytes() == second.read_bytes(), "same entries, but the archives differ"
 
 
+@pytest.mark.slow
 def test_the_build_is_reproducible(local_zip: pathlib.Path, tmp_path: pathlib.Path) -> None:
     assert_identical(build(LOCAL, tmp_path / "again.zip"), local_zip)
 
 
+@pytest.mark.slow
 def test_the_handler_runs_from_the_unzipped_package_alone(local_zip: pathlib.Path, tmp_path: pathlib.Path) -> None:
     run_unzipped(local_zip, sys.executable, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("runtime", [python_version_of(runtime) for runtime in RUNTIMES])
 def test_packages_for_the_function_runtimes_are_reproducible_and_run_there(
     runtime: str, tmp_path: pathlib.Path
@@ -175,6 +179,7 @@ def run_unzipped(package: pathlib.Path, interpreter: str, tmp_path: pathlib.Path
     assert cloud.smn.messages and cloud.smn.messages[0]["topic_urn"] == TOPIC_URN
 
 
+@pytest.mark.slow
 def test_the_cli_targets_the_template_runtime_and_prints_the_size(tmp_path: pathlib.Path) -> None:
     output = tmp_path / "default.zip"
     out = io.StringIO()
