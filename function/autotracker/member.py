@@ -60,7 +60,7 @@ def act_in(
         message = (
             f"cannot act in account {account_id}: assuming its agency {agency!r} failed ({error.code} "
             f"{error.message}). In account {account_id}, create agency {agency!r} trusting account {own_account} "
-            "with the member policy (scripts/deploy.py --member-agency writes it as Terraform)"
+            "with the member policy (scripts/deploy.py --emit-member-terraform writes it as Terraform)"
         )
         info = ErrorInfo(ErrorCode.AGENCY_UNAVAILABLE, message, error.request_id)
         target = account_target(account_id, None)
