@@ -311,7 +311,7 @@ def test_a_lost_publish_response_is_not_published_twice_and_the_retry_says_what_
     assert report_id and report_id == [line for line in second.splitlines() if line.startswith("Report id:")]
     (row,) = retry["results"]
     assert row["outcome"] == "already_tracked"
-    assert "created for this event by an earlier attempt" in row["reason"]
+    assert "obs-photos-2026" in row["reason"]  # named plainly: who made it cannot be told (issue 20, 18)
     assert len(cloud.cts.trackers(PROJECT_ID)) == 1
 
 

@@ -158,21 +158,11 @@ def _already_covered(
     found = ref(primary)
     gaps = _gaps(covering, body)
     drift = ErrorInfo(ErrorCode.TRACKER_DRIFT, "; ".join(gaps)) if gaps else None
+    # Who made it is not said: CreateTracker takes no tag or other marker, and an event, a backfill
+    # and a sweep name a bucket's tracker alike, so an earlier attempt at this event cannot be
+    # told from any other maker.
     reason = f"{why} ({error.code}): {found.name!r}{_events_note(primary)}"
-    if _made_for(wanted, primary, ours):  # the outcome stays already_tracked; the report says who made it
-        reason = f"{found.name!r} was created for this event by an earlier attempt or delivery ({error.code})"
     return TargetResult(target, Outcome.ALREADY_TRACKED, reason, found, drift)
-
-
-def _made_for(wanted: Wanted, tracker: TrackerRecord, ours: TrackerRef) -> bool:
-    """Our tracker, made at or after the traced creation: an earlier attempt at this event made it
-    (its answer was lost, or its report was), and the retry's report says so."""
-    return (
-        wanted.since_ms is not None
-        and tracker.name == ours.name
-        and tracker.create_time is not None
-        and tracker.create_time >= wanted.since_ms
-    )
 
 
 def _gaps(covering: List[TrackerRecord], body: CreateTrackerBody) -> List[str]:

@@ -74,7 +74,7 @@ def _bucket_wanted(trace: CtsTrace, default_project_id: Optional[str], region: s
         return skipped(target, f"bucket name {shown(name, 80)!r} is not a valid OBS bucket name: it {problem}")
     if not valid_id:
         return failed(target, ErrorCode.INVALID_EVENT, "no valid project id in the trace or the runtime")
-    return Wanted(target, _source(trace), trace.time)
+    return Wanted(target, _source(trace))
 
 
 def _project_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
@@ -98,7 +98,7 @@ def _project_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
         return failed(target, ErrorCode.INVALID_EVENT, "createProject trace carries no valid project id")
     if not valid_region:
         return failed(target, ErrorCode.INVALID_EVENT, "cannot tell the new project's region from its name")
-    return Wanted(target, _source(trace), trace.time)
+    return Wanted(target, _source(trace))
 
 
 def _account_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
@@ -121,7 +121,7 @@ def _account_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
         return skipped(target, failure)
     if account_id is None and name is None:
         return failed(target, ErrorCode.INVALID_EVENT, f"{trace.operation} trace names no account (id or name)")
-    return Wanted(target, _source(trace), trace.time)
+    return Wanted(target, _source(trace))
 
 
 def _source(trace: CtsTrace) -> str:

@@ -34,7 +34,6 @@ class Wanted(NamedTuple):
 
     target: Target
     source: Optional[str] = None  # operation and trace id, for the report
-    since_ms: Optional[int] = None  # when the traced creation happened
 
 
 class Mode(NamedTuple):

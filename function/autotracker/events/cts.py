@@ -1,7 +1,7 @@
 """A CTS audit trace (the `cts` object of a CTS-trigger event, or EventGrid's `data`).
 
 Real traces vary: empty or JSON-string `request`/`response`, `code` as 0, an
-HTTP status or a string, times in seconds, ms or as (empty) strings, `resource_id`
+HTTP status or a string, times in any form (not read), `resource_id`
 as `{}` (FunctionGraph's own CTS-trigger template), `trace_rating` instead of
 `trace_status`, extra fields. Parsing is
 tolerant; what the function uses (bucket name, project id, region) is then
@@ -47,7 +47,6 @@ class CtsTrace(BaseModel):
     trace_rating: Optional[str] = None
     project_id: Optional[str] = None
     code: Optional[int] = None
-    time: Optional[int] = None  # ms since the epoch
     request: Dict[str, Any] = {}
     response: Dict[str, Any] = {}
     user: Dict[str, Any] = {}  # who called: {"domain": {"id", "name"}, ...}
@@ -73,16 +72,6 @@ class CtsTrace(BaseModel):
     def _tolerant_code(cls, value: Any) -> Optional[int]:
         text = (_text(value) or "").strip()
         return int(text) if text.isdigit() and len(text) <= 6 else None
-
-    @field_validator("time", mode="before")
-    @classmethod
-    def _tolerant_time(cls, value: Any) -> Optional[int]:
-        """Seconds or milliseconds, as a number or a string; "" and anything else read as unknown."""
-        text = (_text(value) or "").strip()
-        if not text.isdigit() or len(text) > 16:
-            return None
-        number = int(text)
-        return number * 1000 if number < 100_000_000_000 else number
 
     @field_validator("request", "response", "user", mode="before")
     @classmethod
