@@ -649,8 +649,7 @@ def test_apig_and_eventgrid_triggers_are_created_and_converge(deployer: Deployer
     assert apig["group_id"] == APIG["group_id"] and apig["match_mode"] == "NORMAL"
     eg = triggers["EVENTGRID"]["event_data"]
     assert eg["source_name"] == "HC.OBS" and eg["event_types"] == [
-        "OBS:CloudTrace:ApiCall",
-        "OBS:CloudTrace:ConsoleAction",
+        f"OBS:CloudTrace:{kind}" for kind in ("ApiCall", "ObsSDK", "ConsoleAction", "SystemAction", "Others")
     ]
     assert eg["trigger_name"] == "eg-new-buckets" and eg["channel_id"] == EVENTGRID["channel_id"]
     deployer.cloud.reset_calls()

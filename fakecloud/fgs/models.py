@@ -7,7 +7,8 @@ async destinations). Every operation validates fully before it changes anything,
 Choices where the docs are silent: a missing function is 404 FSS.1051; changing a function's
 runtime in place is 400 FSS.1005; an agency must exist and trust `op_svc_cff` (400 FSS.0400);
 `encrypted_user_data` is shown with its names and masked values; `digest` is the hex SHA-512 of
-the zip; only CTS and TIMER triggers are modelled.
+the zip; CTS, TIMER, APIG and EVENTGRID triggers are modelled, and EventGrid's delivery of a CTS
+trace to the functions subscribed to its type (`deliver_cloudtrace`).
 """
 
 from __future__ import annotations
@@ -247,6 +248,46 @@ class FgsBackend:
         with self._lock:
             taken, self._queue = self._queue, []
             return taken
+
+    # ----- EventGrid delivery -------------------------------------------------------------
+    def deliver_cloudtrace(self, trace: dict[str, Any]) -> list[AsyncInvocation]:
+        """EventGrid's delivery of one CTS trace of a cloud service: a CloudEvent from source
+        `HC.{service_type}` of type `{service_type}:CloudTrace:{trace_type}` with the trace as its
+        data, queued as an async invocation of every function whose ACTIVE EVENTGRID trigger names
+        that source and type; `take_async_invocations()` hands the queue to the test. Read-only
+        operations are not delivered (cloud-service sources deliver write events only). Returns
+        what was queued (nothing when no trigger subscribes to the type)."""
+        service, kind = trace.get("service_type"), trace.get("trace_type")
+        if not isinstance(service, str) or not isinstance(kind, str):
+            raise ValueError("a trace names its service_type and trace_type")
+        if trace.get("read_only") is True:
+            return []
+        source, event_type = f"HC.{service}", f"{service}:CloudTrace:{kind}"
+        event = {
+            "specversion": "1.0",
+            "id": uuid.uuid4().hex,
+            "source": source,
+            "type": event_type,
+            "subject": trace.get("trace_name") or "",
+            "time": _now(),
+            "datacontenttype": "application/json",
+            "data": copy.deepcopy(trace),
+        }
+        queued = []
+        with self._lock:
+            for functions in self._functions.values():
+                for record in functions.values():
+                    for trigger in record["triggers"].values():
+                        data = trigger["event_data"]
+                        if (
+                            trigger["trigger_type_code"] == "EVENTGRID"
+                            and trigger["trigger_status"] == "ACTIVE"
+                            and data["source_name"] == source
+                            and event_type in data["event_types"]
+                        ):
+                            queued.append(AsyncInvocation(record["func_urn"], copy.deepcopy(event), uuid.uuid4().hex))
+            self._queue.extend(queued)
+        return queued
 
     # ----- invocation ----------------------------------------------------------------------
     def invoke_async(self, project_id: str, urn: str, body: bytes) -> str:
