@@ -29,7 +29,12 @@ SCRIPTS = sorted(
 MESSAGE_SOURCES = ("function", "deployer", "scripts")
 DOCUMENTS = ("README.md", "benchmarks/README.md", "fakecloud/README.md", "template.yaml")
 
-MENTION = re.compile(r"(?<![\w.-])(?:\./)?scripts/([A-Za-z0-9_.-]*[A-Za-z0-9_])")
+# `scripts/NAME` (any name: it must exist), or a script's bare name (`deploy.py --plan`)
+MENTION = re.compile(
+    r"(?<![\w./-])(?:(?:\./)?scripts/([A-Za-z0-9_.-]*[A-Za-z0-9_])|("
+    + "|".join(re.escape(name) for name in SCRIPTS)
+    + r")(?![\w-]))"
+)
 FLAG = re.compile(r"(?<![\w/.=-])(--?[A-Za-z][A-Za-z0-9-]*)")
 LONG_FLAG = re.compile(r"(?<![\w/.=-])(--[A-Za-z][A-Za-z0-9-]*)")
 CODE_SPAN = re.compile(r"`([^`]+)`")
@@ -79,7 +84,7 @@ def _in_text(text: str, where: str, alone: "re.Pattern[str]") -> Iterator[Named]
         yield Named(where, None, flag)
     for number, mention in enumerate(mentions):
         end = mentions[number + 1].start() if number + 1 < len(mentions) else len(text)
-        script = mention.group(1)
+        script = mention.group(1) or mention.group(2)
         yield Named(where, script, None)
         for flag in FLAG.findall(text[mention.end() : end]):
             yield Named(where, script, flag)
@@ -215,6 +220,7 @@ def test_every_named_command_and_flag_is_in_the_scripts_help() -> None:
         ("run `scripts/deploy.sh --plans` first", "scripts/deploy.sh has no --plans"),
         ("`./scripts/deploy-member.sh` in each account", "scripts/deploy-member.sh does not exist"),
         ("run again with --rotate-secret", "--rotate-secret is no script's flag"),
+        ("`deploy.py --member-agency`", "scripts/deploy.py has no --member-agency"),
     ],
 )
 def test_a_stale_command_or_flag_is_found(text: str, expected: str) -> None:
