@@ -33,7 +33,6 @@ class TrackerRecord:
     id: Optional[str] = None
     status: Optional[str] = None  # enabled | disabled | error
     detail: Optional[str] = None  # why it is in error
-    create_time: Optional[int] = None  # ms
     transfer_bucket: Optional[str] = None  # obs_info.bucket_name
     file_prefix: str = ""
     lifecycle: Optional[int] = None
@@ -70,7 +69,6 @@ class TrackerRecord:
             id=_text(raw.get("id")),
             status=_text(raw.get("status")),
             detail=_text(raw.get("detail")),
-            create_time=_number(raw.get("create_time")),
             transfer_bucket=_text(obs.get("bucket_name")),
             file_prefix=_text(obs.get("file_prefix_name")) or "",
             lifecycle=_number(obs.get("bucket_lifecycle")),
