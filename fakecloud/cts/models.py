@@ -61,6 +61,15 @@ class CtsBackend:
                 raise KeyError(f"no tracker {tracker_name!r} in project {project_id!r}")
             record.update(copy.deepcopy(fields))
 
+    def unset_tracker_fields(self, project_id: str, tracker_name: str, *names: str) -> None:
+        """Remove top-level fields, e.g. a record that shows no `status` (ListTrackers omits unset fields)."""
+        with self._lock:
+            record = self._trackers.get(project_id, {}).get(tracker_name)
+            if record is None:
+                raise KeyError(f"no tracker {tracker_name!r} in project {project_id!r}")
+            for name in names:
+                record.pop(name, None)
+
     # ----- API operations ----------------------------------------------------------------
     def create_tracker(self, project_id: str, body: Any) -> dict[str, Any]:
         with self._lock:

@@ -24,7 +24,10 @@ _NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fa5]{1,64}$")
 _URN = re.compile(
     r"^urn:fss:[a-z0-9-]+:[A-Za-z0-9]+:function:[A-Za-z0-9_-]+:[A-Za-z][A-Za-z0-9_-]*(:[A-Za-z0-9_.-]+)?$"
 )
-_RESOURCE_FIELDS = ("resource_id", "resource_provider", "resource_type", "region_id", "domain_id")
+# PolicyResource: every field is optional on the API page (Config's periodic sample sends the
+# account record with `resource_provider` and `resource_type` null); a state is kept per
+# `resource_id`, so fakecloud requires that one.
+_RESOURCE_FIELDS = ("resource_id", "resource_name", "resource_provider", "resource_type", "region_id", "domain_id")
 
 
 def _bad(msg: str) -> ServiceError:
@@ -184,10 +187,12 @@ class RmsBackend:
         resource = body.get("policy_resource")
         if not isinstance(resource, dict):
             raise _bad("policy_resource is required.")
-        missing = [name for name in _RESOURCE_FIELDS if not isinstance(resource.get(name), str) or not resource[name]]
-        if missing:
-            raise _bad("policy_resource: " + ", ".join(missing) + " required.")
-        if resource["domain_id"] != domain_id:
+        wrong = [name for name in _RESOURCE_FIELDS if not isinstance(resource.get(name), (str, type(None)))]
+        if wrong:
+            raise _bad("policy_resource: " + ", ".join(wrong) + " must be strings.")
+        if not resource.get("resource_id"):
+            raise _bad("policy_resource: resource_id required.")
+        if resource.get("domain_id") not in (None, domain_id):
             raise _bad("policy_resource.domain_id must be the account in the path.")
         if body.get("trigger_type") not in TRIGGERS:
             raise _bad("trigger_type: resource or period.")
