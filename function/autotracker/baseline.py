@@ -1,6 +1,7 @@
 """Compare a target's trackers with the configured baseline: compliant, missing or drifted.
 
-Pure functions over tracker records. Drift means: tracker disabled or in error, transfer
+Pure functions over tracker records. Drift means: tracker not known to be recording (disabled,
+in error, or a status absent or unknown: only `enabled` covers), transfer
 bucket / prefix other than configured, LTS, validation or encryption other than configured,
 data events narrower than DATA_EVENTS.
 """
@@ -81,10 +82,8 @@ def assess_project(target: Target, trackers: Sequence[TrackerRecord], settings: 
 
 def _settings_drift(tracker: TrackerRecord, settings: Settings) -> List[str]:
     drift: List[str] = []
-    if tracker.status == "disabled":
-        drift.append("tracker is disabled")
-    elif tracker.status == "error":
-        drift.append(f"tracker is in error ({tracker.detail or 'no detail'})")
+    if tracker.not_recording:
+        drift.append(tracker.not_recording)
     if settings.trace_bucket is not None:
         if tracker.transfer_bucket != settings.trace_bucket:
             drift.append(f"transfer bucket {tracker.transfer_bucket or 'none'}, expected {settings.trace_bucket}")

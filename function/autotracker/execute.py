@@ -169,14 +169,19 @@ def _gaps(covering: List[TrackerRecord], body: CreateTrackerBody) -> List[str]:
     """What the existing trackers leave uncovered: disabled or failing trackers, missing events."""
     from .baseline import untracked_events
 
-    gaps = [
-        f"tracker {t.name!r} is {t.status}" + (f" ({t.detail})" if t.detail else "") for t in covering if not t.live
-    ]
+    gaps = [f"tracker {t.name!r} {_status(t)}" for t in covering if not t.live]
     if body.data_bucket is not None:
         missing = untracked_events(covering, body.data_bucket.data_event)
         if missing:
             gaps.append("events not tracked: " + ",".join(missing) + " (the baseline sweep repairs this)")
     return gaps
+
+
+def _status(tracker: TrackerRecord) -> str:
+    """A tracker that does not count as recording, as a gap: its status as listed, or none."""
+    if tracker.status is None:
+        return "shows no status (not known to be recording)"
+    return f"is {tracker.status[:40]}" + (f" ({tracker.detail})" if tracker.detail else "")
 
 
 def _events_note(tracker: TrackerRecord) -> str:

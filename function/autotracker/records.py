@@ -31,7 +31,7 @@ class TrackerRecord:
     name: str
     type: str  # "system" (management) or "data"
     id: Optional[str] = None
-    status: Optional[str] = None  # enabled | disabled | error
+    status: Optional[str] = None  # enabled | disabled | error, as listed (any case); None when not shown
     detail: Optional[str] = None  # why it is in error
     transfer_bucket: Optional[str] = None  # obs_info.bucket_name
     file_prefix: str = ""
@@ -50,8 +50,23 @@ class TrackerRecord:
 
     @property
     def live(self) -> bool:
-        """Recording: enabled, or a status the record does not show."""
-        return self.status in (None, "enabled")
+        """Recording: only a status known to mean it (`enabled`, in any case). A status that is
+        absent, empty or unknown is not evidence of recording, so it never counts as coverage."""
+        return self.status is not None and self.status.lower() == "enabled"
+
+    @property
+    def not_recording(self) -> Optional[str]:
+        """Why this tracker does not count as recording (None when it does), for drift reports."""
+        status = (self.status or "").lower()
+        if status == "enabled":
+            return None
+        if status == "disabled":
+            return "tracker is disabled"
+        if status == "error":
+            return f"tracker is in error ({self.detail or 'no detail'})"
+        if self.status is None:
+            return "tracker status not shown: not known to be recording"
+        return f"tracker status {self.status[:40]!r} is not known to mean recording"
 
     def tracks(self, bucket: str) -> bool:
         return self.type == "data" and self.bucket == bucket
