@@ -5,7 +5,9 @@ judged exactly as a sweep judges it: covered by a live data tracker recording `D
 with the configured transfer settings (or the rule's `data_events`), a project by its
 management tracker. It never creates or repairs: remediation is the sweep's (REMEDIATE_DRIFT)
 or Config's own, which can invoke this function with a manual backfill. Each judged resource
-gets one UpdatePolicyState.
+gets one UpdatePolicyState; a periodic evaluation that names the account record (as Config's
+documented periodic event does) gets one more, for that record: Compliant only when every
+resource in scope was judged Compliant.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Tuple
 
-from .contract import Kind, Outcome, TargetResult
-from .events.config import BUCKETS, ConfigEvent
+from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult
+from .events.config import BUCKETS, ConfigEvent, InvokingEvent
 from .gateway import CloudError, Gateway
-from .inventory import Scope, take_inventory
-from .plan import Mode, plan
+from .inventory import Scope, take_bucket, take_inventory
+from .plan import UNCOVERED, Mode, plan
 from .settings import Settings
 
 COMPLIANT, NON_COMPLIANT = "Compliant", "NonCompliant"
@@ -30,25 +32,29 @@ def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_p
         settings = settings.model_copy(update={"data_events": event.data_events})
     regions = event.regions or settings.scope_regions
     resource = event.invoking_event
-    if event.trigger_type == "resource" and resource is not None:
-        if resource.kind == BUCKETS:
-            scope = Scope((resource.region_id or settings.region,), buckets=(resource.name or resource.id,))
-        else:
-            scope = Scope(regions, projects=(resource.id,))
+    if event.trigger_type == "resource" and resource is not None and resource.kind == BUCKETS:
+        inventory = take_bucket(resource.bucket, settings, gateway, default_project_id)  # constant calls
     else:
-        scope = Scope(regions)
-    inventory = take_inventory(scope, settings, gateway, default_project_id)
+        projects = (resource.id,) if event.trigger_type == "resource" and resource is not None else ()
+        inventory = take_inventory(Scope(regions, projects=projects), settings, gateway, default_project_id)
     steps = [*inventory.decided, *plan(inventory.wanted, inventory.states, AUDIT, settings)]
     judged = [step for step in steps if isinstance(step, TargetResult)]  # an audit plans no writes
     wanted = {"buckets": Kind.BUCKET, "projects": Kind.PROJECT}.get(event.resource_type or "")
     if wanted is not None:
         judged = [result for result in judged if result.target is None or result.target.kind == wanted]
+    if event.account_record is not None:
+        judged.append(_account(event.domain_id, event.account_record, judged))
     return _report(event, judged, gateway, settings.sweep_concurrency)
 
 
 def state_of(result: TargetResult) -> Optional[str]:
     """Config's compliance state for a judged target; None when it could not be judged."""
-    if result.target is None or result.target.kind not in (Kind.BUCKET, Kind.PROJECT):
+    target = result.target
+    if target is None:
+        return None
+    if target.kind == Kind.ACCOUNT:  # the account record: its error says what is not covered
+        return COMPLIANT if result.error is None else NON_COMPLIANT
+    if target.kind not in (Kind.BUCKET, Kind.PROJECT):
         return None
     if result.outcome == Outcome.SKIPPED:  # excluded by design: the transfer bucket, EXCLUDE_BUCKETS
         return COMPLIANT
@@ -56,7 +62,25 @@ def state_of(result: TargetResult) -> Optional[str]:
         return NON_COMPLIANT if result.error is not None else COMPLIANT
     if result.outcome == Outcome.PLANNED:  # audit: not covered
         return NON_COMPLIANT
+    if result.error is not None and result.error.code in UNCOVERED:  # verified uncovered, and cannot be fixed
+        return NON_COMPLIANT
     return None  # failed: not judged (listing failed, region unknown, bucket not found)
+
+
+def _account(domain_id: str, record: InvokingEvent, judged: List[TargetResult]) -> TargetResult:
+    """The account record's judgement: Compliant only when every resource in scope was judged
+    Compliant; one not covered, or one that could not be judged, makes it NonCompliant (a
+    partial evaluation never reads as all covered)."""
+    target = Target(Kind.ACCOUNT, None, None, record.region_id or "global", domain_id)
+    states = [state_of(result) for result in judged]
+    uncovered, unjudged = states.count(NON_COMPLIANT), states.count(None)
+    if not uncovered and not unjudged:
+        return TargetResult(target, Outcome.ALREADY_TRACKED, f"all {len(states)} resource(s) in scope are covered")
+    parts = [f"{uncovered} not covered"] if uncovered else []
+    parts += [f"{unjudged} could not be judged"] if unjudged else []
+    message = f"{' and '.join(parts)}, of the {len(states)} resource(s) in scope"
+    code = ErrorCode.NOT_COVERED if uncovered else ErrorCode.COVERAGE_UNVERIFIED
+    return TargetResult(target, Outcome.ALREADY_TRACKED, message, error=ErrorInfo(code, message))
 
 
 def policy_state(event: ConfigEvent, result: TargetResult, state: str) -> Dict[str, Any]:
@@ -64,14 +88,17 @@ def policy_state(event: ConfigEvent, result: TargetResult, state: str) -> Dict[s
     target = result.target
     assert target is not None
     resource = event.invoking_event if event.trigger_type == "resource" else None
-    if target.kind == Kind.BUCKET:
-        ids: Tuple[str, str, str, str, Optional[str]] = (
-            resource.id if resource else target.name or "",
-            target.name or "",
-            "obs",
-            "buckets",
+    record = event.account_record
+    if target.kind == Kind.ACCOUNT and record is not None:  # echoed as Config sent it (provider, type null)
+        ids: Tuple[Optional[str], Optional[str], Optional[str], Optional[str], Optional[str]] = (
+            record.id,
+            record.name,
+            record.provider,
+            record.type,
             target.region,
         )
+    elif target.kind == Kind.BUCKET:  # the bucket judged is the bucket the event names (id == name)
+        ids = (target.name or "", target.name or "", "obs", "buckets", target.region)
     else:
         ids = (target.project_id or "", target.name or "", "iam", "projects", "global")
     resource_id, name, provider, kind, region = ids

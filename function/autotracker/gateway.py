@@ -287,15 +287,18 @@ class Gateway:
         location = getattr(response, "x_obs_bucket_location", None)
         return str(location).strip() or None if location else None
 
-    def list_projects(self, region: str, project_id: str, page_size: int = 1000) -> List[Dict[str, Any]]:
-        """Every project of the account, page by page (IAM KeystoneListProjects)."""
+    def list_projects(
+        self, region: str, project_id: str, page_size: int = 1000, name: Optional[str] = None
+    ) -> List[Dict[str, Any]]:
+        """Every project of the account, page by page (IAM KeystoneListProjects); with `name`,
+        only the project of that name (one call: a region's main project is named for it)."""
         from huaweicloudsdkiam.v3.model.keystone_list_projects_request import KeystoneListProjectsRequest
 
         client = self._iam(region, project_id)
         projects: List[Dict[str, Any]] = []
         page = 1
         while True:
-            request = KeystoneListProjectsRequest(page=page, per_page=page_size)
+            request = KeystoneListProjectsRequest(name=name, page=page, per_page=page_size)
 
             def call(request: Any = request) -> Dict[str, Any]:
                 return _object(client.keystone_list_projects(request))

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 
-from .contract import ErrorCode, Kind, Target, TargetResult, failed, skipped
+from .contract import ErrorCode, Kind, Outcome, Target, TargetResult, failed, skipped
 from .gateway import CloudError, Gateway, Unjudged
 from .plan import ProjectState, Wanted, exclusion
 from .settings import REGION, Settings
@@ -72,6 +72,39 @@ def take_inventory(scope: Scope, settings: Settings, gateway: Gateway, default_p
         listed = {target.project_id for target in targets}
         current = {project_id: states[project_id].result() for project_id in sorted(states) if project_id in listed}
     return Inventory([Wanted(target) for target in targets], decided + bucket_decided, current)
+
+
+def take_bucket(bucket: str, settings: Settings, gateway: Gateway, default_project_id: str) -> Inventory:
+    """One bucket and what judges it, with a constant number of calls whatever the account holds:
+    HEAD bucket for its region, IAM for the project named for that region, and that project's
+    ListTrackers. The account's bucket listing is never read."""
+    target = Target(Kind.BUCKET, bucket, None, None)
+    try:
+        region = gateway.bucket_location(settings.region, bucket)
+    except CloudError as error:
+        if error.status == 404:
+            return Inventory([], [failed(target, ErrorCode.NOT_FOUND, "no such bucket in the account")], {})
+        message = f"HEAD bucket failed: {error.code} {error.message}"
+        unread = TargetResult(target, Outcome.FAILED, message, None, error.info(message), error.transient)
+        return Inventory([], [unread], {})
+    main_project: Dict[str, str] = {}
+    if region is not None and not exclusion(bucket, settings):
+
+        def lookup() -> List[Dict[str, Any]]:
+            return gateway.list_projects(settings.region, default_project_id, name=region)
+
+        named = _listed(lookup, "looking up the region's project (IAM)")
+        main_project = {str(p["name"]): str(p["id"]) for p in named if p.get("name") == region and p.get("id")}
+    scope = Scope((region,) if region else (), buckets=(bucket,))
+    targets, decided = _bucket_targets(scope, settings, [{"name": bucket, "location": region}], main_project)
+    states: Dict[str, ProjectState] = {}
+    for found in targets:  # at most one, with its project
+        project_id = found.project_id or ""
+        try:
+            states[project_id] = ProjectState(trackers=gateway.list_trackers(found.region or "", project_id))
+        except CloudError as error:
+            states[project_id] = ProjectState(error=error)
+    return Inventory([Wanted(found) for found in targets], decided, states)
 
 
 def _listed(listing: Callable[[], _T], what: str) -> _T:

@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # the baseline and records load only when a project was liste
     from .records import TrackerRecord
 
 DATA_TRACKER_QUOTA = 100  # per project, not raisable
+# In an audit, the failures the planner reaches only for a target its project's listed trackers
+# leave uncovered (no tracker, and none could be created: quota full, or a request CTS would
+# refuse). Such a target is verified uncovered, whatever keeps it from being fixed.
+UNCOVERED = frozenset({ErrorCode.QUOTA_EXHAUSTED, ErrorCode.INVALID_REQUEST})
 
 
 class Wanted(NamedTuple):

@@ -3,7 +3,12 @@
     {"domain_id", "policy_assignment_id", "policy_assignment_name", "function_urn",
      "trigger_type": "resource" | "period", "evaluation_time", "evaluation_hash",
      "rule_parameter": {"<name>": {"value": ...}},
-     "invoking_event": {"id", "name", "provider", "type", "region_id", ...}}   (resource only)
+     "invoking_event": {"id", "name", "provider", "type", "region_id", ...}}
+
+A resource event's `invoking_event` is the resource record. A periodic event's is the *account*
+record (`id` the account, `name` "Account", `provider` and `type` null, `region_id` "global"),
+or absent. A bucket's record names the bucket twice (`id` and `name`): a record whose two names
+disagree is refused, so what is judged and what is reported are one and the same bucket.
 
 Rule parameters this rule knows: `data_events` (READ/WRITE, a list or comma-separated),
 `regions` (a list or comma-separated region ids) and `resource_type` (`buckets` or `projects`,
@@ -15,7 +20,7 @@ from typing import Any, Dict, List, Literal, Optional, Tuple, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..rules import DATA_EVENTS
+from ..rules import DATA_EVENTS, bucket_name_problem
 from ..settings import ACCOUNT_ID, REGION
 from .envelopes import EventError
 
@@ -31,19 +36,27 @@ class RuleValue(BaseModel):
 
 
 class InvokingEvent(BaseModel):
-    """The evaluated resource (Config's resource record); only what the rule needs is read."""
+    """The evaluated record (a resource, or the account); only what the rule needs is read."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     id: str = Field(min_length=1, max_length=512)
     name: Optional[str] = Field(default=None, max_length=512)
-    provider: str = Field(min_length=1, max_length=64)
-    type: str = Field(min_length=1, max_length=64)
+    provider: Optional[str] = Field(default=None, min_length=1, max_length=64)
+    type: Optional[str] = Field(default=None, min_length=1, max_length=64)
     region_id: Optional[str] = Field(default=None, max_length=64)
 
     @property
-    def kind(self) -> Tuple[str, str]:
-        return (self.provider.lower(), self.type.lower())
+    def kind(self) -> Optional[Tuple[str, str]]:
+        """(provider, type) in lower case; None for the account record (both null)."""
+        if self.provider is None and self.type is None:
+            return None
+        return ((self.provider or "").lower(), (self.type or "").lower())
+
+    @property
+    def bucket(self) -> str:
+        """The bucket a bucket record names (its `id`; `name`, when given, is the same)."""
+        return self.id
 
 
 class ConfigEvent(BaseModel):
@@ -77,16 +90,25 @@ class ConfigEvent(BaseModel):
 
     @model_validator(mode="after")
     def _coherent(self) -> "ConfigEvent":
+        record = self.invoking_event
         if self.trigger_type == "resource":
-            if self.invoking_event is None:
+            if record is None:
                 raise ValueError("a resource evaluation needs invoking_event")
-            if self.invoking_event.kind not in (BUCKETS, PROJECTS):
-                kind = "/".join(self.invoking_event.kind)
+            if record.kind not in (BUCKETS, PROJECTS):
+                kind = "/".join(record.kind or ("null", "null"))
                 raise ValueError(f"resource type {kind!r} is not evaluated by this rule (obs/buckets, iam/projects)")
+            if record.kind == BUCKETS:
+                _one_bucket(record)
         self.data_events  # noqa: B018 - each parameter is checked once, here
         self.regions  # noqa: B018
         self.resource_type  # noqa: B018
         return self
+
+    @property
+    def account_record(self) -> Optional[InvokingEvent]:
+        """The account record a periodic evaluation names (None when it names none)."""
+        record = self.invoking_event
+        return record if self.trigger_type == "period" and record is not None and record.kind is None else None
 
     def _parameter(self, name: str) -> Any:
         found = self.rule_parameter.get(name)
@@ -121,6 +143,18 @@ class ConfigEvent(BaseModel):
         if value not in ("buckets", "projects"):
             raise ValueError("rule parameter resource_type: buckets or projects")
         return str(value)
+
+
+def _one_bucket(record: InvokingEvent) -> None:
+    """A bucket record names one valid bucket: judged and reported by that name alone."""
+    if record.name is not None and record.name != record.id:
+        raise ValueError(
+            f"invoking_event names two buckets: id {record.id[:80]!r} and name {record.name[:80]!r} "
+            "(a bucket's id is its name)"
+        )
+    problem = bucket_name_problem(record.id)
+    if problem:
+        raise ValueError(f"invoking_event.id: bucket name {record.id[:80]!r} {problem}")
 
 
 def _names(value: Any, name: str) -> Optional[List[str]]:
