@@ -44,7 +44,7 @@ DEFAULT_EVENTS = [
     "manual-audit.json",  # report only: the main project and invoices-archive are not covered yet
     "timer.json",  # the scheduled sweep covers them, and writes the auditor's report
     "config-bucket.json",  # Config asks about one bucket: Compliant
-    "config-period.json",  # Config's periodic evaluation: one state per bucket
+    "config-period.json",  # Config's periodic evaluation: one state per bucket, and one for the account
 ]
 DOMAIN_ID = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"  # the account id in the sample Config events
 ASSIGNMENT_ID = "5f0c2a7e9b1d4e3f8a6b7c8d"
@@ -110,7 +110,8 @@ def _table(entries: List[Dict[str, Any]]) -> List[str]:
     rows = [("OUTCOME", "TARGET", "TRACKER", "REASON")]
     for entry in entries:
         target = entry["target"] or {}
-        name = f"{target.get('kind', '-')} {target.get('name') or target.get('project_id') or '-'}" if target else "-"
+        shown = target.get("name") or target.get("project_id") or target.get("account_id") or "-"
+        name = f"{target.get('kind', '-')} {shown}" if target else "-"
         tracker = (entry["tracker"] or {}).get("name") or "-"
         reason = entry["reason"] if not entry["error"] else f"{entry['error']['code']}: {entry['reason']}"
         rows.append((entry["outcome"], name, tracker, reason[:70] + ("..." if len(reason) > 70 else "")))
@@ -183,7 +184,8 @@ def run_against_fake(paths: List[pathlib.Path]) -> int:
     print("\n=== Config policy states reported ===")
     for state in cloud.rms.states():
         resource = state["policy_resource"]
-        print(f"  {resource['resource_type']:<8} {resource['resource_name']:<20} {state['compliance_state']}")
+        kind = resource["resource_type"] or "account"  # the account record's type is null, as Config sends it
+        print(f"  {kind:<8} {resource['resource_name'] or resource['resource_id']:<20} {state['compliance_state']}")
     keys = cloud.obs.keys(REPORTS)
     print(f"\n=== auditor's report objects in bucket {REPORTS} ===")
     print("\n".join(f"  {key}" for key in keys))

@@ -75,7 +75,7 @@ def _account(domain_id: str, record: InvokingEvent, judged: List[TargetResult]) 
     states = [state_of(result) for result in judged]
     uncovered, unjudged = states.count(NON_COMPLIANT), states.count(None)
     if not uncovered and not unjudged:
-        return TargetResult(target, Outcome.ALREADY_TRACKED, f"all {len(states)} resource(s) in scope are covered")
+        return TargetResult(target, Outcome.ALREADY_TRACKED, f"all {len(states)} resource(s) in scope are Compliant")
     parts = [f"{uncovered} not covered"] if uncovered else []
     parts += [f"{unjudged} could not be judged"] if unjudged else []
     message = f"{' and '.join(parts)}, of the {len(states)} resource(s) in scope"
