@@ -15,6 +15,8 @@ PROJECT_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 AK, SK = "BENCHACCESSKEY000001", "bench-secret-key-not-real"
 TRACE_BUCKET = "trace-archive"
 TOPIC_URN = f"urn:smn:{REGION}:{PROJECT_ID}:reports"
+DOMAIN_ID = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"  # the fake account's id (Config's `domain_id`)
+ASSIGNMENT_ID = "5f0c2a7e9b1d4e3f8a6b7c8d"  # a Config rule assignment the fake account holds
 
 
 def function_env(base_url: str) -> Dict[str, str]:
@@ -30,7 +32,25 @@ def function_env(base_url: str) -> Dict[str, str]:
         "SMN_ENDPOINT": base_url,
         "IAM_ENDPOINT": base_url,
         "OBS_ENDPOINT": base_url,
+        "RMS_ENDPOINT": base_url,
     }
+
+
+def resolve_local_buckets() -> None:
+    """Resolve `{bucket}.127.0.0.1` to loopback in this process. OBS addresses a bucket by host
+    name, and this host's resolver does not answer names under an address (nor `*.localhost`),
+    so a benchmark child that sends a bucket request to the served fake calls this first; the
+    function and its floor alike."""
+    import socket
+
+    resolve = socket.getaddrinfo
+
+    def local(host: object, *args: object, **kwargs: object) -> object:
+        if isinstance(host, str) and host.endswith(".127.0.0.1"):
+            host = "127.0.0.1"
+        return resolve(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    socket.getaddrinfo = local  # type: ignore[assignment]
 
 
 ORG_REGIONS = ("ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "cn-north-4", "eu-west-101")

@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks.common import AK, PROJECT_ID, REGION, SK, TRACE_BUCKET, bench_project
+from benchmarks.common import AK, ASSIGNMENT_ID, DOMAIN_ID, PROJECT_ID, REGION, SK, TRACE_BUCKET, bench_project
 from fakecloud import FakeCloud
 
 
 def seeded(buckets: int, projects: int = 0) -> FakeCloud:
-    cloud = FakeCloud(default_region=REGION)
+    cloud = FakeCloud(default_region=REGION, domain_id=DOMAIN_ID)
     cloud.add_credentials(AK, SK)
     cloud.add_project(REGION, project_id=PROJECT_ID)
     cloud.add_agency("cts_admin_trust")
@@ -24,6 +24,8 @@ def seeded(buckets: int, projects: int = 0) -> FakeCloud:
     for index in range(projects):  # extra projects, each with its own data-tracker quota
         cloud.add_project(f"{REGION}_bench{index}", project_id=bench_project(index))
     cloud.add_topic("reports", region=REGION, project_id=PROJECT_ID)
+    urn = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:cts-autotracker:latest"
+    cloud.rms.add_assignment("cts-coverage-buckets", urn, assignment_id=ASSIGNMENT_ID)
     return cloud
 
 
@@ -35,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     cloud = seeded(args.buckets, args.projects)
     if args.latency:
-        for service in ("cts", "obs", "iam"):  # the report's publish is outside the sweep's floor
+        for service in ("cts", "obs", "iam", "rms"):  # the report's publish is outside the floors
             cloud.faults.latency(args.latency, service=service)
     with cloud.serve() as base_url:
         print(base_url, flush=True)

@@ -16,6 +16,11 @@
    ceil(accounts/concurrency) async invocations + the report, each one latency), and one member
    sweep versus the single-account sweep of an identical account (medians of interleaved runs).
 6. Package: zip size and cold import time from the unzipped artifact.
+7. Judging one bucket (a Config resource evaluation) in an account of N buckets, every call
+   delayed: versus the same calls through the SDK alone (`config_child`, interleaved medians)
+   and versus the ideal 2 x latency (HEAD bucket, the region's project and its ListTrackers at
+   once, then UpdatePolicyState). Its HTTP calls (4) are counted by the fake in
+   tests/test_config_rule_judging.py.
 """
 
 from __future__ import annotations
@@ -256,6 +261,33 @@ def _sweep_once(child: str, n: int, latency: float, concurrency: int, code: Opti
     return report
 
 
+def judging_one_bucket(buckets: int, latency: float, runs: int, code: str) -> List[Row]:
+    """A Config resource evaluation of one bucket among `buckets`: HEAD bucket, the region's
+    project and its trackers at once, then UpdatePolicyState, so the ideal is 2 x latency; the
+    publish has no injected latency, as in the sweep rows."""
+    with fake_server(buckets=buckets, latency=latency) as url:
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.config_child", url, str(runs)],
+            cwd=ROOT,
+            env={**os.environ, **function_env(url), "PYTHONPATH": os.pathsep.join([code, str(ROOT)])},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    mine, sdk, ideal = report["ours"], report["sdk"], 2 * latency
+    name = f"judging one bucket at {buckets:,} buckets ({latency * 1000:.0f} ms/call)"
+    return [
+        (name, f"{mine * 1000:.0f} ms", f"{ideal * 1000:.0f} ms (2 rounds x latency)", ratio(mine, ideal)),
+        (
+            f"{name}, against the same calls through the SDK alone",
+            f"{mine * 1000:.0f} ms",
+            f"{sdk * 1000:.0f} ms",
+            ratio(mine, sdk),
+        ),
+    ]
+
+
 def organization(
     accounts: int, regions: int, buckets: int, latency: float, concurrency: int, runs: int, code: str
 ) -> List[Row]:
@@ -370,6 +402,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         code = compiled_copy(tmp)
         rows += sweep_scaling(sizes, latency=0.05, concurrency=8, code=code, repeats=1 if args.quick else 5)
+        rows += judging_one_bucket(sizes[-1], latency=0.05, runs=5 if args.quick else 21, code=code)
         accounts = 100 if args.quick else 1000
         rows += organization(accounts, 3, 20, latency=0.05, concurrency=8, runs=1 if args.quick else 3, code=code)
         if not args.quick:

@@ -255,10 +255,14 @@ def test_a_bucket_record_that_is_no_bucket_name_is_refused_before_any_call(invok
 
 
 # -- 12. one bucket, a constant number of calls -----------------------------------------------
+JUDGED = ["GetBucketMetadata", "KeystoneListProjects", "ListTrackers", "UpdatePolicyState"]
+
+
 def judge_one(invoke, cloud: FakeCloud, assignment: str, bucket: str, region: str = REGION) -> List[str]:
+    """The calls one bucket's evaluation made (but the report's publish), sorted: some overlap."""
     cloud.reset_calls()
     invoke(config_event(cloud, assignment, "resource", invoking_event=bucket_record(bucket, bucket, region)))
-    return [call.action for call in cloud.calls if call.service != "smn"]
+    return sorted(call.action for call in cloud.calls if call.service != "smn")
 
 
 def test_judging_one_bucket_does_not_list_the_account(invoke, cloud, assignment):
@@ -267,24 +271,35 @@ def test_judging_one_bucket_does_not_list_the_account(invoke, cloud, assignment)
     for index in range(500):
         cloud.add_bucket(f"bulk-{index:04d}", REGION)
     many = judge_one(invoke, cloud, assignment, "photos-2026")
-    assert few == many == ["GetBucketMetadata", "KeystoneListProjects", "ListTrackers", "UpdatePolicyState"]
+    assert few == many == JUDGED
     assert states(cloud) == {"photos-2026": "Compliant"}
 
 
 def test_one_bucket_in_another_region_is_judged_in_that_regions_project(invoke, cloud, assignment):
     cloud.add_project(EU, project_id=EU_PROJECT_ID)
     cloud.add_bucket("eu-archive", EU)
-    cover(cloud, "photos-2026")  # a tracker of the function's own project does not cover an EU bucket
-    actions = judge_one(invoke, cloud, assignment, "eu-archive", EU)
-    assert actions == ["GetBucketMetadata", "KeystoneListProjects", "ListTrackers", "UpdatePolicyState"]
+    cover(cloud, "photos-2026")
+    assert judge_one(invoke, cloud, assignment, "eu-archive", EU) == JUDGED
     (listing,) = cloud.calls_of("ListTrackers")
     assert EU_PROJECT_ID in listing.path
     assert states(cloud) == {"eu-archive": "NonCompliant"}
 
 
+def test_a_wrong_region_in_the_record_costs_calls_never_the_judgement(invoke, cloud, assignment):
+    """The record says the function's region; HEAD says EU. The function's own project, listed
+    while HEAD answered, holds a tracker naming the bucket: it must not count for an EU bucket."""
+    cloud.add_project(EU, project_id=EU_PROJECT_ID)
+    cloud.add_bucket("eu-archive", EU)
+    cover(cloud, "eu-archive")  # seeded in the function's own project, where it cannot record an EU bucket
+    actions = judge_one(invoke, cloud, assignment, "eu-archive", REGION)
+    assert len(actions) <= 6 and "ListBuckets" not in actions
+    assert states(cloud) == {"eu-archive": "NonCompliant"}
+    assert any(EU_PROJECT_ID in call.path for call in cloud.calls_of("ListTrackers"))
+
+
 def test_a_bucket_that_does_not_exist_gets_no_state(invoke, cloud, assignment):
     actions = judge_one(invoke, cloud, assignment, "gone-bucket")
-    assert actions == ["GetBucketMetadata"]
+    assert "GetBucketMetadata" in actions and "ListBuckets" not in actions and "UpdatePolicyState" not in actions
     assert not cloud.rms.states()
 
 

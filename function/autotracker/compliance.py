@@ -33,7 +33,7 @@ def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_p
     regions = event.regions or settings.scope_regions
     resource = event.invoking_event
     if event.trigger_type == "resource" and resource is not None and resource.kind == BUCKETS:
-        inventory = take_bucket(resource.bucket, settings, gateway, default_project_id)  # constant calls
+        inventory = take_bucket(resource.bucket, settings, gateway, default_project_id, resource.region_id)
     else:
         projects = (resource.id,) if event.trigger_type == "resource" and resource is not None else ()
         inventory = take_inventory(Scope(regions, projects=projects), settings, gateway, default_project_id)

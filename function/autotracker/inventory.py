@@ -74,37 +74,61 @@ def take_inventory(scope: Scope, settings: Settings, gateway: Gateway, default_p
     return Inventory([Wanted(target) for target in targets], decided + bucket_decided, current)
 
 
-def take_bucket(bucket: str, settings: Settings, gateway: Gateway, default_project_id: str) -> Inventory:
-    """One bucket and what judges it, with a constant number of calls whatever the account holds:
-    HEAD bucket for its region, IAM for the project named for that region, and that project's
-    ListTrackers. The account's bucket listing is never read."""
+def take_bucket(
+    bucket: str, settings: Settings, gateway: Gateway, default_project_id: str, hint: Optional[str] = None
+) -> Inventory:
+    """One bucket and what judges it, with a constant number of calls whatever the account holds
+    (the account's bucket listing is never read): HEAD bucket for its region, IAM for the project
+    named for that region, and that project's ListTrackers. They overlap: the project of the
+    region Config names (`hint`, else the function's) is looked up while HEAD answers, and when
+    that is the function's region its own project's trackers are listed too, so the usual case
+    is one round and four calls in all. A wrong guess costs a lookup and a listing more, never
+    a wrong judgement: only what HEAD and IAM answered is used."""
     target = Target(Kind.BUCKET, bucket, None, None)
-    try:
-        region = gateway.bucket_location(settings.region, bucket)
-    except CloudError as error:
-        if error.status == 404:
-            return Inventory([], [failed(target, ErrorCode.NOT_FOUND, "no such bucket in the account")], {})
-        message = f"HEAD bucket failed: {error.code} {error.message}"
-        unread = TargetResult(target, Outcome.FAILED, message, None, error.info(message), error.transient)
-        return Inventory([], [unread], {})
-    main_project: Dict[str, str] = {}
-    if region is not None and not exclusion(bucket, settings):
+    guess = hint if hint and REGION.match(hint) else settings.region
+    excluded = exclusion(bucket, settings) is not None
+    with ThreadPoolExecutor(max_workers=3) as pool:
 
-        def lookup() -> List[Dict[str, Any]]:
+        def lookup(region: str) -> List[Dict[str, Any]]:
             return gateway.list_projects(settings.region, default_project_id, name=region)
 
-        named = _listed(lookup, "looking up the region's project (IAM)")
-        main_project = {str(p["name"]): str(p["id"]) for p in named if p.get("name") == region and p.get("id")}
-    scope = Scope((region,) if region else (), buckets=(bucket,))
-    targets, decided = _bucket_targets(scope, settings, [{"name": bucket, "location": region}], main_project)
-    states: Dict[str, ProjectState] = {}
-    for found in targets:  # at most one, with its project
-        project_id = found.project_id or ""
+        located = pool.submit(gateway.bucket_location, settings.region, bucket)
+        lookups: Dict[str, Future[List[Dict[str, Any]]]] = {}
+        listings: Dict[Tuple[str, str], Future[ProjectState]] = {}
+        if not excluded:
+            lookups[guess] = pool.submit(lookup, guess)
+            if guess == settings.region and default_project_id:
+                listings[(guess, default_project_id)] = pool.submit(_state_of, gateway, guess, default_project_id)
         try:
-            states[project_id] = ProjectState(trackers=gateway.list_trackers(found.region or "", project_id))
+            region = located.result()
         except CloudError as error:
-            states[project_id] = ProjectState(error=error)
+            if error.status == 404:
+                return Inventory([], [failed(target, ErrorCode.NOT_FOUND, "no such bucket in the account")], {})
+            message = f"HEAD bucket failed: {error.code} {error.message}"
+            unread = TargetResult(target, Outcome.FAILED, message, None, error.info(message), error.transient)
+            return Inventory([], [unread], {})
+        main_project: Dict[str, str] = {}
+        if region is not None and not excluded:
+            if region not in lookups:
+                lookups[region] = pool.submit(lookup, region)
+            named = _listed(lookups[region].result, "looking up the region's project (IAM)")
+            main_project = {str(p["name"]): str(p["id"]) for p in named if p.get("name") == region and p.get("id")}
+        scope = Scope((region,) if region else (), buckets=(bucket,))
+        targets, decided = _bucket_targets(scope, settings, [{"name": bucket, "location": region}], main_project)
+        states: Dict[str, ProjectState] = {}
+        for found in targets:  # at most one, with its project
+            key = (found.region or "", found.project_id or "")
+            if key not in listings:
+                listings[key] = pool.submit(_state_of, gateway, *key)
+            states[key[1]] = listings[key].result()
     return Inventory([Wanted(found) for found in targets], decided, states)
+
+
+def _state_of(gateway: Gateway, region: str, project_id: str) -> ProjectState:
+    try:
+        return ProjectState(trackers=gateway.list_trackers(region, project_id))
+    except CloudError as error:
+        return ProjectState(error=error)
 
 
 def _listed(listing: Callable[[], _T], what: str) -> _T:
@@ -118,16 +142,9 @@ def _list_trackers(
     targets: List[Target], listing: Dict[str, Future[ProjectState]], pool: ThreadPoolExecutor, gateway: Gateway
 ) -> None:
     """One ListTrackers per project of `targets` not in `listing` yet (never one per bucket)."""
-
-    def load(region: str, project_id: str) -> ProjectState:
-        try:
-            return ProjectState(trackers=gateway.list_trackers(region, project_id))
-        except CloudError as error:
-            return ProjectState(error=error)
-
     for target in targets:
         if target.project_id and target.region and target.project_id not in listing:
-            listing[target.project_id] = pool.submit(load, target.region, target.project_id)
+            listing[target.project_id] = pool.submit(_state_of, gateway, target.region, target.project_id)
 
 
 def _locate(
