@@ -408,7 +408,7 @@ def test_each_members_report_lands_in_the_management_accounts_bucket(org: FakeOr
     keys = org.management.obs.keys("org-reports")
     for cloud in org.members():
         assert members[cloud.domain_id]["report"]["error"] is None
-        mine = [key for key in keys if key.endswith(f"/coordinator-0001.{cloud.domain_id}.csv")]
+        mine = [key for key in keys if f"/coordinator-0001/{cloud.domain_id}." in key and key.endswith(".csv")]
         assert len(mine) == 1
         body = org.management.obs.object("org-reports", mine[0])["body"].decode("utf-8")  # type: ignore[index]
         assert body.count(cloud.domain_id) >= 3 and f"{cloud.domain_name}-data" in body

@@ -206,6 +206,7 @@ class FgsBackend:
         self._lock = threading.RLock()
         self._functions: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._queue: list[AsyncInvocation] = []
+        self._disabled: set[str] = set()  # function URNs (unversioned)
 
     # ----- inspection and seeding (tests) -------------------------------------------------
     def function(self, project_id: str, name: str, package: str = "default") -> dict[str, Any] | None:
@@ -213,6 +214,15 @@ class FgsBackend:
         with self._lock:
             found = self._functions.get(project_id, {}).get((package, name))
             return copy.deepcopy(found) if found else None
+
+    def disable_function(self, project_id: str, name: str, package: str = "default", disabled: bool = True) -> None:
+        """A function disabled (by its owner or the platform): invoking it is answered 429 FSS.0429
+        "Function Disabled", the code FunctionGraph's docs also give throttling."""
+        with self._lock:
+            record = self._functions.get(project_id, {}).get((package, name))
+            if record is None:
+                raise KeyError(f"no function {name!r} in project {project_id!r}")
+            (self._disabled.add if disabled else self._disabled.discard)(record["func_urn"])
 
     def set_function_fields(self, project_id: str, name: str, package: str = "default", **fields: Any) -> None:
         """Overwrite config fields to simulate drift made by hand, e.g. memory_size=512."""
@@ -302,6 +312,8 @@ class FgsBackend:
             raise _bad("FSS.0406", "Not acceptable: the event must be a JSON object.")
         with self._lock:
             record = self._find(project_id, urn)
+            if record["func_urn"] in self._disabled:
+                raise ServiceError(429, "FSS.0429", "Function Disabled")
             invocation = AsyncInvocation(record["func_urn"], payload, uuid.uuid4().hex)
             self._queue.append(invocation)
         return invocation.request_id

@@ -19,13 +19,23 @@ def _bad(msg: str) -> ServiceError:
 
 
 class OrganizationsBackend:
-    """Accounts in joining order; `marker` is the id of the last account of the previous page."""
+    """Accounts in joining order; `marker` is the id of the last account of the previous page.
+
+    Misbehaviour a client must survive (the docs promise neither): `stuck_marker` answers every
+    page with a `next_marker` that leads back to a page already seen, forever; `list_again(id)`
+    lists an account a second time, after the others."""
 
     def __init__(self, organization_id: str, management_account_id: str) -> None:
         self.organization_id = organization_id
         self.management_account_id = management_account_id
         self._lock = threading.Lock()
         self._accounts: list[dict[str, Any]] = []
+        self._again: list[str] = []
+        self.stuck_marker = False
+
+    def list_again(self, account_id: str) -> None:
+        with self._lock:
+            self._again.append(account_id)
 
     def add_account(self, account_id: str, name: str, status: str = "active", join_method: str = "created") -> None:
         if status not in STATUSES:
@@ -57,13 +67,17 @@ class OrganizationsBackend:
                 raise _bad(f"Invalid limit: 1 to {MAX_LIMIT}.")
             size = int(limit)
         with self._lock:
-            ids = [account["id"] for account in self._accounts]
+            listing = self._accounts + [a for again in self._again for a in self._accounts if a["id"] == again]
+            ids = [account["id"] for account in listing]
             if marker is not None and marker not in ids:
                 raise _bad("Invalid marker.")
             start = ids.index(marker) + 1 if marker is not None else 0
-            page = copy.deepcopy(self._accounts[start : start + size])
-            more = start + size < len(self._accounts)
+            page = copy.deepcopy(listing[start : start + size])
+            more = start + size < len(listing)
+            stuck = self.stuck_marker
         page_info: dict[str, Any] = {"current_count": len(page)}
-        if more and page:
+        if stuck and ids:  # the first page's marker, again and again
+            page_info["next_marker"] = ids[min(size, len(ids)) - 1]
+        elif more and page:
             page_info["next_marker"] = page[-1]["id"]
         return {"accounts": page, "page_info": page_info}

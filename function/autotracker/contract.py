@@ -44,11 +44,13 @@ class Trigger(_Text):
     MANUAL = "manual"
     APIG = "apig"
     CONFIG = "config"  # a Config (RMS) custom-rule evaluation
+    FANOUT = "fanout"  # an organization run's member sweep, queued by the coordinator (async invoke)
     UNKNOWN = "unknown"
 
 
-# FunctionGraph retries these (Config invokes its rule functions asynchronously too)
-ASYNC_TRIGGERS = frozenset({Trigger.CTS, Trigger.EVENTGRID, Trigger.TIMER, Trigger.CONFIG})
+# FunctionGraph retries these (Config invokes its rule functions asynchronously too; the
+# coordinator queues FANOUT with AsyncInvokeFunction). MANUAL and APIG callers wait for the answer.
+ASYNC_TRIGGERS = frozenset({Trigger.CTS, Trigger.EVENTGRID, Trigger.TIMER, Trigger.CONFIG, Trigger.FANOUT})
 
 
 class Kind(_Text):
@@ -77,6 +79,7 @@ class ErrorCode(_Text):
     UNKNOWN_REGION = "UnknownRegion"
     TRANSFER_BUCKET_CONFLICT = "TransferBucketConflict"
     AGENCY_UNAVAILABLE = "AgencyUnavailable"
+    OUT_OF_SCOPE = "OutOfScope"  # an account this function may not act in now (organization checks)
 
 
 class Target(NamedTuple):

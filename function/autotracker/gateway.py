@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar
 
 import requests
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
@@ -34,6 +34,7 @@ from .contract import ErrorCode, ErrorInfo
 from .credentials import Credentials, scrub
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import Settings
+from .untrusted import shown
 
 sdk_modules.install()  # the SDK's clients and models load one module at a time
 
@@ -104,8 +105,14 @@ class Unjudged(Exception):
 def is_transient(error: BaseException) -> bool:
     """Throttling, 5xx, dropped connections and timeouts; never 401/403, quota or validation errors."""
     if isinstance(error, ServiceResponseException):
-        return error.status_code == 429 or error.status_code >= 500
+        return (error.status_code == 429 and not is_disabled(error)) or error.status_code >= 500
     return isinstance(error, (ConnectionException, RequestTimeoutException, requests.RequestException))
+
+
+def is_disabled(error: ServiceResponseException) -> bool:
+    """FunctionGraph answers 429 `FSS.0429` both for throttling and for "Function Disabled"; the
+    second is permanent (a disabled function stays so until a human enables it), told by its message."""
+    return service_code(error) == "FSS.0429" and "disabled" in str(error.error_msg or "").lower()
 
 
 def service_code(error: BaseException) -> Optional[str]:
@@ -119,7 +126,7 @@ def nothing_sent(error: BaseException) -> bool:
     connection was never made. A dropped connection or a read timeout may hide a success, so a
     publish is not repeated on those (the report would go out twice)."""
     if isinstance(error, ServiceResponseException):
-        return error.status_code == 429 or error.status_code >= 500
+        return (error.status_code == 429 and not is_disabled(error)) or error.status_code >= 500
     if isinstance(error, (HostUnreachableException, SslHandShakeException, requests.ConnectTimeout)):
         return True
     cause = error.__context__
@@ -330,6 +337,7 @@ class Gateway:
         client = self._organizations(account_id)
         accounts: List[Dict[str, Any]] = []
         marker: Optional[str] = None
+        seen: Set[str] = set()
         while True:
             request = ListAccountsRequest(limit=page_size, marker=marker)
 
@@ -342,6 +350,12 @@ class Gateway:
             marker = page.get("next_marker") if isinstance(page, dict) else None
             if not marker:
                 return accounts
+            marker = str(marker)
+            if marker in seen:  # the listing would go round until the deadline: a bad answer, not a slow one
+                raise CloudError(
+                    "InvalidResponse", f"ListAccounts repeated the page marker {shown(marker, 80)!r}: listing stopped"
+                )
+            seen.add(marker)
 
     def assume_agency(self, agency_urn: str, session_name: str, duration_seconds: int) -> Credentials:
         """Temporary credentials in another account (STS AssumeAgency). Not retried on 403/404: a

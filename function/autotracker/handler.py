@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from datetime import datetime, timezone
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
@@ -212,8 +213,8 @@ def _write_report(run: Run, results: List[TargetResult], problem: Optional[Error
             account_id = None
         account = f"account {account_id}" if account_id else None
     run_id = run.request_id or run.work.report_id
-    if manual and manual.run_id and manual.account_id:
-        run_id = f"{manual.run_id}.{manual.account_id}"  # a run's accounts side by side
+    if manual and manual.run_id and manual.account_id:  # a run's accounts side by side, never overwritten:
+        run_id = f"{manual.run_id}/{manual.account_id}.{run.request_id or uuid.uuid4().hex}"  # not the caller's
     facts = RunFacts(
         datetime.now(timezone.utc),
         str(run.work.trigger),
@@ -333,10 +334,12 @@ def _member_sweep(run: Run, account_id: str) -> List[TargetResult]:
     from concurrent.futures import ThreadPoolExecutor
 
     from .member import act_in, in_account, note_organization_trackers, organization_trackers, project_regions
-    from .organization import own_account
+    from .organization import refusal
 
     manual = run.work.manual
-    own = own_account(run.gateway)
+    own, refused = refusal(account_id, run.settings, run.gateway)  # before anything in the account
+    if refused is not None:
+        return [refused]
     run_id = manual.run_id if manual else None
     new_account = bool(manual and manual.new_account)
     acting = act_in(account_id, own, run.gateway, run.settings, run.deadline, run.context, run_id, new_account)
@@ -366,11 +369,12 @@ def _coordinate(run: Run, wanted: Optional[List[Target]]) -> List[TargetResult]:
     from .organization import choose, dispatch, function_urn, organization_accounts
 
     _, accounts = organization_accounts(run.gateway)
-    chosen, decided = choose(accounts, run.settings, wanted)
+    run_id = run.request_id or run.work.report_id
+    chosen, decided = choose(accounts, run.settings, wanted, run_id)
     urn = function_urn(run.settings, run.context, run.environ, run.credentials.project_id)
     manual = run.work.manual
     action = manual.action if manual else "backfill"
-    payload: Dict[str, Any] = {"action": action, "run_id": run.request_id or run.work.report_id}
+    payload: Dict[str, Any] = {"fanout": True, "action": action, "run_id": run_id}
     if action == "backfill":
         payload["all"] = True
     if run.dry_run:
@@ -396,9 +400,9 @@ def _scope(run: Run) -> Optional[str]:
 
 def _retry_reason(work: Work, settings: Settings, result: InvocationResult, transient_problem: bool) -> Optional[str]:
     """Ask FunctionGraph to retry only async deliveries whose failures were transient, or whose
-    report could not be published (the retry's report then says what this attempt did)."""
-    dispatched = bool(work.manual and work.manual.run_id)  # an organization run's queued invocation
-    if (work.trigger not in ASYNC_TRIGGERS and not dispatched) or not settings.raise_on_transient:
+    report could not be published (the retry's report then says what this attempt did). The
+    trigger decides (a coordinator's queued sweep is FANOUT): a manual or APIG caller is answered."""
+    if work.trigger not in ASYNC_TRIGGERS or not settings.raise_on_transient:
         return None
     if result.notification.error is not None:
         code = result.notification.error.code

@@ -54,8 +54,8 @@ NEXT_STEPS: Dict[str, str] = {
     ErrorCode.INVALID_REQUEST: "The configuration asks for a tracker CTS would refuse: fix the variable named.",
     ErrorCode.NOT_FOUND: "Check the names: the bucket, project or account must exist (new accounts appear "
     "in the organization within minutes).",
-    ErrorCode.NOT_REACHED: "The run ran out of time: the next run continues; or raise the timeout or "
-    "SWEEP_CONCURRENCY.",
+    ErrorCode.NOT_REACHED: "The run ran out of time before these: a later run takes them (an organization run "
+    "queues its accounts in a different order each time); or raise the timeout or SWEEP_CONCURRENCY.",
     ErrorCode.DEADLINE_EXCEEDED: "A call did not fit in the time left: FunctionGraph retries; or raise the timeout.",
     ErrorCode.QUOTA_EXHAUSTED: "A project holds at most 100 data trackers (not raisable): list the buckets that "
     "matter most in PRIORITY_BUCKETS and leave others out with EXCLUDE_BUCKETS.",
@@ -70,6 +70,8 @@ NEXT_STEPS: Dict[str, str] = {
     "to EXCLUDE_BUCKETS if it should stay untracked.",
     ErrorCode.AGENCY_UNAVAILABLE: "Create the member agency named in the message, in that account, trusting this "
     "one (scripts/deploy.py --emit-member-terraform).",
+    ErrorCode.OUT_OF_SCOPE: "Nothing was done in that account: this function acts only in active accounts of its "
+    "organization, with ORGANIZATION_SWEEP=true, that ACCOUNTS admits and EXCLUDE_ACCOUNTS does not name.",
 }
 SERVICE_STEP = (
     "A cloud service refused or failed a call: its message and request id above say why; transient "

@@ -9,6 +9,7 @@ queues, so it stays far inside one invocation's time limit however many accounts
 
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -18,9 +19,15 @@ from .credentials import context_text
 from .execute import START_RESERVE_SECONDS  # no queueing with less left, as for creates
 from .gateway import CloudError, Gateway, Unjudged
 from .retry import Deadline
-from .settings import Settings
+from .settings import ACCOUNT_ID, Settings
+from .untrusted import shown
 
 ACTIVE = "active"  # ListAccounts' other states: suspended, pending_closure
+NOT_REACHED = (
+    "not reached: the invocation's time budget ran out before this account's sweep was queued; each run "
+    "queues the accounts in its own order, so a later run may reach it first, or sweep it now with "
+    '{"action": ..., "account_id": "<this account>"}'
+)
 
 
 @dataclass(frozen=True)
@@ -56,18 +63,45 @@ def function_urn(settings: Settings, context: Any, environ: Mapping[str, str], p
 
 
 def organization_accounts(gateway: Gateway) -> Tuple[str, List[Account]]:
-    """This function's own account, and every account of its organization."""
+    """This function's own account, and every account of its organization, each once (the first
+    listing of an id counts: a page repeated by the service must not queue an account twice)."""
     own = own_account(gateway)
     try:
         listed = gateway.list_accounts(own)
     except CloudError as error:
         raise _unreadable(error, "listing the organization's accounts (Organizations)") from None
-    accounts = [
-        Account(str(item["id"]), _text(item.get("name")), str(item.get("status") or "").lower())
-        for item in listed
-        if item.get("id")
-    ]
-    return own, accounts
+    accounts: Dict[str, Account] = {}
+    for item in listed:
+        if item.get("id") and str(item["id"]) not in accounts:
+            status = str(item.get("status") or "").lower()
+            accounts[str(item["id"])] = Account(str(item["id"]), _text(item.get("name")), status)
+    return own, list(accounts.values())
+
+
+def refusal(account_id: str, settings: Settings, gateway: Gateway) -> Tuple[str, Optional[TargetResult]]:
+    """This function's own account, and why it may not act in `account_id` now (a failed
+    result), or None: a request naming an account passes the coordinator's own checks at this
+    moment (ORGANIZATION_SWEEP on; listed and active in the organization; ACCOUNTS and
+    EXCLUDE_ACCOUNTS), whoever sent it and whatever it carries. Nothing is called in the account.
+    An organization that cannot be read raises OrganizationError (transient or not)."""
+    target = account_target(account_id, None)
+    if not settings.organization_sweep:
+        return "", out_of_scope(target, "ORGANIZATION_SWEEP is off: this function acts in no member account")
+    excluded = settings.account_excluded(account_id)
+    if excluded:
+        return "", out_of_scope(target, f"the account is {excluded}")
+    own, accounts = organization_accounts(gateway)
+    found = next((account for account in accounts if account.id == account_id), None)
+    if found is None:
+        return own, out_of_scope(target, "not an account of this function's organization (Organizations ListAccounts)")
+    if found.status != ACTIVE:
+        target = account_target(account_id, found.name)
+        return own, out_of_scope(target, f"the account is {found.status or 'in an unknown state'}, not active")
+    return own, None
+
+
+def out_of_scope(target: Target, why: str) -> TargetResult:
+    return failed(target, ErrorCode.OUT_OF_SCOPE, f"refused, nothing was done in the account: {why}")
 
 
 def own_account(gateway: Gateway) -> str:
@@ -82,15 +116,17 @@ def _unreadable(error: CloudError, what: str) -> OrganizationError:
 
 
 def choose(
-    accounts: Sequence[Account], settings: Settings, wanted: Optional[Sequence[Target]] = None
+    accounts: Sequence[Account], settings: Settings, wanted: Optional[Sequence[Target]] = None, run_id: str = ""
 ) -> Tuple[List[Account], List[TargetResult]]:
     """The accounts to sweep, in order, and a result for each one left out. `wanted` (new-account
-    traces) narrows to those accounts, by id or else by name."""
+    traces) narrows to those accounts, by id or else by name. The order is shuffled by `run_id`
+    (a run's own, stable across its retries): when a run runs out of time, the accounts it did
+    not reach are not the same ones next time, as they would be in id order."""
     by_id = {account.id: account for account in accounts}
     decided: List[TargetResult] = []
     chosen: List[Account] = []
     if wanted is None:
-        candidates = sorted(accounts, key=lambda a: a.id)
+        candidates = sorted(accounts, key=lambda a: hashlib.sha256(f"{run_id}\n{a.id}".encode()).hexdigest())
         for missing in sorted(set(settings.accounts) - set(by_id)):
             message = "ACCOUNTS names an account that is not in the organization"
             decided.append(failed(account_target(missing, None), ErrorCode.NOT_FOUND, message))
@@ -106,6 +142,10 @@ def choose(
             elif found not in candidates:
                 candidates.append(found)
     for account in candidates:
+        if not ACCOUNT_ID.match(account.id):  # a member sweep would refuse it: not dispatched
+            why = f"Organizations listed an account id that is not 1-64 letters or digits: {shown(account.id, 80)!r}"
+            decided.append(out_of_scope(account_target(shown(account.id, 80), _text(account.name)), why))
+            continue
         target = account_target(account.id, account.name)
         reason = settings.account_excluded(account.id)
         if reason:
@@ -131,7 +171,7 @@ def dispatch(
     def send(account: Account) -> TargetResult:
         target = account_target(account.id, account.name)
         if deadline.remaining() < START_RESERVE_SECONDS:
-            return failed(target, ErrorCode.NOT_REACHED, "not reached: the invocation's time budget ran out")
+            return failed(target, ErrorCode.NOT_REACHED, NOT_REACHED)
         try:
             request_id = gateway.invoke_async(urn, {**payload, "account_id": account.id})
         except CloudError as error:

@@ -1,6 +1,7 @@
 """The auditor's report: every sweep's result written to OBS as JSON, CSV and one HTML page.
 
-Keys: `REPORT_PREFIX` + `yyyy/mm/dd/<run id>.{json,csv,html}` (UTC). The JSON is the full
+Keys: `REPORT_PREFIX` + `yyyy/mm/dd/<run id>.{json,csv,html}` (UTC); a member sweep's
+`yyyy/mm/dd/<run id>/<account id>.<request id>.{json,csv,html}`. The JSON is the full
 result; the CSV has one row per target; the HTML is one self-contained page (no external
 assets, no scripts) with the run's facts, coverage per region as numbers and a bar, and the
 targets needing attention first. Every string from the cloud or an event is escaped. The page
@@ -70,8 +71,12 @@ class ReportObjects:
 
 
 def object_keys(prefix: str, facts: RunFacts) -> Dict[str, str]:
+    """`/` in the run id makes a folder (a member's `<run id>/<account>.<request id>`); each part is
+    cut at 256 characters separately (ids are at most 128, an account id 64), so the request id that
+    keeps a member's keys apart is never cut off."""
     day = facts.time.strftime("%Y/%m/%d")
-    safe = "".join(char if char.isalnum() or char in "-_." else "-" for char in facts.run_id)[:128] or "run"
+    parts = ("".join(c if c.isalnum() or c in "-_." else "-" for c in part)[:256] for part in facts.run_id.split("/"))
+    safe = "/".join(part or "run" for part in parts)
     return {ext: f"{prefix}{day}/{safe}.{ext}" for ext in TYPES}
 
 

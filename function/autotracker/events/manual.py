@@ -5,7 +5,8 @@
     {"action": "audit"}
     ... any of them with "dry_run": true and/or "regions": ["ap-southeast-1"]
     ... and, in an organization, "account_id": "<member account id>" to act in that account
-    (the coordinator adds "run_id", and "new_account": true for an account that just joined)
+    (only one the organization checks admit now; the coordinator's queued requests add "run_id",
+    "new_account": true for an account that just joined, and the "fanout": true marker)
 
 Anything else is refused with a message naming the problem.
 """

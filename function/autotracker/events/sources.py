@@ -57,6 +57,21 @@ def _config(event: Dict[str, Any]) -> Work:
     return Work(Trigger.CONFIG, config=parse_config(event))
 
 
+def _fanout(event: Dict[str, Any]) -> Work:
+    """A member sweep the coordinator queued: a manual request for one account of one run, marked
+    `"fanout": true`. The marker is the delivery's shape, as `{"cts": ...}` is a CTS trigger's:
+    it decides only that a transient failure raises (FunctionGraph's async retry). It grants
+    nothing: the member sweep checks the account against the organization like any request."""
+    from .manual import parse_manual
+
+    if event.get("fanout") is not True:
+        raise EventError('"fanout" marks a member sweep queued by the coordinator and must be true')
+    manual = parse_manual({key: value for key, value in event.items() if key != "fanout"})
+    if not (manual.account_id and manual.run_id):
+        raise EventError('a fan-out member sweep names its "account_id" and the organization run\'s "run_id"')
+    return Work(Trigger.FANOUT, manual=manual)
+
+
 def _manual(event: Dict[str, Any]) -> Work:
     from .manual import parse_manual
 
@@ -74,6 +89,7 @@ SOURCES: Tuple[Tuple[Trigger, Callable[[Dict[str, Any]], bool], Callable[[Dict[s
     (Trigger.APIG, lambda event: "httpMethod" in event, _apig),
     (Trigger.CONFIG, lambda event: "policy_assignment_id" in event, _config),
     (Trigger.TIMER, lambda event: str(event.get("trigger_type", "")).upper() == "TIMER", _timer),
+    (Trigger.FANOUT, lambda event: "fanout" in event, _fanout),
     (Trigger.MANUAL, lambda event: "action" in event, _manual),
     (Trigger.CTS, lambda event: "cts" in event, _traces(Trigger.CTS)),
     (Trigger.EVENTGRID, lambda event: "events" in event or "specversion" in event, _traces(Trigger.EVENTGRID)),
