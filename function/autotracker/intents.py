@@ -103,8 +103,8 @@ def _project_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
 
 def _account_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
     """The account's id from the answer (CreateAccount may answer before the id exists), the
-    trace's resource, or for an accepted invitation the accepting account; else its name, which
-    the coordinator looks up in the organization."""
+    trace's resource, for an invitation the invited account, or for an accepted invitation the
+    accepting account; else its name, which the coordinator looks up in the organization."""
     response, request = trace.response, trace.request
     status = _dict(response.get("create_account_status"))
     account = _dict(response.get("account")) or _dict(request.get("account"))
@@ -115,7 +115,8 @@ def _account_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
         # invitation, as whether it is recorded in the management or the invited account is not
         # documented, so only the target counts.
         invited = [_dict(request.get("target")), _dict(_dict(response.get("handshake")).get("target"))]
-        candidates = [_str(target.get("entity")) for target in invited if _invited_account(target)]
+        candidates = [_str(target.get("entity")) for target in invited]  # an e-mail address is no account id
+    elif trace.resource_type and trace.resource_type.lower() == "handshake":
         candidates = [_str(_dict(trace.user.get("domain")).get("id")), _str(account.get("id"))]
     account_id = next((c for c in candidates if c and ACCOUNT_ID.match(c)), None)
     name = _str(status.get("account_name")) or _str(account.get("name")) or _str(request.get("name"))
@@ -128,13 +129,6 @@ def _account_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
     if account_id is None and name is None:
         return failed(target, ErrorCode.INVALID_EVENT, f"{trace.operation} trace names no account (id or name)")
     return Wanted(target, _source(trace))
-
-
-def _invited_account(target: Dict[str, Any]) -> bool:
-    """An invitation's target names an account by id (`type` account, or not said); one by e-mail
-    address cannot be matched to an account id here."""
-    kind = _str(target.get("type"))
-    return kind is None or kind.lower() == "account"
 
 
 def _source(trace: CtsTrace) -> str:

@@ -1,0 +1,337 @@
+"""Who may act where in an organization, driven through `index.handler` against the fake
+organization: a request naming an account passes the coordinator's own checks first; member
+report keys hold the member invocation's request id; the dispatch order changes per run;
+ListAccounts' repeated markers, duplicates and foreign ids; only async deliveries raise;
+FunctionGraph's "Function Disabled"; inviteAccount traces."""
+
+# ruff: noqa: F811 - the fixtures imported from the module they are shared with are parameters here
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from typing import Any, Dict, List
+
+import index
+import pytest
+from conftest import PROJECT_ID, index_env_names
+from test_organization import AGENCY, FUNCTION, FunctionContext, created, env, member, org, run  # noqa: F401 - the fixtures too
+
+from autotracker.handler import TransientFailure
+from fakecloud import FakeOrganization
+
+REPORTS = "org-reports"
+
+
+def invoke(org: FakeOrganization, env: Dict[str, str], monkeypatch: Any, event: Any, context: Any) -> Any:
+    """One invocation as FunctionGraph would deliver it (no queue run), its exception returned."""
+    for name in list(index_env_names()):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with org.mock():
+        try:
+            return index.handler(copy.deepcopy(event), context)
+        except TransientFailure as failure:
+            return failure
+
+
+def apig(body: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "httpMethod": "POST",
+        "path": "/autotracker",
+        "headers": {"content-type": "application/json", "x-auth-token": f"iam-token-{uuid.uuid4().hex}"},
+        "queryStringParameters": {},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+        "requestContext": {"requestId": "r-1"},
+    }
+
+
+def nothing_called_in_members(org: FakeOrganization) -> bool:
+    return not org.management.sts.sessions and all(not cloud.calls for cloud in org.members())
+
+
+# ----- 1. a named account must pass the organization checks -------------------------------------
+@pytest.mark.parametrize("case", ["excluded", "not_in_accounts", "suspended", "not_in_organization", "sweep_off"])
+@pytest.mark.parametrize("shape", ["manual", "apig", "fanout"])
+def test_a_request_naming_an_account_outside_scope_is_refused_before_any_call_there(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch, case: str, shape: str
+) -> None:
+    target = org.members()[0]
+    account_id = target.domain_id
+    if case == "excluded":
+        env["EXCLUDE_ACCOUNTS"] = account_id
+    elif case == "not_in_accounts":
+        env["ACCOUNTS"] = org.members()[1].domain_id
+    elif case == "suspended":
+        org.organizations.set_status(account_id, "suspended")
+    elif case == "not_in_organization":
+        account_id = "0123456789abcdef0123456789abcdef"
+    else:
+        env["ORGANIZATION_SWEEP"] = "false"
+    request: Dict[str, Any] = {"action": "backfill", "all": True, "account_id": account_id}
+    event: Any = request
+    if shape == "apig":
+        event = apig(request)
+    elif shape == "fanout":  # the coordinator queued it, and the account left the scope since
+        event = {"fanout": True, **request, "run_id": "coordinator-0001"}
+
+    answer = invoke(org, env, monkeypatch, event, FunctionContext("request-0002"))
+
+    result = json.loads(answer["body"]) if shape == "apig" else answer
+    if shape == "apig":
+        assert answer["statusCode"] == 207
+    assert result["ok"] is False
+    (entry,) = result["results"]
+    assert entry["outcome"] == "failed" and entry["error"]["code"] == "OutOfScope"
+    assert entry["target"]["account_id"] == account_id
+    reason = {
+        "excluded": "EXCLUDE_ACCOUNTS",
+        "not_in_accounts": "not listed in ACCOUNTS",
+        "suspended": "suspended, not active",
+        "not_in_organization": "not an account of this function's organization",
+        "sweep_off": "ORGANIZATION_SWEEP is off",
+    }[case]
+    assert reason in entry["reason"]
+    assert nothing_called_in_members(org)
+    assert not org.management.calls_of("CreateTracker") and not org.management.calls_of("AssumeAgency")
+
+
+def test_the_functions_own_account_is_refused_like_any_other_when_excluded(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = org.management.domain_id
+    env["EXCLUDE_ACCOUNTS"] = own
+    result = invoke(
+        org, env, monkeypatch, {"action": "backfill", "all": True, "account_id": own}, FunctionContext("r-2")
+    )
+    (entry,) = result["results"]
+    assert entry["error"]["code"] == "OutOfScope" and "EXCLUDE_ACCOUNTS" in entry["reason"]
+    assert not org.management.calls_of("CreateTracker")
+
+
+def test_an_admitted_account_named_by_a_caller_is_swept(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = org.members()[2]
+    event = {"action": "backfill", "all": True, "account_id": target.domain_id}
+    result = invoke(org, env, monkeypatch, event, FunctionContext("r-3"))
+    assert result["ok"] is True and created(target)
+    assert [s.target_account for s in org.management.sts.sessions] == [target.domain_id]
+
+
+# ----- 2. member report keys -----------------------------------------------------------------
+def test_a_request_with_an_earlier_run_id_never_overwrites_that_runs_reports(
+    org: FakeOrganization, env: Dict[str, str], run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org.management.add_bucket(REPORTS, "ap-southeast-1")
+    env["REPORT_BUCKET"] = REPORTS
+    env["EXCLUDE_BUCKETS"] = REPORTS
+    victim = org.members()[0]
+    victim.faults.inject(status=403, action="CreateTracker", count=None)  # the run's failed rows
+    run({"action": "backfill", "all": True})
+    before = {key: org.management.obs.object(REPORTS, key)["body"] for key in org.management.obs.keys(REPORTS)}
+    theirs = [key for key in before if f"/coordinator-0001/{victim.domain_id}." in key]
+    assert len(theirs) == 3 and b"failed" in before[[k for k in theirs if k.endswith(".csv")][0]]
+
+    replay = {"action": "backfill", "all": True, "dry_run": True, "account_id": victim.domain_id}
+    replay["run_id"] = "coordinator-0001"
+    result = invoke(org, env, monkeypatch, replay, FunctionContext("request-0003"))
+
+    after = {key: org.management.obs.object(REPORTS, key)["body"] for key in org.management.obs.keys(REPORTS)}
+    assert {key: after[key] for key in before} == before  # every earlier object as it was
+    added = sorted(set(after) - set(before))
+    assert added == sorted(result["report"]["keys"]) and len(added) == 3
+    assert all(f"/coordinator-0001/{victim.domain_id}.request-0003." in key for key in added)  # found by run id
+
+
+# ----- 3. the dispatch order changes from run to run -------------------------------------------
+def test_no_account_is_queued_last_in_every_run(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("delta", "epsilon", "zeta", "eta", "theta"):
+        member(org, name)
+    env["SWEEP_CONCURRENCY"] = "1"  # queued one after another: the call order is the dispatch order
+    orders: List[List[str]] = []
+    for run_number in range(3):
+        before = len(org.management.calls_of("AsyncInvokeFunction"))
+        result = invoke(
+            org, env, monkeypatch, {"action": "backfill", "all": True}, FunctionContext(f"coordinator-{run_number}")
+        )
+        assert result["summary"] == {"dispatched": 9}
+        calls = org.management.calls_of("AsyncInvokeFunction")[before:]
+        orders.append([call.request_json["account_id"] for call in calls])
+        org.management.fgs.take_async_invocations()
+    assert all(sorted(order) == sorted(orders[0]) for order in orders)
+    assert len({order[-1] for order in orders}) > 1, orders
+    assert len({tuple(order) for order in orders}) == 3
+
+
+def test_accounts_not_reached_are_told_what_really_happens(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a slow listing leaves less than the 4 s a queueing needs (6 - 2.1 < 4): no account is reached
+    org.management.faults.latency(2.1, action="ListAccounts")
+    context = FunctionContext("coordinator-late", remaining_ms=6_000)
+    result = invoke(org, env, monkeypatch, {"action": "backfill", "all": True}, context)
+    assert result["summary"] == {"failed": 4} and not org.management.calls_of("AsyncInvokeFunction")
+    for entry in result["results"]:
+        assert entry["error"]["code"] == "NotReached"
+        assert "each run queues the accounts in its own order" in entry["reason"]
+        assert "next run continues" not in entry["reason"]
+    message = org.management.smn.messages[-1]["message_structure"]
+    assert "next run continues" not in message and "different order each time" in message
+
+
+# ----- 4. ListAccounts ---------------------------------------------------------------------------
+def test_a_repeated_marker_ends_the_listing_at_once_as_a_named_failure(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org.organizations.stuck_marker = True
+    timer = {"version": "v1.0", "time": "2026-12-03T06:00:00+08:00", "trigger_type": "TIMER", "trigger_name": "t"}
+    result = invoke(org, env, monkeypatch, timer, FunctionContext("coordinator-stuck"))
+    assert not isinstance(result, TransientFailure)  # not transient: a retry would loop the same way
+    assert result["ok"] is False and result["error"]["code"] == "InvalidResponse"
+    assert "repeated the page marker" in result["error"]["message"]
+    assert len(org.management.calls_of("ListAccounts")) == 2
+    assert not org.management.calls_of("AsyncInvokeFunction")
+
+
+def test_an_account_listed_twice_is_queued_once(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twice = org.members()[1].domain_id
+    org.organizations.list_again(twice)
+    result = invoke(org, env, monkeypatch, {"action": "backfill", "all": True}, FunctionContext("c-dup"))
+    assert result["summary"] == {"dispatched": 4}
+    queued = [call.request_json["account_id"] for call in org.management.calls_of("AsyncInvokeFunction")]
+    assert sorted(queued) == sorted(org.accounts) and queued.count(twice) == 1
+
+
+@pytest.mark.parametrize("bad_id", ["acct-with-dash", "x" * 65, "acct\u202eid", "../etc"])
+def test_an_account_id_a_member_would_refuse_is_refused_by_the_coordinator(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch, bad_id: str
+) -> None:
+    org.organizations.add_account(bad_id, "rogue")
+    result = invoke(org, env, monkeypatch, {"action": "backfill", "all": True}, FunctionContext("c-bad"))
+    assert result["summary"] == {"dispatched": 4, "failed": 1}
+    (refused,) = [entry for entry in result["results"] if entry["outcome"] == "failed"]
+    assert refused["error"]["code"] == "OutOfScope" and refused["target"]["name"] == "rogue"
+    assert len(org.management.calls_of("AsyncInvokeFunction")) == 4
+    queued = {call.request_json["account_id"] for call in org.management.calls_of("AsyncInvokeFunction")}
+    assert queued == set(org.accounts)
+
+
+# ----- 5. only an asynchronous delivery raises ------------------------------------------------
+@pytest.mark.parametrize("shape", ["manual", "apig"])
+def test_a_synchronous_request_carrying_run_id_is_answered_not_raised(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch, shape: str
+) -> None:
+    target = org.members()[0]
+    target.faults.inject(status=503, action="CreateTracker", count=None)  # transient, after retries
+    request = {"action": "backfill", "all": True, "account_id": target.domain_id, "run_id": "coordinator-0001"}
+    answer = invoke(org, env, monkeypatch, apig(request) if shape == "apig" else request, FunctionContext("r-5"))
+    assert not isinstance(answer, TransientFailure)
+    result = json.loads(answer["body"]) if shape == "apig" else answer
+    if shape == "apig":
+        assert answer["statusCode"] == 207
+    assert result["ok"] is False and result["trigger"] == shape
+    assert any(entry["outcome"] == "failed" and entry["error"] for entry in result["results"])
+
+
+def test_a_queued_member_sweep_with_a_transient_failure_is_retried_by_functiongraph(org: FakeOrganization, run) -> None:
+    target = org.members()[0]
+    target.faults.inject(status=503, action="CreateTracker", count=None)
+    coordinator, members = run({"action": "backfill", "all": True})
+    assert all(call.request_json["fanout"] is True for call in org.management.calls_of("AsyncInvokeFunction"))
+    assert isinstance(members[target.domain_id], TransientFailure)
+    assert all(members[cloud.domain_id]["ok"] for cloud in org.members()[1:])
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"fanout": True, "action": "backfill", "all": True, "run_id": "c-1"},  # no account
+        {"fanout": True, "action": "backfill", "all": True, "account_id": "abc"},  # no run
+        {"fanout": "yes", "action": "backfill", "all": True, "account_id": "abc", "run_id": "c-1"},
+    ],
+)
+def test_a_malformed_fanout_delivery_is_refused_and_not_retried(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch, event: Dict[str, Any]
+) -> None:
+    result = invoke(org, env, monkeypatch, event, FunctionContext("r-6"))
+    assert result["ok"] is False and result["error"]["code"] == "InvalidEvent"
+    assert not org.management.calls and nothing_called_in_members(org)
+
+
+# ----- 6. FunctionGraph's "Function Disabled" ---------------------------------------------------
+def test_a_disabled_function_is_not_queued_again_as_if_throttled(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org.management.fgs.disable_function(PROJECT_ID, FUNCTION)
+    timer = {"version": "v1.0", "time": "2026-12-03T06:00:00+08:00", "trigger_type": "TIMER", "trigger_name": "t"}
+    result = invoke(org, env, monkeypatch, timer, FunctionContext("coordinator-disabled"))
+    assert not isinstance(result, TransientFailure), result  # permanent: no FunctionGraph retry
+    assert result["summary"] == {"failed": 4}
+    for entry in result["results"]:
+        assert entry["error"]["code"] == "FSS.0429" and "Function Disabled" in entry["reason"]
+    assert len(org.management.calls_of("AsyncInvokeFunction")) == 4  # once each, not retried
+
+
+def test_throttling_with_the_same_code_is_still_retried(
+    org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env["SWEEP_CONCURRENCY"] = "1"
+    org.management.faults.inject(status=429, action="AsyncInvokeFunction", count=1)
+    result = invoke(org, env, monkeypatch, {"action": "backfill", "all": True}, FunctionContext("c-429"))
+    assert result["summary"] == {"dispatched": 4}
+    calls = org.management.calls_of("AsyncInvokeFunction")
+    assert len(calls) == 5 and calls[0].status == 429
+
+
+# ----- 7. inviteAccount -----------------------------------------------------------------------
+def invite_trace(invited: str, recorded_in: str, where: str, caller: str) -> Dict[str, Any]:
+    """An inviteAccount trace: the request names the invited account in `target.entity`; the
+    trace's resource is the handshake, its caller the management account."""
+    request: Dict[str, Any] = {"target": {"type": "account", "entity": invited}, "notes": "welcome"}
+    response: Dict[str, Any] = {
+        "handshake": {"id": "h0f1e2d3c4b5a6978", "target": {"type": "account", "entity": invited}, "state": "open"}
+    }
+    if where == "response":
+        request = {"notes": "welcome"}
+    return {
+        "cts": {
+            "time": 1764050520000,
+            "user": {"name": "org-admin", "domain": {"name": "acme", "id": caller}},
+            "request": request,
+            "response": response,
+            "code": 200,
+            "service_type": "Organizations",
+            "resource_type": "account",
+            "resource_name": "h0f1e2d3c4b5a6978",
+            "resource_id": "h0f1e2d3c4b5a6978",
+            "trace_name": "inviteAccount",
+            "trace_type": "ApiCall",
+            "trace_id": "9a3e4f5c-9b7d-11ef-8c1a-0242ac120002",
+            "trace_status": "normal",
+            "domain_id": recorded_in,
+            "tracker_name": "system",
+        }
+    }
+
+
+@pytest.mark.parametrize("where", ["request", "response"])
+@pytest.mark.parametrize("recorded", ["management", "member"])
+def test_an_invite_account_trace_dispatches_the_invited_accounts_sweep(
+    org: FakeOrganization, run, where: str, recorded: str
+) -> None:
+    invited = member(org, "team-invited", agency=AGENCY)
+    management = org.management.domain_id
+    recorded_in = management if recorded == "management" else invited.domain_id
+    coordinator, members = run(invite_trace(invited.domain_id, recorded_in, where, management))
+    (entry,) = coordinator["results"]
+    assert entry["outcome"] == "dispatched" and entry["target"]["account_id"] == invited.domain_id
+    (queued,) = org.management.calls_of("AsyncInvokeFunction")
+    assert queued.request_json["account_id"] == invited.domain_id and queued.request_json["new_account"] is True
+    assert members[invited.domain_id]["ok"] is True and created(invited)
