@@ -333,18 +333,15 @@ class Gateway:
         """Every account of the organization, page by page (Organizations ListAccounts); the client
         is given the caller's account id so the SDK never looks it up through IAM."""
         from huaweicloudsdkorganizations.v1.model.list_accounts_request import ListAccountsRequest
+        from huaweicloudsdkorganizations.v1.organizations_client import OrganizationsClient
 
         client = self._organizations(account_id)
         accounts: List[Dict[str, Any]] = []
         marker: Optional[str] = None
         seen: Set[str] = set()
-        while True:
-            request = ListAccountsRequest(limit=page_size, marker=marker)
-
-            def call(request: Any = request) -> Dict[str, Any]:
-                return _object(client.list_accounts(request))
-
-            payload = self._call(call)
+        while True:  # read as plain JSON: every member sweep lists the organization to check its account
+            info = OrganizationsClient._list_accounts_http_info(ListAccountsRequest(limit=page_size, marker=marker))
+            payload = self._call(_json_answer(client, info, "huaweicloudsdkorganizations.v1"))
             accounts.extend(item for item in payload.get("accounts") or [] if isinstance(item, dict))
             page = payload.get("page_info") or {}
             marker = page.get("next_marker") if isinstance(page, dict) else None
