@@ -88,7 +88,7 @@ class Response:
 
     `error_code` is what the call log records; when None it is read from a JSON error body.
     A handler may set `X-Request-Id` itself (e.g. to match an id in its body); otherwise the
-    dispatcher adds one.
+    dispatcher adds one, except to OBS's answers, whose id is `x-obs-request-id` alone.
     """
 
     status: int
@@ -278,7 +278,7 @@ class Dispatcher:
             route, params = matched
             service, action = route.service, route.action
             response = self._handle_routed(request, route, params)
-        if not any(name.lower() == "x-request-id" for name in response.headers):
+        if not any(name.lower() in ("x-request-id", "x-obs-request-id") for name in response.headers):
             response = replace(response, headers={**response.headers, "X-Request-Id": uuid.uuid4().hex})
         self._record(request, service, action, response)
         self.faults.answered(action)
@@ -316,12 +316,25 @@ class Dispatcher:
             return self._fault_response(fault, request, info)
         try:
             response = route.handler(request, params)
-            return self._fault_response(fault, request, info) if fault is not None else response
+            if fault is not None:
+                return self._fault_response(fault, request, info)
+            return self._rewritten(route, response)
         except ServiceError as err:
             return info.render_error(err.status, err.code, err.msg)
         except Exception:  # a bug in the fake answers 500; details go to the log
             log.exception("fakecloud handler %s failed", route.action)
             return info.render_error(500, info.write_error_code, "fakecloud internal error")
+
+    def _rewritten(self, route: Route, response: Response) -> Response:
+        """A successful answer as a test's rewrite makes it (`Faults.rewrite`)."""
+        change = self.faults.rewriting(route.service, route.action)
+        if change is None or response.status >= 400 or not response.body:
+            return response
+        if "json" in next((v for k, v in response.headers.items() if k.lower() == "content-type"), ""):
+            body = json.dumps(change(json.loads(response.body))).encode("utf-8")
+        else:
+            body = str(change(response.body.decode("utf-8"))).encode("utf-8")
+        return replace(response, body=body)
 
     @staticmethod
     def _check_host(host: str, service: str) -> str | None:
@@ -370,7 +383,7 @@ class Dispatcher:
         else:
             code = {401: "APIGW.0301", 403: "APIGW.0302", 404: "APIGW.0101"}.get(status, "APIGW.0201")
         messages = {429: "The throttling threshold has been reached."}
-        return info.render_error(status, code, messages.get(status, "Injected fault."))
+        return info.render_error(status, code, fault.message or messages.get(status, "Injected fault."))
 
     def _record(self, request: Request, service: str, action: str, response: Response) -> None:
         try:

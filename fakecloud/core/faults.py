@@ -1,7 +1,10 @@
-"""Fault injection: throttling, server errors, dropped connections and latency on demand.
+"""Fault injection: throttling, server errors, dropped connections and latency on demand, and
+hostile answers: an error with a message of the test's (`inject(message=...)`), or a successful
+answer whose body a test rewrites (`rewrite`), so any string of any answer can be hostile.
 
 Decisions are taken after authentication and before the service handler, so an injected
-fault never changes state, unless it is injected with `after=True` (a lost response).
+fault never changes state, unless it is injected with `after=True` (a lost response). A
+rewrite changes only the answer, after the handler has done its work.
 """
 
 from __future__ import annotations
@@ -9,8 +12,9 @@ from __future__ import annotations
 import random as _random
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class Fault:
     drop: bool = False
     error_code: str | None = None
     after: bool = False  # the service handles the request, then the answer is lost
+    message: str | None = None  # the error body's message (default: a generic one)
 
 
 @dataclass
@@ -32,6 +37,14 @@ class _Rule:
 
     def matches(self, service: str, action: str) -> bool:
         return (self.service in (None, service)) and (self.action in (None, action))
+
+
+@dataclass
+class _Rewrite:
+    change: Callable[[Any], Any]
+    service: str | None
+    action: str | None
+    remaining: int | None  # None: forever
 
 
 @dataclass
@@ -65,6 +78,7 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._rules: list[_Rule] = []
+        self._rewrites: list[_Rewrite] = []
         self._latencies: list[_Latency] = []
         self._random: _Random | None = None
         self._holds: list[_Hold] = []
@@ -80,19 +94,49 @@ class Faults:
         drop: bool = False,
         service: str | None = None,
         after: bool = False,
+        message: str | None = None,
     ) -> None:
         """The next `count` matching requests (None: all) answer `status` or are dropped.
 
         With `after=True` the request is carried out first and only its answer is replaced:
-        a create that succeeded but whose response never arrived.
+        a create that succeeded but whose response never arrived. `message` is the error
+        body's message, as the service's error format carries it (hostile text included).
         """
         if drop == (status is not None):
             raise ValueError("give exactly one of status=... or drop=True")
         if count is not None and count < 1:
             raise ValueError("count must be >= 1 or None")
-        fault = Fault(status=status or 0, drop=drop, error_code=error_code, after=after)
+        fault = Fault(status=status or 0, drop=drop, error_code=error_code, after=after, message=message)
         with self._lock:
             self._rules.append(_Rule(fault, service, action, count))
+
+    def rewrite(
+        self,
+        change: Callable[[Any], Any],
+        action: str | None = None,
+        *,
+        service: str | None = None,
+        count: int | None = None,
+    ) -> None:
+        """The next `count` matching successful answers (None: all) pass through `change`: it gets
+        the decoded JSON body (or the text of any other body, OBS's XML) and returns the new one.
+        JSON is re-encoded as Python's encoder writes it (a lone surrogate as `\\ud800`)."""
+        if count is not None and count < 1:
+            raise ValueError("count must be >= 1 or None")
+        with self._lock:
+            self._rewrites.append(_Rewrite(change, service, action, count))
+
+    def rewriting(self, service: str, action: str) -> Callable[[Any], Any] | None:
+        """Consume and return the rewrite for this answer, if any."""
+        with self._lock:
+            for rule in self._rewrites:
+                if rule.service in (None, service) and rule.action in (None, action):
+                    if rule.remaining is not None:
+                        rule.remaining -= 1
+                        if rule.remaining == 0:
+                            self._rewrites.remove(rule)
+                    return rule.change
+        return None
 
     def latency(self, seconds: float, service: str | None = None, action: str | None = None) -> None:
         """Every matching request sleeps `seconds` before it is handled."""
@@ -159,6 +203,7 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
+            self._rewrites.clear()
             self._latencies.clear()
             self._random = None
             for held in self._holds:

@@ -5,11 +5,13 @@ ListBuckets answers `<Location>` per bucket only when asked with `x-obs-location
 OBS API does (the official SDKs' `isQueryLocation`); `huaweicloudsdkobs` does not ask by itself.
 
 Responses are `Content-Type: application/xml` exactly: the SDK only parses XML bodies when
-the header is that string. Every OBS response carries `x-obs-request-id` (the same id as
-`X-Request-Id`, which is where the SDK reads a request id from) and `x-obs-id-2`.
+the header is that string. Every OBS response carries `x-obs-request-id` and `x-obs-id-2`, and
+no `X-Request-Id` (OBS's common response headers).
 
-The SDK cannot parse XML error bodies: its DefaultExceptionHandler only reads JSON, so an OBS
-error surfaces as `error_code == str(status)` (e.g. "403") with the whole XML as `error_msg`.
+An OBS error is OBS's documented XML body (`<Error><Code/><Message/><RequestId/><HostId/>`,
+the ids matching the headers). The SDK's DefaultExceptionHandler reads JSON and `X-Request-Id`
+only: with it an OBS error surfaces as `error_code == str(status)` (e.g. "403"), the whole XML as
+`error_msg` and no request id, so a client must read the XML itself.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def wants_location(request: Request) -> bool:
 def _ids() -> dict[str, str]:
     request_id = uuid.uuid4().hex.upper()
     id2 = base64.b64encode(uuid.uuid4().bytes * 2).decode("ascii")
-    return {"X-Request-Id": request_id, "x-obs-request-id": request_id, "x-obs-id-2": id2}
+    return {"x-obs-request-id": request_id, "x-obs-id-2": id2}
 
 
 def xml_response(status: int, body: str, error_code: str | None = None) -> Response:

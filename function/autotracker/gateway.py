@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -19,11 +20,15 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tupl
 
 import requests
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions.exception_handler import DefaultExceptionHandler
 from huaweicloudsdkcore.exceptions.exceptions import (
+    ClientRequestException,
     ConnectionException,
     HostUnreachableException,
     RequestTimeoutException,
+    SdkError,
     SdkException,
+    ServerResponseException,
     ServiceResponseException,
     SslHandShakeException,
 )
@@ -34,7 +39,7 @@ from .contract import ErrorCode, ErrorInfo
 from .credentials import Credentials, scrub
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import Settings
-from .untrusted import shown
+from .untrusted import encodable, shown
 
 sdk_modules.install()  # the SDK's clients and models load one module at a time
 
@@ -46,6 +51,8 @@ T = TypeVar("T")
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0  # at most, per request; less when less of the invocation is left
 POOL_SIZE = 32  # connections per client: sweeps call one endpoint from many threads
+_DOTTED_CODE = re.compile(r"^[A-Za-z]+\.\d+$")  # CTS.0007, APIGW.0301, SMN.0004
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")  # where a JSON answer may hold a lone surrogate
 PUBLISH_MARGIN = 1.0  # seconds kept after the report's publish, so the handler returns in time
 
 # The timeout of the call running in this thread: cached clients are shared by invocations
@@ -116,9 +123,13 @@ def is_disabled(error: ServiceResponseException) -> bool:
 
 
 def service_code(error: BaseException) -> Optional[str]:
-    """The service's error code in one spelling: some editions answer `cts.0007` in lower case."""
+    """The service's error code in one spelling: some editions answer `cts.0007` in lower case.
+    Only such dotted codes are upper-cased: OBS's are words (`AccessDenied`, `NoSuchBucket`)."""
     code = getattr(error, "error_code", None)
-    return str(code).upper() if code else None
+    if not code:
+        return None
+    text = str(code)
+    return text.upper() if _DOTTED_CODE.match(text) else text
 
 
 def nothing_sent(error: BaseException) -> bool:
@@ -147,23 +158,34 @@ def _normalise(error: BaseException, redact: Tuple[str, ...]) -> CloudError:
         message = str(getattr(error, "error_msg", None) or error)
     else:
         raise error
-    message = scrub(message, redact)
+    # a service's text is untrusted: printable and encodable before it reaches any output
+    message = shown(scrub(message, redact), 500)
     request_id = getattr(error, "request_id", None)
-    return CloudError(code, message[:500], status, is_transient(error), str(request_id) if request_id else None)
+    request_id = shown(request_id, 128) if request_id else None
+    return CloudError(shown(code, 100), message, status, is_transient(error), request_id)
 
 
-def bucket_listing(content: bytes) -> List[Dict[str, Optional[str]]]:
-    """`<ListAllMyBucketsResult>`'s buckets as {name, location}, with the standard library's
-    parser, hardened: a document with a DTD (where entity expansion lives) is refused."""
+def _xml_root(content: bytes) -> Any:
+    """An OBS answer's XML root, with the standard library's parser, hardened: a document with
+    a DTD (where entity expansion lives) is refused; ValueError when it is not XML."""
     from xml.etree import ElementTree
 
     if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
-        raise ValueError("a DTD is not expected in a bucket listing")
+        raise ValueError("a DTD is not expected in an OBS answer")
     try:
-        root = ElementTree.fromstring(content)
+        return ElementTree.fromstring(content)
     except ElementTree.ParseError as error:
         raise ValueError(str(error)) from None
-    namespace = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+
+def _namespace(root: Any) -> str:
+    return str(root.tag[: root.tag.index("}") + 1]) if root.tag.startswith("{") else ""
+
+
+def bucket_listing(content: bytes) -> List[Dict[str, Optional[str]]]:
+    """`<ListAllMyBucketsResult>`'s buckets as {name, location}."""
+    root = _xml_root(content)
+    namespace = _namespace(root)
     buckets: List[Dict[str, Optional[str]]] = []
     for bucket in root.iter(namespace + "Bucket"):
         name = (bucket.findtext(namespace + "Name") or "").strip()
@@ -172,13 +194,43 @@ def bucket_listing(content: bytes) -> List[Dict[str, Optional[str]]]:
     return buckets
 
 
+class ObsErrorHandler(DefaultExceptionHandler):
+    """OBS answers errors in XML (`<Error><Code/><Message/><RequestId/>...`) with the id in
+    `x-obs-request-id`; the SDK's default handler reads JSON and `X-Request-Id` only, so an OBS
+    error would surface as code "404" with the XML as its message and no request id."""
+
+    def handle_exception(self, request: Any, response: Any) -> None:
+        if response.status_code < 400:
+            return
+        try:
+            root = _xml_root(response.content or b"")
+        except ValueError:
+            root = None
+        if root is None or root.tag.rsplit("}", 1)[-1] != "Error":
+            super().handle_exception(request, response)  # not OBS's XML: JSON from a gateway, or nothing
+            return
+        namespace = _namespace(root)
+
+        def text(name: str) -> Optional[str]:
+            return (root.findtext(namespace + name) or "").strip() or None
+
+        request_id = response.headers.get("x-obs-request-id") or text("RequestId")
+        status = response.status_code
+        error = SdkError(request_id, text("Code") or str(status), text("Message") or f"OBS answered {status}")
+        raise ClientRequestException(status, error) if status < 500 else ServerResponseException(status, error)
+
+
+OBS_ERRORS = ObsErrorHandler()
+DEFAULT_ERRORS = DefaultExceptionHandler()
+
+
 def _object(response: Any) -> Dict[str, Any]:
     """The response's JSON object; anything else (empty, a list, text) reads as {}."""
     try:
         payload = response.to_json_object()
     except ValueError:  # not JSON at all
         return {}
-    return payload if isinstance(payload, dict) else {}
+    return encodable(payload) if isinstance(payload, dict) else {}
 
 
 def _raw_invoker(client: Any, info: Dict[str, Any], package: str) -> Any:
@@ -197,11 +249,14 @@ def _json_answer(client: Any, info: Dict[str, Any], package: str) -> Callable[[]
     invoker = _raw_invoker(client, info, package)
 
     def call() -> Dict[str, Any]:
+        content = invoker.invoke().content
         try:
-            payload = json.loads(invoker.invoke().content)
+            payload = json.loads(content)
         except ValueError:  # not JSON at all
             return {}
-        return payload if isinstance(payload, dict) else {}
+        if not isinstance(payload, dict):
+            return {}
+        return encodable(payload) if _ESCAPED_SURROGATE.search(content) else payload
 
     return call
 
@@ -499,7 +554,7 @@ class Gateway:
         from huaweicloudsdkobs.v1.obs_credentials import ObsCredentials
 
         credentials = ObsCredentials(self._credentials.ak, self._credentials.sk, self._credentials.security_token)
-        return self._client("obs", ObsClient, self._settings.obs_endpoint, region, "", credentials)
+        return self._client("obs", ObsClient, self._settings.obs_endpoint, region, "", credentials, OBS_ERRORS)
 
     def _client(
         self,
@@ -509,6 +564,7 @@ class Gateway:
         region: str,
         project_id: str,
         credentials: Any = None,
+        errors: Optional[DefaultExceptionHandler] = None,
     ) -> Any:
         # an override may name the region ("https://cts.{region}.example"), for multi-region sweeps
         endpoint = override.replace("{region}", region) if override else f"https://{service}.{region}.myhuaweicloud.com"
@@ -531,6 +587,7 @@ class Gateway:
                 .with_credentials(sdk_credentials)
                 .with_endpoints([endpoint])
                 .with_http_config(config)
+                .with_exception_handler(errors or DEFAULT_ERRORS)
                 .build()
             )
             if not uses_proxy_or_netrc():

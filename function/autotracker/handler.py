@@ -154,7 +154,7 @@ def _run(
     except Unjudged as error:  # an inventory or the organization could not be read
         results, problem = [], ErrorInfo(error.code, str(error))
         transient_problem = error.transient
-    report = _write_report(run, results, problem) if _reported(run) else None
+    report = _report_standing_alone(run, results, problem, log) if _reported(run) else None
     heading = Heading(
         trigger=work.trigger,
         region=settings.region,
@@ -165,8 +165,9 @@ def _run(
         report_id=work.report_id,
         dry_run=dry_run,
         problem=problem.message if problem else None,
-        report_bucket=report.bucket if report and report.error is None else None,
-        report_keys=report.keys if report and report.error is None else (),
+        report_bucket=report.bucket if report else None,
+        report_keys=report.keys if report else (),  # the objects written, and only those
+        report_error=report.error.message if report and report.error else None,
     )
     notification = _notify(run, heading, results, problem, log)
     result = InvocationResult(work.trigger, dry_run, results, notification, problem, request_id, report)
@@ -176,17 +177,25 @@ def _run(
 def _notify(
     run: Run, heading: Heading, results: List[TargetResult], problem: Optional[ErrorInfo], log: RunLog
 ) -> Notification:
-    """Publish the SMN report, unless NOTIFY or the APIG rate limit says not to."""
+    """Publish the SMN report, unless NOTIFY or the APIG rate limit says not to. A failure to
+    build or publish it is recorded and logged, never raised: the results stand without it."""
     settings, work = run.settings, run.work
     if settings.notify == "never":
         return Notification(False, "NOTIFY=never")
-    if settings.notify == "attention" and problem is None and not any(needs_attention(r) for r in results):
+    attention = problem is not None or heading.report_error is not None or any(needs_attention(r) for r in results)
+    if settings.notify == "attention" and not attention:
         return Notification(False, "NOTIFY=attention: nothing needed attention")
     if work.caller is not None and not _report_allowed(work.caller):
         return Notification(False, "rate limited: at most one APIG report per caller per minute")
-    body = build_message(heading, results, attention_only=work.traces is None)
-    body = {name: scrub(value, run.credentials.secrets()) for name, value in body.items()}  # scrubbed too
-    notification = publish(run.gateway, settings.smn_topic_urn, body)
+    try:
+        body = build_message(heading, results, attention_only=work.traces is None)
+        body = {name: scrub(value, run.credentials.secrets()) for name, value in body.items()}  # scrubbed too
+        notification = publish(run.gateway, settings.smn_topic_urn, body)
+    except Exception as error:  # noqa: BLE001 - a bug in the message must not take the results down
+        info = ErrorInfo(ErrorCode.INTERNAL_ERROR, f"building the report failed: unexpected {type(error).__name__}")
+        detail = f"{type(error).__name__}: {error}"
+        log_problem(log, "report not published", {"error": info.to_dict(), "detail": detail})
+        return Notification(False, "the report could not be built; the tracker work above stands", error=info)
     if notification.error is not None:  # the log is then the only copy of the report
         log_problem(log, "report not published", {"error": notification.error.to_dict(), "report": body})
     return notification
@@ -197,6 +206,21 @@ def _reported(run: Run) -> bool:
     if run.settings.report_bucket is None or run.work.traces is not None:
         return False
     return run.work.config is None or run.work.config.trigger_type == "period"
+
+
+def _report_standing_alone(
+    run: Run, results: List[TargetResult], problem: Optional[ErrorInfo], log: RunLog
+) -> ReportObjects:
+    """The report written, or why not: a bug in writing it is recorded, never raised, so the
+    results, the SMN message and the log still go out."""
+    try:
+        return _write_report(run, results, problem)
+    except Exception as error:  # noqa: BLE001 - one output failing never takes the others down
+        log_problem(log, "report not written", {"error": f"{type(error).__name__}: {error}"})
+        message = f"writing the report failed: unexpected {type(error).__name__}; see the function's log"
+        from .reports import ReportObjects
+
+        return ReportObjects(run.settings.report_bucket or "", (), ErrorInfo(ErrorCode.INTERNAL_ERROR, message))
 
 
 def _write_report(run: Run, results: List[TargetResult], problem: Optional[ErrorInfo]) -> ReportObjects:
@@ -404,7 +428,7 @@ def _retry_reason(work: Work, settings: Settings, result: InvocationResult, tran
     trigger decides (a coordinator's queued sweep is FANOUT): a manual or APIG caller is answered."""
     if work.trigger not in ASYNC_TRIGGERS or not settings.raise_on_transient:
         return None
-    if result.notification.error is not None:
+    if result.notification.error is not None and result.notification.error.code != ErrorCode.INTERNAL_ERROR:
         code = result.notification.error.code
         return f"the report could not be published ({code}); FunctionGraph may retry this invocation"
     transient = [r.target.label for r in result.results if r.transient and r.target]
@@ -438,6 +462,8 @@ def _finish(result: InvocationResult, log: RunLog, started: float) -> Dict[str, 
         scrubbed = scrub(text, [json.dumps(secret)[1:-1] for secret in log.secrets])  # as they appear in JSON
         answer = json.loads(scrubbed) if scrubbed != text else answer
     log_invocation(log, answer, (time.monotonic() - started) * 1000, result.results)
+    if log.failed:  # the log is one output: its failure is recorded, the result stands
+        answer["log_error"] = f"{log.failed} log line(s) could not be written"
     return answer
 
 

@@ -4,6 +4,10 @@ Lines go to the logger FunctionGraph gives (`context.getLogger()`) when there is
 the standard library's `cts_autotracker` logger; `LOG_LEVEL` sets what is written. Every line
 is JSON (control characters and quotes in untrusted text are escaped by the encoder), and its
 text passes the credential scrubber before it is written.
+
+Whatever went wrong is written at WARNING or above, whatever NOTIFY says: a failed target or
+one with an error, a failed invocation, a report not (wholly) written, a message not published.
+A line that cannot be written is counted (`RunLog.failed`), never raised.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class RunLog:
     def __init__(self, context: Any, level: str = "INFO", secrets: Sequence[str] = ()) -> None:
         self.level = LEVELS.get(level, logging.INFO)
         self.secrets = tuple(secrets)
+        self.failed = 0  # lines that could not be written
         getter = getattr(context, "getLogger", None)
         try:
             self.runtime = getter() if getter else None
@@ -39,6 +44,12 @@ class RunLog:
     def emit(self, level: int, fields: Mapping[str, Any]) -> None:
         if level < self.level:
             return
+        try:
+            self._write(level, fields)
+        except Exception:  # noqa: BLE001 - a log that fails must not take the result down
+            self.failed += 1
+
+    def _write(self, level: int, fields: Mapping[str, Any]) -> None:
         if self.runtime is None and not STDLIB.hasHandlers() and level < logging.WARNING:
             return  # nowhere to go (a bare local run): not even worth formatting
         line = {"source": "cts-autotracker", **fields}
@@ -69,11 +80,17 @@ def log_invocation(log: RunLog, answer: Dict[str, Any], duration_ms: float, resu
         "error": answer.get("error"),
     }
     log.emit(logging.INFO, fields)
+    if answer.get("error"):  # the invocation failed: whatever NOTIFY says, this line is written
+        log.emit(logging.ERROR, {"event": "problem", "message": "the invocation failed", "error": answer["error"]})
+    report = answer.get("report") or {}
+    if report.get("error"):
+        written = {"bucket": report.get("bucket"), "keys_written": report.get("keys"), "error": report["error"]}
+        log.emit(logging.WARNING, {"event": "problem", "message": "report not written", **written})
     lines: List[TargetResult] = [r for r in results if needs_attention(r)]
     for result in lines[:MAX_TARGET_LINES]:
         target = result.target
         log.emit(
-            logging.WARNING if result.outcome == "failed" else logging.INFO,
+            logging.WARNING if result.outcome == "failed" or result.error is not None else logging.INFO,
             {
                 "event": "target",
                 "request_id": answer.get("request_id"),

@@ -5,6 +5,11 @@ names), what to do about each error code that occurred, and where the auditor's 
 Limits from SMN: subject <= 512 bytes, message <= 256 KB. The SMS form is the counts only, in
 one SMS (160 Latin characters, 70 otherwise), without brackets. Long reports are truncated
 with a marker, keeping the next steps and report keys; the full detail stays in the result.
+
+What went wrong with the invocation itself comes first: the subject says FAILED, the message
+opens with the PROBLEM and with a report that could not be written, and a failed run never
+says "Nothing needs attention". Every text is one line where it must be (subject, SMS) and
+free of control characters (a service's CR/LF cannot forge a line or a header).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tu
 from .contract import ErrorCode, Kind, Notification, Outcome, TargetResult, summarise
 from .gateway import CloudError, Gateway
 from .settings import TOPIC_URN
+from .untrusted import printable
 
 SUBJECT_BYTES = 512
 MESSAGE_BYTES = 256 * 1024
@@ -41,7 +47,8 @@ class Heading(NamedTuple):
     dry_run: bool = False
     problem: Optional[str] = None
     report_bucket: Optional[str] = None
-    report_keys: Tuple[str, ...] = ()
+    report_keys: Tuple[str, ...] = ()  # the report objects written
+    report_error: Optional[str] = None  # why (some of) the report could not be written
 
 
 # What a reader does about each of the function's own codes; a service's code gets the generic line.
@@ -168,14 +175,21 @@ def _sms(heading: Heading, tally: Dict[str, int]) -> str:
     where = f"{heading.scope}, {heading.region}" if heading.scope else heading.region
     text = f"cts-autotracker {where}: " + ("FAILED: " + heading.problem if heading.problem else _summary(tally))
     text += " (dry run)" if heading.dry_run else ""
-    text = _SMS_FORBIDDEN.sub("", text)
+    text += " (report not written)" if heading.report_error and not heading.problem else ""
+    text = " ".join(_SMS_FORBIDDEN.sub("", printable(text)).split())
     limit = SMS_LATIN if all(ord(char) < 128 for char in text) else SMS_OTHER
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _head(heading: Heading, tally: Dict[str, int], unlisted: int) -> List[str]:
     flag = " (dry run: nothing was created)" if heading.dry_run else ""
-    head = [f"cts-autotracker report{flag}", ""]
+    head: List[str] = []
+    if heading.problem:  # the opener: nothing after it may read as "all is well"
+        head += _wrapped(f"PROBLEM: the run failed: {heading.problem}", "")
+    if heading.report_error:
+        head += _wrapped(f"REPORT NOT WRITTEN: {heading.report_error}", "")
+    head += [""] if head else []
+    head += [f"cts-autotracker report{flag}", ""]
     facts = [
         ("Account", heading.scope or "this function's account"),
         ("Region", heading.region),
@@ -187,8 +201,6 @@ def _head(heading: Heading, tally: Dict[str, int], unlisted: int) -> List[str]:
     if heading.report_id:
         facts.append(("Report id", f"{heading.report_id} (the same for every delivery and retry of one event)"))
     head += [f"{name + ':':<12}{value}" for name, value in facts]
-    if heading.problem:
-        head += [""] + _wrapped(f"PROBLEM: {heading.problem}", "")
     head += ["", "Outcomes:"] + [f"  {outcome:<16}{count:>6}" for outcome, count in tally.items()]
     if not tally:
         head.append("  nothing to do")
@@ -206,7 +218,7 @@ def _tail(heading: Heading, results: Sequence[TargetResult]) -> List[str]:
         for code in codes:
             tail += _wrapped(f"{code}: {NEXT_STEPS.get(code, SERVICE_STEP)}", "  ")
         tail.append("")
-    if heading.report_keys:
+    if heading.report_keys:  # only the objects written
         tail.append(f"Report objects (bucket {heading.report_bucket}):")
         tail += [f"  {key}" for key in heading.report_keys]
     return tail
@@ -221,8 +233,9 @@ def build_message(heading: Heading, results: Sequence[TargetResult], attention_o
     tally = summarise(results)
     flag = " (dry run)" if heading.dry_run else ""
     summary = f"FAILED: {heading.problem}" if heading.problem else _summary(tally)
+    summary += "; report not written" if heading.report_error else ""
     where = f"{heading.scope}, {heading.region}" if heading.scope else heading.region
-    subject = _fit_bytes(f"cts-autotracker {where}: {summary}{flag}", SUBJECT_BYTES)
+    subject = _fit_bytes(" ".join(printable(f"cts-autotracker {where}: {summary}{flag}").split()), SUBJECT_BYTES)
     listed = [r for r in results if needs_attention(r)] if attention_only else list(results)
     head = _head(heading, tally, len(results) - len(listed))
     tail = _tail(heading, results)
@@ -231,9 +244,12 @@ def build_message(heading: Heading, results: Sequence[TargetResult], attention_o
     overhead = len(json.dumps({"default": "", "email": "", "sms": sms}).encode("utf-8"))
     budget = (MESSAGE_BYTES - overhead) // 2 - 64
 
+    nothing = "No target was judged: see the PROBLEM above." if heading.problem else "Nothing needs attention."
+
     def body(budget: int) -> str:
-        chunks = _chunks(listed) if listed else iter([(["Nothing needs attention.", ""], 0)])
-        return _body_text(head, chunks, len(listed), tail, budget)
+        chunks = _chunks(listed) if listed else iter([([nothing, ""], 0)])
+        text = _body_text(head, chunks, len(listed), tail, budget)
+        return "\n".join(printable(line) for line in text.split("\n"))  # no CR, no forged line
 
     text = body(budget)
     structure = json.dumps({"default": text, "email": text, "sms": sms})

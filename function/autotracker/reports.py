@@ -4,8 +4,11 @@ Keys: `REPORT_PREFIX` + `yyyy/mm/dd/<run id>.{json,csv,html}` (UTC); a member sw
 `yyyy/mm/dd/<run id>/<account id>.<request id>.{json,csv,html}`. The JSON is the full
 result; the CSV has one row per target; the HTML is one self-contained page (no external
 assets, no scripts) with the run's facts, coverage per region as numbers and a bar, and the
-targets needing attention first. Every string from the cloud or an event is escaped. The page
-is well-formed XML, so any XML or HTML parser reads it.
+targets needing attention first. A failed run says so first in every form: the JSON's `error`,
+the CSV's first row, a banner atop the page. Every string from the cloud or an event is
+untrusted: escaped and stripped of control characters in the page (well-formed XML, so any
+XML or HTML parser reads it), and a CSV cell a spreadsheet would run as a formula is quoted
+and starts with `'` (OWASP's CSV-injection advice). Each object is written, or fails, alone.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from datetime import datetime
 from html import escape
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from .contract import ErrorInfo, Kind, Outcome, TargetResult
+from .contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult
 from .gateway import CloudError, Gateway
 from .notify import needs_attention
+from .untrusted import printable
 
 COLUMNS = ("account", "region", "project", "kind", "name", "outcome", "tracker", "error_code", "reason")
 COVERED = (Outcome.ALREADY_TRACKED, Outcome.CREATED, Outcome.UPDATED)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run (OWASP)
 TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
 
 
@@ -59,7 +64,7 @@ class RunFacts:
 
 @dataclass(frozen=True)
 class ReportObjects:
-    """Where the report went (or why it did not)."""
+    """Where the report went: the keys written, and why any was not."""
 
     bucket: str
     keys: Tuple[str, ...]
@@ -101,11 +106,29 @@ def rows(results: Sequence[TargetResult], account_id: Optional[str] = None) -> L
     return out
 
 
-def to_csv(results: Sequence[TargetResult], account_id: Optional[str] = None) -> str:
+def problem_row(problem: Dict[str, Any], account_id: Optional[str] = None) -> Dict[str, str]:
+    """The CSV's first row when the invocation itself failed: no reader may take the rows below
+    (or their absence) for the whole account."""
+    message = f"the run failed, so the rows below are not the whole scope: {problem.get('message') or ''}"
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(account=account_id or "", kind="invocation", outcome=str(Outcome.FAILED), reason=message)
+    row["error_code"] = str(problem.get("code") or "")
+    return row
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with a formula character gets a `'`."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def to_csv(
+    results: Sequence[TargetResult], account_id: Optional[str] = None, problem: Optional[Dict[str, Any]] = None
+) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows(results, account_id))
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(COLUMNS)
+    table = ([problem_row(problem, account_id)] if problem else []) + rows(results, account_id)
+    writer.writerows([csv_cell(row[column]) for column in COLUMNS] for row in table)
     return buffer.getvalue()
 
 
@@ -128,10 +151,17 @@ _STYLE = (
     "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
     "th{background:#f2f2f2}.bar{width:200px;height:12px;background:#eee}"
     ".fill{height:12px;background:#3a7d44}.failed{color:#b00020;font-weight:bold}"
+    ".problem{border:2px solid #b00020;padding:8px;color:#b00020}"
 )
 
 
-def to_html(facts: RunFacts, results: Sequence[TargetResult]) -> str:
+def _text(value: str) -> str:
+    """Untrusted text as XHTML character data: escaped, and without the control characters
+    XML forbids (a `\\x01` would make the page not well-formed)."""
+    return escape(printable(value))
+
+
+def to_html(facts: RunFacts, results: Sequence[TargetResult], problem: Optional[Dict[str, Any]] = None) -> str:
     attention = [r for r in results if needs_attention(r)]
     attention.sort(key=lambda r: r.outcome != Outcome.FAILED)
     rest = [r for r in results if not needs_attention(r)]
@@ -142,8 +172,14 @@ def to_html(facts: RunFacts, results: Sequence[TargetResult]) -> str:
         f'<head><meta charset="utf-8" /><title>{escape(title)}</title><style>{_STYLE}</style></head>',
         "<body>",
         f"<h1>{escape(title)}</h1>",
-        "<table>",
     ]
+    if problem:
+        what = f"{problem.get('code') or ''}: {problem.get('message') or ''}"
+        parts.append(
+            f'<p class="problem"><strong>The run failed:</strong> {_text(what)}. Nothing below covers the '
+            "whole scope: what was not judged is not listed.</p>"
+        )
+    parts.append("<table>")
     facts_rows = [
         ("Time", facts.time.strftime("%Y-%m-%d %H:%M:%S UTC")),
         ("Account", facts.account or "this function's account"),
@@ -153,33 +189,36 @@ def to_html(facts: RunFacts, results: Sequence[TargetResult]) -> str:
         ("Request id", facts.request_id or "unknown"),
         ("Run id", facts.run_id),
     ]
-    parts += [f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in facts_rows]
+    parts += [f"<tr><th>{escape(k)}</th><td>{_text(v)}</td></tr>" for k, v in facts_rows]
     parts += ["</table>", "<h2>Coverage by region</h2>", "<table>"]
     parts.append("<tr><th>Region</th><th>Covered</th><th>In scope</th><th>Coverage</th><th></th></tr>")
     for region, covered, total in coverage(results):
         share = 100.0 * covered / total if total else 100.0
         parts.append(
-            f"<tr><td>{escape(region)}</td><td>{covered}</td><td>{total}</td><td>{share:.1f}%</td>"
+            f"<tr><td>{_text(region)}</td><td>{covered}</td><td>{total}</td><td>{share:.1f}%</td>"
             f'<td><div class="bar"><div class="fill" style="width:{share:.1f}%"></div></div></td></tr>'
         )
     parts.append("</table>")
-    parts += _target_table(f"Needing attention ({len(attention)})", attention, facts.account_id)
-    parts += _target_table(f"Compliant or skipped ({len(rest)})", rest, facts.account_id)
+    none = "None listed: the run failed before its targets were judged." if problem else "None."
+    parts += _target_table(f"Needing attention ({len(attention)})", attention, facts.account_id, none)
+    parts += _target_table(f"Compliant or skipped ({len(rest)})", rest, facts.account_id, none)
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
 
-def _target_table(heading: str, results: Sequence[TargetResult], account_id: Optional[str]) -> List[str]:
+def _target_table(
+    heading: str, results: Sequence[TargetResult], account_id: Optional[str], none: str = "None."
+) -> List[str]:
     lines = [f"<h2>{escape(heading)}</h2>"]
     if not results:
-        return lines + ["<p>None.</p>"]
+        return lines + [f"<p>{escape(none)}</p>"]
     lines.append("<table>")
     lines.append("<tr>" + "".join(f"<th>{escape(column)}</th>" for column in COLUMNS) + "</tr>")
     for row in rows(results, account_id):
         cells = []
         for column in COLUMNS:
             css = ' class="failed"' if column == "outcome" and row[column] == Outcome.FAILED else ""
-            cells.append(f"<td{css}>{escape(row[column])}</td>")
+            cells.append(f"<td{css}>{_text(row[column])}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</table>")
     return lines
@@ -194,25 +233,34 @@ def write(
     result: Dict[str, Any],
     results: Sequence[TargetResult],
 ) -> ReportObjects:
-    """Write the three objects at once; a failure is reported in the result, never raised."""
+    """Write the three objects at once, each alone: one that cannot be built or written does not
+    keep the others back. The answer lists the keys written; a failure is in it, never raised."""
     keys = object_keys(prefix, facts)
-    bodies = {
-        "json": json.dumps({"run": facts.to_dict(), **result}, indent=1, default=str),
-        "csv": to_csv(results, facts.account_id),
-        "html": to_html(facts, results),
+    problem = result.get("error")
+    builders = {
+        # the run's failure first: a reader of the JSON sees it before the facts and the results
+        "json": lambda: json.dumps({"error": problem, "run": facts.to_dict(), **result}, indent=1, default=str),
+        "csv": lambda: to_csv(results, facts.account_id, problem),
+        "html": lambda: to_html(facts, results, problem),
     }
 
-    def put(ext: str) -> Optional[CloudError]:
+    def put(ext: str) -> Optional[ErrorInfo]:
         try:
-            gateway.put_object(region, bucket, keys[ext], bodies[ext].encode("utf-8"), TYPES[ext])
+            body = builders[ext]().encode("utf-8", "replace")  # a lone surrogate never stops a report
+            gateway.put_object(region, bucket, keys[ext], body, TYPES[ext])
         except CloudError as error:
-            return error
+            return error.info(f"{keys[ext]}: {error.code} {error.message}")
+        except Exception as error:  # noqa: BLE001 - a bug in one form must not take the others down
+            return ErrorInfo(ErrorCode.INTERNAL_ERROR, f"{keys[ext]}: unexpected {type(error).__name__}")
         return None
 
     with ThreadPoolExecutor(max_workers=len(keys)) as pool:
-        failures = [error for error in pool.map(put, list(keys)) if error is not None]
-    if failures:
-        error = failures[0]
-        failure = error.info(f"writing the report failed: {error.message}")
-        return ReportObjects(bucket, tuple(keys.values()), failure, facts.account)
-    return ReportObjects(bucket, tuple(keys.values()), account=facts.account)
+        outcomes = dict(zip(keys, pool.map(put, list(keys))))
+    written = tuple(keys[ext] for ext, failure in outcomes.items() if failure is None)
+    failures = [failure for failure in outcomes.values() if failure is not None]
+    if not failures:
+        return ReportObjects(bucket, written, account=facts.account)
+    first = failures[0]
+    what = "; ".join(failure.message for failure in failures)
+    message = f"writing the report failed ({len(failures)} of {len(keys)} objects not written): {what}"
+    return ReportObjects(bucket, written, ErrorInfo(first.code, message, first.request_id), facts.account)
