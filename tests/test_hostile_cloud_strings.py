@@ -1,0 +1,193 @@
+"""Every output form holds against hostile strings from every cloud answer, not only from events:
+tracker names from ListTrackers, bucket names from ListBuckets, account names from
+ListAccounts, and the error codes and messages of CTS, IAM, OBS, SMN and Organizations.
+
+The forms: the SMN subject, SMS, e-mail and default text; the report's CSV, HTML and JSON; the
+structured log; the invocation's result. What each must hold: the subject and the SMS are one
+printable line; every line of the e-mail is printable (a service's CR/LF cannot forge one); no
+CSV cell starts with a character a spreadsheet runs as a formula (OWASP); the HTML is
+well-formed XML without markup from the cloud; the JSON and every log line parse, a log line
+is one line; everything encodes as UTF-8 (no lone surrogate)."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import logging
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, Iterator, List
+
+import index
+import pytest
+from conftest import PROJECT_ID, REGION, FakeContext, index_env_names, make_cloud
+
+from fakecloud import FakeCloud, FakeOrganization
+
+REPORTS = "audit-reports"
+MARK = "INJECTED"
+# CR/LF to forge a line, a formula, markup, an XML-illegal control, a line separator, a lone surrogate
+HOSTILE = f'=HYPERLINK("http://x","y")\r\n{MARK}: forged line <script>alert(1)</script>\x01\u2028\ud800&amp;'
+HOSTILE_CODE = f"=1+1\r\n{MARK}\x01"
+HOSTILE_XML = f"@SUM(1+1)\r\n{MARK}: forged line <script>alert(1)</script>\t&amp;"  # what XML can carry
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OrgContext(FakeContext):
+    def getFunctionName(self) -> str:
+        return "cts-autotracker"
+
+    def getVersion(self) -> str:
+        return "latest"
+
+
+def data_trackers_named(name: str) -> Callable[[Dict[str, Any]], Dict[str, Any]]:
+    def change(answer: Dict[str, Any]) -> Dict[str, Any]:
+        for tracker in answer.get("trackers") or []:
+            if tracker.get("tracker_type") == "data":
+                tracker["tracker_name"], tracker["status"], tracker["detail"] = name, name, name
+        return answer
+
+    return change
+
+
+def tracked_already(cloud: FakeCloud) -> None:
+    cloud.cts.put_tracker(
+        PROJECT_ID,
+        {"tracker_name": "photos", "data_bucket": {"data_bucket_name": "photos-2026", "data_event": ["WRITE"]}},
+    )
+
+
+# source -> how the fake is made to answer it; every answer a run reads or is refused with
+SOURCES: Dict[str, Callable[[FakeCloud], None]] = {
+    "ListTrackers tracker names": lambda cloud: (
+        tracked_already(cloud),
+        cloud.faults.rewrite(data_trackers_named(HOSTILE), "ListTrackers", service="cts"),
+    ),
+    "ListBuckets bucket names": lambda cloud: cloud.faults.rewrite(
+        lambda text: text.replace("<Name>photos-2026</Name>", "<Name>-=cmd@x&#9;</Name>"), "ListBuckets"
+    ),
+    "CTS error code and message": lambda cloud: cloud.faults.inject(
+        status=403, action="CreateTracker", error_code=HOSTILE_CODE, message=HOSTILE, count=None
+    ),
+    "IAM error message": lambda cloud: cloud.faults.inject(
+        status=403, action="KeystoneListProjects", error_code="IAM.0002", message=HOSTILE, count=None
+    ),
+    "OBS ListBuckets error message": lambda cloud: cloud.faults.inject(
+        status=403, action="ListBuckets", service="obs", error_code="=AccessDenied", message=HOSTILE_XML, count=None
+    ),
+    "OBS PutObject error message": lambda cloud: cloud.faults.inject(
+        status=403, action="PutObject", service="obs", error_code="@AccessDenied", message=HOSTILE_XML, count=1
+    ),
+    "SMN error code and message": lambda cloud: cloud.faults.inject(
+        status=403, action="PublishMessage", error_code=HOSTILE_CODE, message=HOSTILE, count=None
+    ),
+}
+
+
+@pytest.fixture
+def run(env: Dict[str, str], monkeypatch: pytest.MonkeyPatch, caplog) -> Iterator[Any]:
+    """`run(target, event, context)`: the handler's result against `target` (a FakeCloud or a
+    FakeOrganization), every log line captured."""
+
+    def invoke(target: Any, event: Dict[str, Any], context: Any) -> Dict[str, Any]:
+        for name in list(index_env_names()):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        with target.mock(), caplog.at_level(logging.DEBUG, logger="cts_autotracker"):
+            return dict(index.handler(copy.deepcopy(event), context))
+
+    yield invoke
+
+
+def reporting(cloud: FakeCloud, env: Dict[str, str]) -> None:
+    cloud.add_bucket(REPORTS, REGION)
+    env.update({"REPORT_BUCKET": REPORTS, "EXCLUDE_BUCKETS": REPORTS, "RAISE_ON_TRANSIENT": "false"})
+
+
+def reports(cloud: FakeCloud) -> Dict[str, str]:
+    day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
+    found = {}
+    for key in cloud.obs.keys(REPORTS):
+        assert key.startswith(f"cts-autotracker/reports/{day}/")
+        stored = cloud.obs.object(REPORTS, key)
+        assert stored is not None
+        found[key.rsplit(".", 1)[1]] = stored["body"].decode("utf-8")  # strict: valid UTF-8
+    return found
+
+
+def assert_every_form_holds(result: Dict[str, Any], cloud: FakeCloud, caplog) -> str:
+    """Hold each output form to what it must be; returns all the outputs' text."""
+    seen: List[str] = []
+    answer = json.dumps(result, ensure_ascii=False)
+    answer.encode("utf-8")  # no lone surrogate anywhere in the result
+    seen.append(answer)
+
+    for message in cloud.smn.messages:
+        subject = message["subject"]
+        assert subject.isprintable() and len(subject.encode("utf-8")) <= 512, repr(subject)
+        structure = json.loads(message["message_structure"])
+        assert structure["sms"].isprintable(), repr(structure["sms"])
+        for form in ("default", "email"):
+            text = structure[form]
+            text.encode("utf-8")
+            # the message's own line breaks only: no CR, VT, FF, NEL or U+2028 from a service
+            assert all(line.isprintable() for line in text.split("\n")), repr(text)
+        seen += [subject, structure["sms"], structure["email"]]
+
+    objects = reports(cloud)
+    if "csv" in objects:
+        for row in csv.reader(io.StringIO(objects["csv"])):
+            for cell in row:
+                assert not cell.startswith(FORMULA_STARTS), repr(cell)
+        seen.append(objects["csv"])
+    if "html" in objects:
+        page = ET.fromstring(objects["html"])  # well-formed
+        tags = {element.tag.rsplit("}", 1)[-1] for element in page.iter()}
+        assert "script" not in tags and "b" not in tags
+        assert all(text.isprintable() or text.strip() == "" for text in page.itertext() if "\n" not in text)
+        seen.append(objects["html"])
+    if "json" in objects:
+        json.loads(objects["json"])
+        seen.append(objects["json"])
+
+    for record in caplog.records:
+        if record.name != "cts_autotracker":
+            continue
+        line = record.getMessage()
+        assert "\n" not in line and "\r" not in line and line.isprintable(), repr(line)
+        json.loads(line)
+        seen.append(line)
+    return "\n".join(seen)
+
+
+@pytest.mark.parametrize("source", list(SOURCES))
+def test_hostile_strings_from_a_cloud_answer_reach_no_output_form_unneutralised(
+    run, env: Dict[str, str], caplog, source: str
+) -> None:
+    cloud = make_cloud()
+    reporting(cloud, env)
+    SOURCES[source](cloud)
+    result = run(cloud, {"action": "backfill", "all": True}, FakeContext())
+    everything = assert_every_form_holds(result, cloud, caplog)
+    assert MARK in everything or "-=cmd@x" in everything  # the hostile text did reach the outputs
+    assert result["results"] or result["error"]  # the run still answered with what it did
+
+
+def test_hostile_account_names_from_list_accounts_reach_no_output_form_unneutralised(
+    run, env: Dict[str, str], caplog
+) -> None:
+    management = make_cloud()
+    reporting(management, env)
+    management.add_function("cts-autotracker")
+    organization = FakeOrganization(management)
+    organization.organizations.add_account("0" * 31 + "1", HOSTILE, "active")
+    organization.organizations.add_account("0" * 31 + "2", "\x01" + HOSTILE_XML, "active")
+    env.update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "trace-{account_id}"})
+    result = run(organization, {"action": "backfill", "all": True}, OrgContext())
+    everything = assert_every_form_holds(result, management, caplog)
+    assert MARK in everything and len(result["results"]) == 3
+    assert {"csv", "html", "json"} <= set(reports(management))
