@@ -18,7 +18,7 @@ import json
 import logging
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Any, Callable, Dict, Iterator
 
 import index
 import pytest
@@ -87,6 +87,18 @@ SOURCES: Dict[str, Callable[[FakeCloud], None]] = {
 }
 
 
+# where each source's hostile text must show (neutralised): the form a reader would see it in
+SHOWN_IN = {
+    "ListTrackers tracker names": "csv",
+    "ListBuckets bucket names": "email",
+    "CTS error code and message": "email",
+    "IAM error message": "email",
+    "OBS ListBuckets error message": "email",
+    "OBS PutObject error message": "email",
+    "SMN error code and message": "result",
+}
+
+
 @pytest.fixture
 def run(env: Dict[str, str], monkeypatch: pytest.MonkeyPatch, caplog) -> Iterator[Any]:
     """`run(target, event, context)`: the handler's result against `target` (a FakeCloud or a
@@ -119,12 +131,13 @@ def reports(cloud: FakeCloud) -> Dict[str, str]:
     return found
 
 
-def assert_every_form_holds(result: Dict[str, Any], cloud: FakeCloud, caplog) -> str:
-    """Hold each output form to what it must be; returns all the outputs' text."""
-    seen: List[str] = []
+def assert_every_form_holds(result: Dict[str, Any], cloud: FakeCloud, caplog) -> Dict[str, str]:
+    """Hold each output form to what it must be; returns each form's text."""
+    seen: Dict[str, str] = {}
     answer = json.dumps(result, ensure_ascii=False)
     answer.encode("utf-8")  # no lone surrogate anywhere in the result
-    seen.append(answer)
+    assert (result["error"] or {}).get("code") != "InternalError"
+    seen["result"] = answer
 
     for message in cloud.smn.messages:
         subject = message["subject"]
@@ -136,23 +149,23 @@ def assert_every_form_holds(result: Dict[str, Any], cloud: FakeCloud, caplog) ->
             text.encode("utf-8")
             # the message's own line breaks only: no CR, VT, FF, NEL or U+2028 from a service
             assert all(line.isprintable() for line in text.split("\n")), repr(text)
-        seen += [subject, structure["sms"], structure["email"]]
+        seen.update(subject=subject, sms=structure["sms"], email=structure["email"])
 
     objects = reports(cloud)
     if "csv" in objects:
         for row in csv.reader(io.StringIO(objects["csv"])):
             for cell in row:
                 assert not cell.startswith(FORMULA_STARTS), repr(cell)
-        seen.append(objects["csv"])
+        seen["csv"] = objects["csv"]
     if "html" in objects:
         page = ET.fromstring(objects["html"])  # well-formed
         tags = {element.tag.rsplit("}", 1)[-1] for element in page.iter()}
         assert "script" not in tags and "b" not in tags
         assert all(text.isprintable() or text.strip() == "" for text in page.itertext() if "\n" not in text)
-        seen.append(objects["html"])
+        seen["html"] = objects["html"]
     if "json" in objects:
         json.loads(objects["json"])
-        seen.append(objects["json"])
+        seen["json"] = objects["json"]
 
     for record in caplog.records:
         if record.name != "cts_autotracker":
@@ -160,8 +173,8 @@ def assert_every_form_holds(result: Dict[str, Any], cloud: FakeCloud, caplog) ->
         line = record.getMessage()
         assert "\n" not in line and "\r" not in line and line.isprintable(), repr(line)
         json.loads(line)
-        seen.append(line)
-    return "\n".join(seen)
+        seen["log"] = seen.get("log", "") + line + "\n"
+    return seen
 
 
 @pytest.mark.parametrize("source", list(SOURCES))
@@ -172,9 +185,12 @@ def test_hostile_strings_from_a_cloud_answer_reach_no_output_form_unneutralised(
     reporting(cloud, env)
     SOURCES[source](cloud)
     result = run(cloud, {"action": "backfill", "all": True}, FakeContext())
-    everything = assert_every_form_holds(result, cloud, caplog)
-    assert MARK in everything or "-=cmd@x" in everything  # the hostile text did reach the outputs
-    assert result["results"] or result["error"]  # the run still answered with what it did
+    forms = assert_every_form_holds(result, cloud, caplog)
+    written = 2 if source.startswith("OBS PutObject") else 3
+    assert len(cloud.obs.keys(REPORTS)) == written and "json" in forms and "log" in forms
+    assert bool(cloud.smn.messages) is (source != "SMN error code and message")  # SMN accepted the message
+    shown = forms.get(SHOWN_IN[source], "")
+    assert MARK in shown or "-=cmd@x" in shown  # the hostile text did reach the outputs
 
 
 def test_hostile_account_names_from_list_accounts_reach_no_output_form_unneutralised(
@@ -188,6 +204,6 @@ def test_hostile_account_names_from_list_accounts_reach_no_output_form_unneutral
     organization.organizations.add_account("0" * 31 + "2", "\x01" + HOSTILE_XML, "active")
     env.update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "trace-{account_id}"})
     result = run(organization, {"action": "backfill", "all": True}, OrgContext())
-    everything = assert_every_form_holds(result, management, caplog)
-    assert MARK in everything and len(result["results"]) == 3
-    assert {"csv", "html", "json"} <= set(reports(management))
+    forms = assert_every_form_holds(result, management, caplog)
+    assert len(result["results"]) == 3 and {"csv", "html", "json"} <= set(forms)
+    assert all(MARK in forms[form] for form in ("csv", "html", "json", "email"))

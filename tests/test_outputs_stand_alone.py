@@ -76,7 +76,8 @@ def test_a_lone_surrogate_in_a_listed_tracker_name_leaves_every_output_standing(
 
 
 def test_a_lone_surrogate_in_a_services_error_message_leaves_every_output_standing(invoke, cloud, reporting) -> None:
-    cloud.faults.inject(status=403, action="CreateTracker", error_code="CTS.0013", message="denied \ud800 here", count=1)
+    hostile = "denied \ud800 here"
+    cloud.faults.inject(status=403, action="CreateTracker", error_code="CTS.0013", message=hostile, count=1)
     result = invoke({"action": "backfill", "all": True})
     assert result.get("error") is None and result["summary"]["created"] == 3
     (failed,) = [r for r in result["results"] if r["outcome"] == "failed"]
