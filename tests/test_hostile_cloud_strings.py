@@ -187,7 +187,7 @@ def test_hostile_strings_from_a_cloud_answer_reach_no_output_form_unneutralised(
     result = run(cloud, {"action": "backfill", "all": True}, FakeContext())
     forms = assert_every_form_holds(result, cloud, caplog)
     written = 2 if source.startswith("OBS PutObject") else 3
-    assert len(cloud.obs.keys(REPORTS)) == written and "json" in forms and "log" in forms
+    assert len({"csv", "html", "json"} & set(forms)) == written and "log" in forms  # which one failed: any
     assert bool(cloud.smn.messages) is (source != "SMN error code and message")  # SMN accepted the message
     shown = forms.get(SHOWN_IN[source], "")
     assert MARK in shown or "-=cmd@x" in shown  # the hostile text did reach the outputs
