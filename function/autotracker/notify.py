@@ -249,6 +249,8 @@ def build_message(heading: Heading, results: Sequence[TargetResult], attention_o
     def body(budget: int) -> str:
         chunks = _chunks(listed) if listed else iter([([nothing, ""], 0)])
         text = _body_text(head, chunks, len(listed), tail, budget)
+        if text.replace("\n", "").isprintable():  # the common case: one scan
+            return text
         return "\n".join(printable(line) for line in text.split("\n"))  # no CR, no forged line
 
     text = body(budget)

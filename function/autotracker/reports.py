@@ -116,11 +116,6 @@ def problem_row(problem: Dict[str, Any], account_id: Optional[str] = None) -> Di
     return row
 
 
-def csv_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one starting with a formula character gets a `'`."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def to_csv(
     results: Sequence[TargetResult], account_id: Optional[str] = None, problem: Optional[Dict[str, Any]] = None
 ) -> str:
@@ -128,7 +123,9 @@ def to_csv(
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     table = ([problem_row(problem, account_id)] if problem else []) + rows(results, account_id)
-    writer.writerows([csv_cell(row[column]) for column in COLUMNS] for row in table)
+    # a cell a spreadsheet would run as a formula starts with `'`, and every cell is quoted (OWASP)
+    starts = FORMULA_STARTS
+    writer.writerows([("'" + v if v.startswith(starts) else v) for v in map(row.__getitem__, COLUMNS)] for row in table)
     return buffer.getvalue()
 
 
