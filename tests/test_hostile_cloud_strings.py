@@ -193,17 +193,31 @@ def test_hostile_strings_from_a_cloud_answer_reach_no_output_form_unneutralised(
     assert MARK in shown or "-=cmd@x" in shown  # the hostile text did reach the outputs
 
 
+def organization_of(management: FakeCloud, env: Dict[str, str]) -> FakeOrganization:
+    reporting(management, env)
+    management.add_function("cts-autotracker")
+    env.update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "trace-{account_id}"})
+    return FakeOrganization(management)
+
+
 def test_hostile_account_names_from_list_accounts_reach_no_output_form_unneutralised(
     run, env: Dict[str, str], caplog
 ) -> None:
     management = make_cloud()
-    reporting(management, env)
-    management.add_function("cts-autotracker")
-    organization = FakeOrganization(management)
+    organization = organization_of(management, env)
     organization.organizations.add_account("0" * 31 + "1", HOSTILE, "active")
     organization.organizations.add_account("0" * 31 + "2", "\x01" + HOSTILE_XML, "active")
-    env.update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "trace-{account_id}"})
     result = run(organization, {"action": "backfill", "all": True}, OrgContext())
     forms = assert_every_form_holds(result, management, caplog)
     assert len(result["results"]) == 3 and {"csv", "html", "json"} <= set(forms)
     assert all(MARK in forms[form] for form in ("csv", "html", "json", "email"))
+
+
+def test_a_hostile_organizations_error_reaches_no_output_form_unneutralised(run, env: Dict[str, str], caplog) -> None:
+    management = make_cloud()
+    organization = organization_of(management, env)
+    management.faults.inject(status=403, action="ListAccounts", error_code=HOSTILE_CODE, message=HOSTILE, count=None)
+    result = run(organization, {"action": "backfill", "all": True}, OrgContext())
+    forms = assert_every_form_holds(result, management, caplog)
+    assert result["error"] and {"csv", "html", "json", "email", "log"} <= set(forms)
+    assert all(MARK in forms[form] for form in ("csv", "html", "json", "email", "subject", "log"))
