@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 import pytest
-from conftest import PROJECT_ID, REGION, sample
+from conftest import PROJECT_ID, REGION, FakeContext, sample
 
 REPORTS = "audit-reports"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -171,3 +171,39 @@ def test_an_unreadable_inventory_on_a_timer_is_logged_at_warning_whatever_notify
     (line,) = log_lines(caplog)
     assert line["message"] == "the invocation failed" and line["error"]["code"] == "AccessDenied"
     assert len(cloud.smn.messages) == (1 if notify == "attention" else 0)
+
+
+# ----- 13: the log is an output too --------------------------------------------------------------
+class BrokenLogger:
+    """A runtime logger (context.getLogger()) whose every write fails."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    def info(self, text: str) -> None:
+        self.attempts += 1
+        raise OSError("the log stream is closed")
+
+    warning = error = debug = info
+
+
+class BrokenLoggerContext(FakeContext):
+    def __init__(self) -> None:
+        super().__init__()
+        self.logger = BrokenLogger()
+
+    def getLogger(self) -> BrokenLogger:
+        return self.logger
+
+
+def test_a_log_that_cannot_be_written_leaves_the_result_the_report_and_the_message_standing(
+    invoke, cloud, reporting
+) -> None:
+    context = BrokenLoggerContext()
+    result = invoke({"action": "backfill", "all": True}, context)
+    assert (
+        context.logger.attempts >= 1
+        and result["log_error"] == f"{context.logger.attempts} log line(s) could not be written"
+    )
+    assert result["summary"]["created"] == 4 and result["report"]["error"] is None
+    assert result["notification"]["sent"] is True and sorted(cloud.obs.keys(REPORTS)) == sorted(reporting.values())
