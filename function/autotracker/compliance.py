@@ -7,7 +7,9 @@ management tracker. It never creates or repairs: remediation is the sweep's (REM
 or Config's own, which can invoke this function with a manual backfill. Each judged resource
 gets one UpdatePolicyState; a periodic evaluation that names the account record (as Config's
 documented periodic event does) gets one more, for that record: Compliant only when every
-resource in scope was judged Compliant.
+resource in scope was judged Compliant. Nothing unverified is left Compliant: a resource that
+could not be judged is told NonCompliant, and so is the record the event names when the
+inventory could not be read at all (the invocation still fails with that error).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult
 from .events.config import BUCKETS, ConfigEvent, InvokingEvent
-from .gateway import CloudError, Gateway
+from .gateway import CloudError, Gateway, Unjudged
 from .inventory import Scope, take_bucket, take_inventory
 from .plan import UNCOVERED, Mode, plan
 from .settings import Settings
@@ -32,11 +34,15 @@ def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_p
         settings = settings.model_copy(update={"data_events": event.data_events})
     regions = event.regions or settings.scope_regions
     resource = event.invoking_event
-    if event.trigger_type == "resource" and resource is not None and resource.kind == BUCKETS:
-        inventory = take_bucket(resource.bucket, settings, gateway, default_project_id, resource.region_id)
-    else:
-        projects = (resource.id,) if event.trigger_type == "resource" and resource is not None else ()
-        inventory = take_inventory(Scope(regions, projects=projects), settings, gateway, default_project_id)
+    try:
+        if event.trigger_type == "resource" and resource is not None and resource.kind == BUCKETS:
+            inventory = take_bucket(resource.bucket, settings, gateway, default_project_id, resource.region_id)
+        else:
+            projects = (resource.id,) if event.trigger_type == "resource" and resource is not None else ()
+            inventory = take_inventory(Scope(regions, projects=projects), settings, gateway, default_project_id)
+    except Unjudged as error:  # nothing judged: the record the event names is not left as it was
+        error.results = tuple(_report(event, _unread(event, error), gateway, settings.sweep_concurrency))
+        raise
     steps = [*inventory.decided, *plan(inventory.wanted, inventory.states, AUDIT, settings)]
     judged = [step for step in steps if isinstance(step, TargetResult)]  # an audit plans no writes
     wanted = {"buckets": Kind.BUCKET, "projects": Kind.PROJECT}.get(event.resource_type or "")
@@ -48,7 +54,7 @@ def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_p
 
 
 def state_of(result: TargetResult) -> Optional[str]:
-    """Config's compliance state for a judged target; None when it could not be judged."""
+    """The state a target was judged to have; None when it could not be judged (see `_told`)."""
     target = result.target
     if target is None:
         return None
@@ -65,6 +71,46 @@ def state_of(result: TargetResult) -> Optional[str]:
     if result.error is not None and result.error.code in UNCOVERED:  # verified uncovered, and cannot be fixed
         return NON_COMPLIANT
     return None  # failed: not judged (listing failed, region unknown, bucket not found)
+
+
+def _told(event: ConfigEvent, result: TargetResult) -> Optional[str]:
+    """What Config is told: the judged state, else NonCompliant for a resource that could not be
+    judged but can be named as Config names it (the event's own resource; in a periodic run, a
+    bucket with its region or a project), so a stale Compliant never outlives an unverified
+    resource. Nothing for a resource that does not exist or cannot be placed."""
+    state = state_of(result)
+    target = result.target
+    if state is not None or target is None or result.outcome != Outcome.FAILED:
+        return state
+    if result.error is not None and result.error.code == ErrorCode.NOT_FOUND:
+        return None
+    if event.trigger_type == "resource":
+        return NON_COMPLIANT
+    if target.kind == Kind.BUCKET:
+        return NON_COMPLIANT if target.name and target.region else None
+    return NON_COMPLIANT if target.kind == Kind.PROJECT and target.project_id else None
+
+
+def _unread(event: ConfigEvent, error: Unjudged) -> List[TargetResult]:
+    """The record the event names when the inventory could not be read at all: the account
+    record of a periodic event (coverage unverified) or the resource of a resource event."""
+    record = event.invoking_event
+    if record is None:
+        return []
+    if event.account_record is not None:
+        target = Target(Kind.ACCOUNT, None, None, record.region_id or "global", event.domain_id)
+        message = f"no resource in scope could be judged: {error}"
+        info = ErrorInfo(ErrorCode.COVERAGE_UNVERIFIED, message)
+    elif event.trigger_type == "resource":
+        if record.kind == BUCKETS:
+            target = Target(Kind.BUCKET, record.bucket, None, record.region_id)
+        else:
+            target = Target(Kind.PROJECT, record.name, record.id, record.region_id)
+        message = f"could not be judged: {error}"
+        info = ErrorInfo(error.code, message)
+    else:
+        return []
+    return [TargetResult(target, Outcome.FAILED, message, error=info, transient=error.transient)]
 
 
 def _account(domain_id: str, record: InvokingEvent, judged: List[TargetResult]) -> TargetResult:
@@ -122,7 +168,7 @@ def policy_state(event: ConfigEvent, result: TargetResult, state: str) -> Dict[s
 
 def _report(event: ConfigEvent, judged: List[TargetResult], gateway: Gateway, concurrency: int) -> List[TargetResult]:
     def send(result: TargetResult) -> TargetResult:
-        state = state_of(result)
+        state = _told(event, result)
         if state is None:
             return result
         try:
@@ -132,7 +178,8 @@ def _report(event: ConfigEvent, judged: List[TargetResult], gateway: Gateway, co
             return TargetResult(
                 result.target, Outcome.FAILED, message, result.tracker, error.info(message), error.transient
             )
-        return result._replace(reason=f"{result.reason}; reported {state} to Config")
+        unverified = " (coverage could not be verified)" if state_of(result) is None else ""
+        return result._replace(reason=f"{result.reason}; reported {state} to Config{unverified}")
 
     if not judged:
         return []

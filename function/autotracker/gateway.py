@@ -35,7 +35,7 @@ from huaweicloudsdkcore.exceptions.exceptions import (
 from huaweicloudsdkcore.http.http_config import HttpConfig
 
 from . import sdk_modules
-from .contract import ErrorCode, ErrorInfo
+from .contract import ErrorCode, ErrorInfo, TargetResult
 from .credentials import Credentials, scrub
 from .retry import Deadline, RetryPolicy, call_with_retry
 from .settings import Settings
@@ -101,12 +101,15 @@ class CloudError(Exception):
 
 class Unjudged(Exception):
     """What the invocation needed to read could not be read (an inventory, an organization), so
-    nothing was judged: the result's top-level error, with the code and whether a retry may help."""
+    nothing was judged: the result's top-level error, with the code and whether a retry may help.
+    `results` holds what was still done about it (a Config rule's NonCompliant for the record
+    its event names), reported alongside that error."""
 
     def __init__(self, code: str, message: str, transient: bool = False):
         super().__init__(message)
         self.code = code
         self.transient = transient
+        self.results: Tuple[TargetResult, ...] = ()
 
 
 def is_transient(error: BaseException) -> bool:

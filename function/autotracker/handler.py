@@ -152,7 +152,7 @@ def _run(
         else:
             results = _evaluate(run) if work.config is not None else _sweep(run)
     except Unjudged as error:  # an inventory or the organization could not be read
-        results, problem = [], ErrorInfo(error.code, str(error))
+        results, problem = list(error.results), ErrorInfo(error.code, str(error))
         transient_problem = error.transient
     report = _report_standing_alone(run, results, problem, log) if _reported(run) else None
     heading = Heading(
