@@ -12,7 +12,9 @@ What a function with a given set of variables can call, and nothing else:
   `TRACE_LIFECYCLE_DAYS`, its lifecycle actions, all scoped to that one bucket
   (`obs:*:*:bucket:<TRACE_BUCKET>`); LTS actions only with `ENABLE_LTS`; `kms:cmk:list` only
   with `KMS_KEY_ID`. Never `obs:bucket:CreateBucket`: requests always say `is_obs_created: false`.
-- with `ORGANIZATION_SWEEP=true`: the account listing (`organizations:accounts:list`), assuming
+- with `ORGANIZATION_SWEEP=true`: the account listing (`organizations:accounts:list`, the
+  coordinator's) and reading one account (`organizations:accounts:get`, a member invocation's
+  check of its account), assuming
   the member agency and nothing else (`sts:agencies:assume` on `MEMBER_AGENCY_NAME`), and queueing
   this function's own invocations (`functiongraph:function:invokeAsync` on this function).
   STS GetCallerIdentity needs no permission. The member agency (`member_grants`) holds the tracker
@@ -89,6 +91,7 @@ def grants_for(
         grants.append(Grant("rms:policyStates:update"))
     if settings.organization_sweep:
         grants.append(Grant("organizations:accounts:list"))
+        grants.append(Grant("organizations:accounts:get"))
         grants.append(Grant("sts:agencies:assume", agency_resource(settings.member_agency_name)))
         grants.append(Grant("functiongraph:function:invokeAsync", function_resource(settings, *function)))
     return sorted(grants)

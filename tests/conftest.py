@@ -37,6 +37,7 @@ IAM_ACTIONS = {
     ("obs", "PutObject"): "obs:object:PutObject",  # scoped to the object (tests/test_policy.py: needed())
     ("smn", "PublishMessage"): "smn:topic:publish",
     ("organizations", "ListAccounts"): "organizations:accounts:list",
+    ("organizations", "ShowAccount"): "organizations:accounts:get",
     ("sts", "AssumeAgency"): "sts:agencies:assume",
     ("sts", "GetCallerIdentity"): "",  # no permission needed (its API page)
     ("functiongraph", "AsyncInvokeFunction"): "functiongraph:function:invokeAsync",

@@ -35,6 +35,7 @@ ACTIONS = {
     "get_bucket_metadata": "obs:bucket:HeadBucket",  # where a bucket is, when the listing did not say
     "publish_message": "smn:topic:publish",
     "list_accounts": "organizations:accounts:list",
+    "show_account": "organizations:accounts:get",
     "assume_agency": "sts:agencies:assume",
     "async_invoke_function": "functiongraph:function:invokeAsync",
     "update_policy_state": "rms:policyStates:update",

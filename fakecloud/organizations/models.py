@@ -12,6 +12,9 @@ from fakecloud.core.errors import ServiceError
 STATUSES = ("active", "suspended", "pending_closure")
 MAX_LIMIT = 1000  # ListAccounts' limit: 1-1000, default 1000
 NOT_MANAGEMENT = "Organizations.1003"  # not a documented code: the docs do not name this refusal
+# ShowAccount of an id the organization does not hold: 404 (the error page's code for it could
+# not be confirmed, so the number is the fake's own; a client may rely on the status alone)
+ACCOUNT_NOT_FOUND = "Organizations.1101"
 
 
 def _bad(msg: str) -> ServiceError:
@@ -38,7 +41,7 @@ class OrganizationsBackend:
             self._again.append(account_id)
 
     def add_account(self, account_id: str, name: str, status: str = "active", join_method: str = "created") -> None:
-        if status not in STATUSES:
+        if status.lower() not in STATUSES:  # an older page writes the states in upper case
             raise ValueError(f"status must be one of {STATUSES}")
         with self._lock:
             self._accounts.append(
@@ -53,10 +56,23 @@ class OrganizationsBackend:
             )
 
     def set_status(self, account_id: str, status: str) -> None:
+        if status.lower() not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}")
         with self._lock:
             for account in self._accounts:
                 if account["id"] == account_id:
                     account["status"] = status
+
+    def show_account(self, caller_account: str, account_id: str) -> dict[str, Any]:
+        """ShowAccount: `{"account": {...}}` as ListAccounts lists it (contact details only on
+        request, which the fake does not model)."""
+        if caller_account != self.management_account_id:
+            raise ServiceError(403, NOT_MANAGEMENT, "Only the management account can read the organization's accounts.")
+        with self._lock:
+            found = next((account for account in self._accounts if account["id"] == account_id), None)
+            if found is None:
+                raise ServiceError(404, ACCOUNT_NOT_FOUND, f"The account {account_id} is not in the organization.")
+            return {"account": copy.deepcopy(found)}
 
     def list_accounts(self, caller_account: str, limit: str | None, marker: str | None) -> dict[str, Any]:
         if caller_account != self.management_account_id:

@@ -14,9 +14,15 @@ class OrganizationsResponses:
         self.caller_account = caller_account
         self.backend = backend
 
+    def show_account(self, request: Request, params: dict[str, str]) -> Response:
+        return json_response(200, self._backend().show_account(self.caller_account, params["account_id"]))
+
     def list_accounts(self, request: Request, params: dict[str, str]) -> Response:
+        answer = self._backend().list_accounts(self.caller_account, request.param("limit"), request.param("marker"))
+        return json_response(200, answer)
+
+    def _backend(self) -> OrganizationsBackend:
         backend = self.backend()
         if backend is None:
             raise ServiceError(403, NOT_MANAGEMENT, "The account is not in an organization.")
-        answer = backend.list_accounts(self.caller_account, request.param("limit"), request.param("marker"))
-        return json_response(200, answer)
+        return backend

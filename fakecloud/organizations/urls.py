@@ -21,3 +21,4 @@ def register(router: Router, caller_account: str, backend: Callable[[], Optional
     handlers = OrganizationsResponses(caller_account, backend)
     router.add_service(SERVICE)
     router.add("GET", "/v1/organizations/accounts", "organizations", "ListAccounts", handlers.list_accounts)
+    router.add("GET", "/v1/organizations/accounts/{account_id}", "organizations", "ShowAccount", handlers.show_account)

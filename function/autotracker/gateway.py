@@ -397,7 +397,7 @@ class Gateway:
         accounts: List[Dict[str, Any]] = []
         marker: Optional[str] = None
         seen: Set[str] = set()
-        while True:  # read as plain JSON: every member sweep lists the organization to check its account
+        while True:  # read as plain JSON: up to 1,000 accounts a page, no model conversion
             info = OrganizationsClient._list_accounts_http_info(ListAccountsRequest(limit=page_size, marker=marker))
             payload = self._call(_json_answer(client, info, "huaweicloudsdkorganizations.v1"))
             accounts.extend(item for item in payload.get("accounts") or [] if isinstance(item, dict))
@@ -411,6 +411,23 @@ class Gateway:
                     "InvalidResponse", f"ListAccounts repeated the page marker {shown(marker, 80)!r}: listing stopped"
                 )
             seen.add(marker)
+
+    def show_account(self, own_account: str, account_id: str) -> Optional[Dict[str, Any]]:
+        """One account of the organization as Organizations ShowAccount answers it (`account`), or
+        None when the service answers 404: not an account of this organization. One call, read as
+        plain JSON: every member invocation checks its account with it before acting there."""
+        from huaweicloudsdkorganizations.v1.model.show_account_request import ShowAccountRequest
+        from huaweicloudsdkorganizations.v1.organizations_client import OrganizationsClient
+
+        info = OrganizationsClient._show_account_http_info(ShowAccountRequest(account_id=account_id))
+        try:
+            payload = self._call(_json_answer(self._organizations(own_account), info, "huaweicloudsdkorganizations.v1"))
+        except CloudError as error:
+            if error.status == 404:
+                return None
+            raise
+        account = payload.get("account")
+        return account if isinstance(account, dict) else {}
 
     def assume_agency(self, agency_urn: str, session_name: str, duration_seconds: int) -> Credentials:
         """Temporary credentials in another account (STS AssumeAgency). Not retried on 403/404: a

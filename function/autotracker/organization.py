@@ -22,7 +22,7 @@ from .retry import Deadline
 from .settings import ACCOUNT_ID, Settings
 from .untrusted import shown
 
-ACTIVE = "active"  # ListAccounts' other states: suspended, pending_closure
+ACTIVE = "active"  # Organizations' other states: suspended, pending_closure
 NOT_REACHED = (
     "not reached: the invocation's time budget ran out before this account's sweep was queued; each run "
     "queues the accounts in its own order, so a later run may reach it first, or sweep it now with "
@@ -81,22 +81,28 @@ def organization_accounts(gateway: Gateway) -> Tuple[str, List[Account]]:
 def refusal(account_id: str, settings: Settings, gateway: Gateway) -> Tuple[str, Optional[TargetResult]]:
     """This function's own account, and why it may not act in `account_id` now (a failed
     result), or None: a request naming an account passes the coordinator's own checks at this
-    moment (ORGANIZATION_SWEEP on; listed and active in the organization; ACCOUNTS and
-    EXCLUDE_ACCOUNTS), whoever sent it and whatever it carries. Nothing is called in the account.
-    An organization that cannot be read raises OrganizationError (transient or not)."""
+    moment (ORGANIZATION_SWEEP on; ACCOUNTS and EXCLUDE_ACCOUNTS; an account of the organization,
+    active), whoever sent it and whatever it carries. Nothing is called in the account. The
+    organization is asked about this one account (ShowAccount), not listed: one call per member
+    however large the organization. An answer that cannot be had raises OrganizationError
+    (transient or not)."""
     target = account_target(account_id, None)
     if not settings.organization_sweep:
         return "", out_of_scope(target, "ORGANIZATION_SWEEP is off: this function acts in no member account")
     excluded = settings.account_excluded(account_id)
     if excluded:
         return "", out_of_scope(target, f"the account is {excluded}")
-    own, accounts = organization_accounts(gateway)
-    found = next((account for account in accounts if account.id == account_id), None)
-    if found is None:
-        return own, out_of_scope(target, "not an account of this function's organization (Organizations ListAccounts)")
-    if found.status != ACTIVE:
-        target = account_target(account_id, found.name)
-        return own, out_of_scope(target, f"the account is {found.status or 'in an unknown state'}, not active")
+    own = own_account(gateway)
+    try:
+        found = gateway.show_account(own, account_id)
+    except CloudError as error:
+        raise _unreadable(error, "reading the account from the organization (Organizations ShowAccount)") from None
+    if found is None or str(found.get("id") or "") != account_id:  # 404, or an answer about another account
+        return own, out_of_scope(target, "not an account of this function's organization (Organizations ShowAccount)")
+    status = str(found.get("status") or "").lower()  # an older page writes the states in upper case
+    if status != ACTIVE:
+        target = account_target(account_id, _text(found.get("name")))
+        return own, out_of_scope(target, f"the account is {shown(status, 40) or 'in an unknown state'}, not active")
     return own, None
 
 
