@@ -1,11 +1,13 @@
 """The one executor: carries out planned creates and updates and turns each answer into a result.
 
 It owns what every trigger shares: concurrency (`SWEEP_CONCURRENCY`; a single step runs inline),
-the deadline (no new step of several starts with less than START_RESERVE_SECONDS left:
-`NotReached`; a lone step, an event's create, is bounded by the gateway's per-call deadline,
-whose `DeadlineExceeded` is transient so FunctionGraph retries the event), the quota
-(after a `CTS.0200` no further data tracker is tried in that project) and the meaning of CTS's
-answers. Retries of transient failures happen below, in the gateway.
+the order (several steps start in the run's own order, a hash of the run's id and the target,
+so a run that runs out of time does not leave the same targets undone every time), the deadline
+(no new step of several starts with less than START_RESERVE_SECONDS left: `NotReached`; a lone
+step, an event's create, is bounded by the gateway's per-call deadline, whose `DeadlineExceeded`
+is transient so FunctionGraph retries the event), the quota (after a `CTS.0200` no further data
+tracker is tried in that project) and the meaning of CTS's answers. Retries of transient failures
+happen below, in the gateway.
 
 Idempotency comes from the service: CTS.0201 / CTS.0208 / CTS.0209 mean the target is already
 covered. Only then is one ListTrackers call made, to report which tracker covers it.
@@ -13,11 +15,12 @@ covered. Only then is one ListTrackers call made, to report which tracker covers
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import chain
-from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Tuple, Union
 
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult, TrackerRef, failed
 from .gateway import CloudError, Gateway, is_transient, service_code
@@ -37,6 +40,10 @@ ALREADY_COVERED = {
 BUCKET_NOT_VISIBLE_YET = "CTS.0211"
 QUOTA_REACHED = "CTS.0200"
 YIELD_EVERY = 256  # steps made between two hand-overs of the interpreter to the workers (~0.3 ms)
+NOT_REACHED = (
+    "not reached: the invocation's time budget ran out before this target's turn; each invocation "
+    "takes its targets in an order of its own (and only those still to do), so a later one may reach it first"
+)
 
 
 def execute(
@@ -45,18 +52,21 @@ def execute(
     gateway: Gateway,
     deadline: Deadline,
     concurrency: int,
+    order: str = "",
 ) -> List[TargetResult]:
     """Results in the order of the steps. Steps may still be in the making (`plan.plan`): each
     create is handed to a worker as soon as it arrives, and making the rest yields the
-    interpreter now and then, so that the workers' requests are not kept waiting for it."""
+    interpreter now and then, so that the workers' requests are not kept waiting for it. A free
+    worker starts the waiting step that comes first in the order `order` (the run's id) gives:
+    the plan makes its steps far faster than they are carried out, so all but the first few start
+    in that order. Without `order`, in the plan's order."""
     lock = threading.Lock()
     several = False
 
     def run(step: Union[Create, Update]) -> TargetResult:
         target = step.wanted.target if isinstance(step, Create) else step.assessment.target
         if several and deadline.remaining() < START_RESERVE_SECONDS:
-            message = "not reached: the invocation's time budget ran out; the next run will"
-            return failed(target, ErrorCode.NOT_REACHED, message)
+            return failed(target, ErrorCode.NOT_REACHED, NOT_REACHED)
         if isinstance(step, Update):
             return _update(step, gateway)
         state = states.get(target.project_id or "")
@@ -82,17 +92,57 @@ def execute(
     else:
         return [step if isinstance(step, TargetResult) else run(step) for step in head]
     several = True
+    waiting = _Waiting(order, run)
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         ordered: List[Union[TargetResult, Future[TargetResult]]] = []
         try:
-            for count, step in enumerate(chain(head, remaining), 1):
-                ordered.append(step if isinstance(step, TargetResult) else pool.submit(run, step))
+            for step in head:  # both waiting before a worker takes one
+                ordered.append(step if isinstance(step, TargetResult) else waiting.put(step))
+            for _ in range(work):
+                pool.submit(waiting.start_next)
+            for count, step in enumerate(remaining, len(head) + 1):
+                if isinstance(step, TargetResult):
+                    ordered.append(step)
+                else:
+                    ordered.append(waiting.put(step))
+                    pool.submit(waiting.start_next)
                 if count % YIELD_EVERY == 0:
                     time.sleep(0)
         except BaseException:  # the plan broke off: send nothing more than what is already on the wire
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         return [item if isinstance(item, TargetResult) else item.result() for item in ordered]
+
+
+class _Waiting:
+    """Steps waiting for a worker; each worker's turn starts the one first in the run's order."""
+
+    def __init__(self, order: str, run: Callable[[Union[Create, Update]], TargetResult]) -> None:
+        self._order = order.encode("utf-8", "backslashreplace")
+        self._run = run
+        self._lock = threading.Lock()
+        self._heap: List[Tuple[bytes, int, Union[Create, Update], Future[TargetResult]]] = []
+        self._made = 0  # the plan's order, among equal ranks (all of them without an order)
+
+    def put(self, step: Union[Create, Update]) -> Future[TargetResult]:
+        future: Future[TargetResult] = Future()
+        target = step.wanted.target if isinstance(step, Create) else step.assessment.target
+        rank = b""
+        if self._order:
+            key = "\n".join(str(part) for part in target).encode("utf-8", "backslashreplace")
+            rank = hashlib.blake2b(self._order + b"\n" + key, digest_size=8).digest()
+        with self._lock:
+            heapq.heappush(self._heap, (rank, self._made, step, future))
+            self._made += 1
+        return future
+
+    def start_next(self) -> None:
+        with self._lock:
+            _, _, step, future = heapq.heappop(self._heap)
+        try:
+            future.set_result(self._run(step))
+        except BaseException as error:  # noqa: BLE001 - held as a pool's own future holds it: `.result()` raises it
+            future.set_exception(error)
 
 
 def _create(step: Create, gateway: Gateway) -> TargetResult:

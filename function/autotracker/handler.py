@@ -295,7 +295,7 @@ def _track(run: Run) -> List[TargetResult]:
     states: Dict[str, ProjectState] = {}  # nothing listed: create first, look only on a conflict
     steps = plan(list(wanted.values()), states, run.mode, settings)
     done: Dict[Optional[Target], TargetResult] = {
-        r.target: r for r in execute(steps, states, run.gateway, run.deadline, settings.sweep_concurrency)
+        r.target: r for r in execute(steps, states, run.gateway, run.deadline, settings.sweep_concurrency, _order(run))
     }
     for target, result in _new_accounts(run, list(accounts)).items():
         done[target] = result
@@ -349,7 +349,12 @@ def _account_sweep(
     if notice is not None:
         notice(inventory)
     steps = chain(inventory.decided, plan(inventory.wanted, inventory.states, run.mode, settings))
-    return execute(steps, inventory.states, gateway, run.deadline, settings.sweep_concurrency)
+    return execute(steps, inventory.states, gateway, run.deadline, settings.sweep_concurrency, _order(run))
+
+
+def _order(run: Run) -> str:
+    """What orders a run's steps (`execute`): this invocation's own id, so each run has its own."""
+    return run.request_id or run.work.report_id
 
 
 def _member_sweep(run: Run, account_id: str) -> List[TargetResult]:
