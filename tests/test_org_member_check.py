@@ -55,10 +55,11 @@ def test_an_answer_about_another_account_is_refused(
     org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked, other = org.members()[0], org.members()[1]
-    answer_for_other = org.organizations.show_account
-    monkeypatch.setattr(  # the service (not our code) answers about the wrong account
-        org.organizations, "show_account", lambda caller, _account_id: answer_for_other(caller, other.domain_id)
-    )
+
+    def about_the_other(body: Dict[str, Any]) -> Dict[str, Any]:
+        return {"account": {**body["account"], "id": other.domain_id, "name": "beta"}}
+
+    org.management.faults.rewrite(about_the_other, "ShowAccount")  # the service answers about another account
     result = invoke(org, env, monkeypatch, fanout(asked.domain_id), FunctionContext("member-3"))
     (entry,) = result["results"]
     assert entry["error"]["code"] == "OutOfScope" and entry["target"]["account_id"] == asked.domain_id
