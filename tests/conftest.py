@@ -157,3 +157,11 @@ def index_env_names() -> Iterator[str]:
 
     yield from VARIABLES
     yield "RUNTIME_PROJECT_ID"
+
+
+@pytest.fixture
+def assignment(cloud: FakeCloud) -> str:
+    """A Config policy assignment whose custom rule is this function (tests/helpers/config.py)."""
+    from helpers.config import URN
+
+    return cloud.rms.add_assignment("cts-coverage", URN)

@@ -7,25 +7,7 @@ from typing import Any, Dict
 
 import pytest
 from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET, bucket_event
-
-from fakecloud import FakeCloud
-
-URN = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:cts-autotracker:latest"
-
-
-def config_event(cloud: FakeCloud, assignment_id: str, trigger: str = "period", **extra: Any) -> Dict[str, Any]:
-    event: Dict[str, Any] = {
-        "domain_id": cloud.domain_id,
-        "policy_assignment_id": assignment_id,
-        "policy_assignment_name": "cts-coverage",
-        "function_urn": URN,
-        "trigger_type": trigger,
-        "evaluation_time": 1764052800000,
-        "evaluation_hash": "f0e1d2c3b4a5",
-        "rule_parameter": {},
-    }
-    event.update(extra)
-    return event
+from helpers.config import config_event, states
 
 
 def bucket_resource(name: str, region: str = REGION) -> Dict[str, Any]:
@@ -41,15 +23,6 @@ def bucket_resource(name: str, region: str = REGION) -> Dict[str, Any]:
         "updated": "2026-11-25T10:00:00.000+0000",
         "properties": {},
     }
-
-
-@pytest.fixture
-def assignment(cloud: FakeCloud) -> str:
-    return cloud.rms.add_assignment("cts-coverage", URN)
-
-
-def states(cloud: FakeCloud) -> Dict[str, str]:
-    return {s["policy_resource"]["resource_id"]: s["compliance_state"] for s in cloud.rms.states()}
 
 
 def test_a_covered_bucket_is_compliant_and_the_event_is_echoed(invoke, cloud, assignment) -> None:

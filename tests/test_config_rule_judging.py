@@ -10,56 +10,12 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 from conftest import PROJECT_ID, REGION, TRACE_BUCKET, bucket_event
+from helpers.config import account_policy_resource, account_record, bucket_record, config_event, states
 
 from fakecloud import FakeCloud
 
-URN = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:cts-autotracker:latest"
 EU, EU_PROJECT_ID = "eu-west-101", "e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
 TIMER = {"trigger_type": "TIMER", "trigger_name": "baseline", "time": "2026-11-25T08:30:00+08:00"}
-
-
-@pytest.fixture
-def assignment(cloud: FakeCloud) -> str:
-    return cloud.rms.add_assignment("cts-coverage", URN)
-
-
-def config_event(cloud: FakeCloud, assignment: str, trigger: str = "period", **extra: Any) -> Dict[str, Any]:
-    event: Dict[str, Any] = {
-        "domain_id": cloud.domain_id,
-        "policy_assignment_id": assignment,
-        "policy_assignment_name": "cts-coverage",
-        "function_urn": URN,
-        "trigger_type": trigger,
-        "evaluation_time": 1764052800000,
-        "evaluation_hash": "f0e1d2c3b4a5",
-        "rule_parameter": {},
-    }
-    event.update(extra)
-    return event
-
-
-def account_record(cloud: FakeCloud) -> Dict[str, Any]:
-    """The account record as Config's documented periodic event carries it."""
-    nulls = ("tags", "created", "updated", "properties", "ep_id", "project_id", "provisioning_state")
-    return {
-        "id": cloud.domain_id,
-        "name": "Account",
-        "provider": None,
-        "type": None,
-        **dict.fromkeys(nulls),
-        "region_id": "global",
-    }
-
-
-def bucket_record(bucket_id: str, name: Optional[str] = None, region: str = REGION) -> Dict[str, Any]:
-    record = {"id": bucket_id, "provider": "obs", "type": "buckets", "region_id": region, "properties": {}}
-    if name is not None:
-        record["name"] = name
-    return record
-
-
-def states(cloud: FakeCloud) -> Dict[str, str]:
-    return {s["policy_resource"]["resource_id"]: s["compliance_state"] for s in cloud.rms.states()}
 
 
 def cover(cloud: FakeCloud, bucket: str, **fields: Any) -> None:
@@ -95,14 +51,7 @@ def test_the_documented_periodic_event_reports_the_account_record_and_every_reso
         cloud.domain_id: "Compliant",
     }
     account = next(s for s in cloud.rms.states() if s["policy_resource"]["resource_id"] == cloud.domain_id)
-    assert account["policy_resource"] == {
-        "resource_id": cloud.domain_id,
-        "resource_name": "Account",
-        "resource_provider": None,
-        "resource_type": None,
-        "region_id": "global",
-        "domain_id": cloud.domain_id,
-    }
+    assert account["policy_resource"] == account_policy_resource(cloud.domain_id)
     row = by_name(result)[cloud.domain_id]
     assert row["target"]["kind"] == "account" and "reported Compliant to Config" in row["reason"]
     assert not cloud.mutating_calls()
@@ -204,7 +153,7 @@ def test_a_tracker_of_unknown_status_is_non_compliant_in_config(invoke, cloud, a
 
 
 @pytest.mark.parametrize("status", UNKNOWN_STATUSES)
-def test_a_tracker_of_unknown_status_is_drift_in_a_sweep(invoke, cloud, env, status):
+def test_a_tracker_of_unknown_status_is_drift_in_a_sweep(invoke, cloud, status):
     with_status(cloud, status)
     result = invoke(TIMER)
     row = by_name(result)["photos-2026"]

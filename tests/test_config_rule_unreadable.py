@@ -12,18 +12,12 @@ from typing import Any, Dict, List
 
 import pytest
 from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET, quiet_env
+from helpers.config import HASH, TIME, account_record, bucket_record, config_event, seed_compliant, state, states
 
 from fakecloud import FakeCloud
 
-URN = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:cts-autotracker:latest"
 REPORTS = "audit-reports"
-HASH, TIME = "f0e1d2c3b4a5", 1764052800000
 EU, EU_PROJECT_ID = "eu-west-101", "e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
-
-
-@pytest.fixture
-def assignment(cloud: FakeCloud) -> str:
-    return cloud.rms.add_assignment("cts-coverage", URN)
 
 
 @pytest.fixture
@@ -32,56 +26,8 @@ def reporting(cloud: FakeCloud, env: Dict[str, str]) -> None:
     env.update({"REPORT_BUCKET": REPORTS, "EXCLUDE_BUCKETS": REPORTS})
 
 
-def config_event(cloud: FakeCloud, assignment: str, trigger: str = "period", **extra: Any) -> Dict[str, Any]:
-    return {
-        "domain_id": cloud.domain_id,
-        "policy_assignment_id": assignment,
-        "policy_assignment_name": "cts-coverage",
-        "function_urn": URN,
-        "trigger_type": trigger,
-        "evaluation_time": TIME,
-        "evaluation_hash": HASH,
-        "rule_parameter": {},
-        **extra,
-    }
-
-
-def account_record(cloud: FakeCloud) -> Dict[str, Any]:
-    """The account record as Config's documented periodic event carries it."""
-    return {"id": cloud.domain_id, "name": "Account", "provider": None, "type": None, "region_id": "global"}
-
-
-def bucket_record(bucket: str) -> Dict[str, Any]:
-    return {"id": bucket, "name": bucket, "provider": "obs", "type": "buckets", "region_id": REGION}
-
-
 def project_record(project_id: str, name: str) -> Dict[str, Any]:
     return {"id": project_id, "name": name, "provider": "iam", "type": "projects", "region_id": "global"}
-
-
-def seed_compliant(cloud: FakeCloud, assignment: str, resource_id: str, provider: Any, kind: Any) -> None:
-    """A state an earlier evaluation left: Compliant."""
-    resource = {"resource_id": resource_id, "resource_provider": provider, "resource_type": kind}
-    cloud.rms.update_policy_state(
-        cloud.domain_id,
-        {
-            "policy_resource": {**resource, "region_id": REGION, "domain_id": cloud.domain_id},
-            "trigger_type": "period",
-            "compliance_state": "Compliant",
-            "policy_assignment_id": assignment,
-            "evaluation_time": "1764000000000",
-            "evaluation_hash": "earlier",
-        },
-    )
-
-
-def state(cloud: FakeCloud, resource_id: str) -> Dict[str, Any]:
-    (found,) = [s for s in cloud.rms.states() if s["policy_resource"]["resource_id"] == resource_id]
-    return found
-
-
-def states(cloud: FakeCloud) -> Dict[str, str]:
-    return {s["policy_resource"]["resource_id"]: s["compliance_state"] for s in cloud.rms.states()}
 
 
 def rows(result: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
@@ -271,7 +217,9 @@ def test_a_bucket_that_cannot_be_judged_is_non_compliant_never_left_compliant(in
     cloud.cts.put_tracker(PROJECT_ID, covering("photos-2026"))  # covered, but that cannot be verified
     seed_compliant(cloud, assignment, "photos-2026", "obs", "buckets")
     cloud.faults.inject(status=403, action=action, count=None)
-    result = invoke(config_event(cloud, assignment, "resource", invoking_event=bucket_record("photos-2026")))
+    result = invoke(
+        config_event(cloud, assignment, "resource", invoking_event=bucket_record("photos-2026", "photos-2026"))
+    )
 
     told = state(cloud, "photos-2026")
     assert told["compliance_state"] == "NonCompliant" and told["evaluation_hash"] == HASH
@@ -297,7 +245,9 @@ def test_a_project_that_cannot_be_judged_is_non_compliant(invoke, cloud, env, as
 
 def test_a_bucket_that_does_not_exist_still_gets_no_state(invoke, cloud, assignment):
     """Guard: a 404 from HEAD is no unverified resource; nothing exists to state."""
-    result = invoke(config_event(cloud, assignment, "resource", invoking_event=bucket_record("gone-bucket")))
+    result = invoke(
+        config_event(cloud, assignment, "resource", invoking_event=bucket_record("gone-bucket", "gone-bucket"))
+    )
     assert not cloud.rms.states()
     codes: List[str] = [r["error"]["code"] for r in result["results"]]
     assert codes == ["NotFound"]

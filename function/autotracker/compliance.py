@@ -25,6 +25,7 @@ from .plan import UNCOVERED, Mode, plan
 from .settings import Settings
 
 COMPLIANT, NON_COMPLIANT = "Compliant", "NonCompliant"
+GLOBAL = "global"  # Config's region_id for a resource of no region (the account, an IAM project)
 AUDIT = Mode(mutate=False, audit=True)
 
 
@@ -47,10 +48,18 @@ def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_p
     judged = [step for step in steps if isinstance(step, TargetResult)]  # an audit plans no writes
     wanted = {"buckets": Kind.BUCKET, "projects": Kind.PROJECT}.get(event.resource_type or "")
     if wanted is not None:
-        judged = [result for result in judged if result.target is None or result.target.kind == wanted]
+        judged = [result for result in judged if result.target is None or _in_scope(result, wanted)]
     if event.account_record is not None:
-        judged.append(_account(event.domain_id, event.account_record, judged))
+        judged.append(_account(event.account_record, judged))
     return _report(event, judged, gateway, settings.sweep_concurrency)
+
+
+def _in_scope(result: TargetResult, wanted: Kind) -> bool:
+    """A result of the rule's resource type, or a region in scope with no project (that region's
+    resources could not be judged: a periodic run of nothing never reads as all Compliant)."""
+    target = result.target
+    unknown_region = result.error is not None and result.error.code == ErrorCode.UNKNOWN_REGION
+    return target is None or target.kind == wanted or unknown_region
 
 
 def state_of(result: TargetResult) -> Optional[str]:
@@ -68,8 +77,8 @@ def state_of(result: TargetResult) -> Optional[str]:
         return NON_COMPLIANT if result.error is not None else COMPLIANT
     if result.outcome == Outcome.PLANNED:  # audit: not covered
         return NON_COMPLIANT
-    if result.error is not None and result.error.code in UNCOVERED:  # verified uncovered, and cannot be fixed
-        return NON_COMPLIANT
+    if result.error is not None and result.error.code in UNCOVERED and result.tracker is None:
+        return NON_COMPLIANT  # verified uncovered (no tracker records it), and cannot be fixed
     return None  # failed: not judged (listing failed, region unknown, bucket not found)
 
 
@@ -98,7 +107,7 @@ def _unread(event: ConfigEvent, error: Unjudged) -> List[TargetResult]:
     if record is None:
         return []
     if event.account_record is not None:
-        target = Target(Kind.ACCOUNT, None, None, record.region_id or "global", event.domain_id)
+        target = Target(Kind.ACCOUNT, None, None, record.region_id or GLOBAL, record.id)
         message = f"no resource in scope could be judged: {error}"
         info = ErrorInfo(ErrorCode.COVERAGE_UNVERIFIED, message)
     elif event.trigger_type == "resource":
@@ -113,20 +122,20 @@ def _unread(event: ConfigEvent, error: Unjudged) -> List[TargetResult]:
     return [TargetResult(target, Outcome.FAILED, message, error=info, transient=error.transient)]
 
 
-def _account(domain_id: str, record: InvokingEvent, judged: List[TargetResult]) -> TargetResult:
+def _account(record: InvokingEvent, judged: List[TargetResult]) -> TargetResult:
     """The account record's judgement: Compliant only when every resource in scope was judged
     Compliant; one not covered, or one that could not be judged, makes it NonCompliant (a
     partial evaluation never reads as all covered)."""
-    target = Target(Kind.ACCOUNT, None, None, record.region_id or "global", domain_id)
+    target = Target(Kind.ACCOUNT, None, None, record.region_id or GLOBAL, record.id)
     states = [state_of(result) for result in judged]
     uncovered, unjudged = states.count(NON_COMPLIANT), states.count(None)
     if not uncovered and not unjudged:
-        return TargetResult(target, Outcome.ALREADY_TRACKED, f"all {len(states)} resource(s) in scope are Compliant")
+        return TargetResult(target, Outcome.JUDGED, f"all {len(states)} resource(s) in scope are Compliant")
     parts = [f"{uncovered} not covered"] if uncovered else []
     parts += [f"{unjudged} could not be judged"] if unjudged else []
     message = f"{' and '.join(parts)}, of the {len(states)} resource(s) in scope"
     code = ErrorCode.NOT_COVERED if uncovered else ErrorCode.COVERAGE_UNVERIFIED
-    return TargetResult(target, Outcome.ALREADY_TRACKED, message, error=ErrorInfo(code, message))
+    return TargetResult(target, Outcome.JUDGED, message, error=ErrorInfo(code, message))
 
 
 def policy_state(event: ConfigEvent, result: TargetResult, state: str) -> Dict[str, Any]:
@@ -146,7 +155,7 @@ def policy_state(event: ConfigEvent, result: TargetResult, state: str) -> Dict[s
     elif target.kind == Kind.BUCKET:  # the bucket judged is the bucket the event names (id == name)
         ids = (target.name or "", target.name or "", "obs", "buckets", target.region)
     else:
-        ids = (target.project_id or "", target.name or "", "iam", "projects", "global")
+        ids = (target.project_id or "", target.name or "", "iam", "projects", GLOBAL)
     resource_id, name, provider, kind, region = ids
     return {
         "policy_resource": {
@@ -154,7 +163,7 @@ def policy_state(event: ConfigEvent, result: TargetResult, state: str) -> Dict[s
             "resource_name": name,
             "resource_provider": provider,
             "resource_type": kind,
-            "region_id": (resource.region_id if resource and resource.region_id else region) or "global",
+            "region_id": (resource.region_id if resource and resource.region_id else region) or GLOBAL,
             "domain_id": event.domain_id,
         },
         "trigger_type": event.trigger_type,

@@ -33,6 +33,7 @@ class Outcome(_Text):
     UPDATED = "updated"
     PLANNED = "planned"  # dry run
     DISPATCHED = "dispatched"  # an account's sweep was handed to FunctionGraph (organization sweeps)
+    JUDGED = "judged"  # Config's account record: judged from the resources in scope, never itself covered
     SKIPPED = "skipped"
     FAILED = "failed"
 

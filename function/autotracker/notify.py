@@ -92,7 +92,7 @@ def _summary(tally: Dict[str, int]) -> str:
 
 def needs_attention(result: TargetResult) -> bool:
     """Created, repaired, planned, failed or flagged: what a reader of a sweep report must see."""
-    return result.error is not None or result.outcome not in ("already_tracked", "skipped")
+    return result.error is not None or result.outcome not in (Outcome.ALREADY_TRACKED, Outcome.SKIPPED, Outcome.JUDGED)
 
 
 def _fit_bytes(text: str, limit: int) -> str:

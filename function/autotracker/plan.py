@@ -27,10 +27,11 @@ if TYPE_CHECKING:  # the baseline and records load only when a project was liste
     from .records import TrackerRecord
 
 DATA_TRACKER_QUOTA = 100  # per project, not raisable
-# In an audit, the failures the planner reaches only for a target its project's listed trackers
-# leave uncovered (no tracker, and none could be created: quota full, or a request CTS would
-# refuse). Such a target is verified uncovered, whatever keeps it from being fixed.
-UNCOVERED = frozenset({ErrorCode.QUOTA_EXHAUSTED, ErrorCode.INVALID_REQUEST})
+# In an audit, the failures that leave a target its project's listed trackers do not record
+# (the result names no tracker) uncovered, and that the function cannot fix: quota full, a request
+# CTS would refuse, or a bucket another tracker writes its trace files to (CTS.0213: a transfer
+# bucket cannot be tracked). Such a target is verified uncovered, whatever keeps it from being fixed.
+UNCOVERED = frozenset({ErrorCode.QUOTA_EXHAUSTED, ErrorCode.INVALID_REQUEST, ErrorCode.TRANSFER_BUCKET_CONFLICT})
 
 
 class Wanted(NamedTuple):
@@ -121,9 +122,9 @@ def _step(
             reason = f"covered by the organization tracker {org.name!r} of account {org.account_id}"
             return TargetResult(target, Outcome.ALREADY_TRACKED, reason, org)
         return _create(item, mode, settings)
-    if target.name in writers:
-        return _transfer_bucket(target, writers[target.name or ""])
     covering = state.covering(target.name or "")
+    if target.name in writers:
+        return _transfer_bucket(target, writers[target.name or ""], covering)
     if covering:  # a bucket no tracker records is simply missing: nothing to assess
         from .baseline import assess_bucket
 
@@ -237,9 +238,10 @@ def _transfer_writers(states: Mapping[str, ProjectState]) -> Dict[str, List[Tupl
     return writers
 
 
-def _transfer_bucket(target: Target, writers: List[Tuple[str, str]]) -> TargetResult:
+def _transfer_bucket(target: Target, writers: List[Tuple[str, str]], covering: List[TrackerRecord]) -> TargetResult:
     """Tracking a transfer bucket would record CTS's own deliveries, in a loop. The function's own
-    trackers' buckets are skipped quietly; another tracker's is for a human to decide."""
+    trackers' buckets are skipped quietly; another tracker's is for a human to decide. The result
+    names a tracker recording the bucket, if one does: without one it is verified uncovered."""
     others = [(name, project_id) for name, project_id in writers if name]
     if not others:
         return skipped(target, "trackers this function manages write their trace files here; never tracked")
@@ -248,4 +250,7 @@ def _transfer_bucket(target: Target, writers: List[Tuple[str, str]]) -> TargetRe
         f"tracker {named} writes its trace files to this bucket: tracking it would record those writes "
         "in a loop. Decide, and add it to EXCLUDE_BUCKETS if it should stay untracked"
     )
-    return failed(target, ErrorCode.TRANSFER_BUCKET_CONFLICT, message)
+    from .baseline import ref
+
+    error = ErrorInfo(ErrorCode.TRANSFER_BUCKET_CONFLICT, message)
+    return TargetResult(target, Outcome.FAILED, message, ref(covering[0]) if covering else None, error)

@@ -10,6 +10,7 @@ import pathlib
 from typing import Any, Dict
 
 from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION
+from helpers.config import account_policy_resource
 
 from fakecloud import FakeCloud
 
@@ -43,14 +44,7 @@ def test_the_documented_periodic_event_is_evaluated(invoke, cloud: FakeCloud) ->
         NEW_PROJECT_ID,
     }
     account = reported[cloud.domain_id]
-    assert account["policy_resource"] == {
-        "resource_id": cloud.domain_id,
-        "resource_name": "Account",
-        "resource_provider": None,
-        "resource_type": None,
-        "region_id": "global",
-        "domain_id": cloud.domain_id,
-    }
+    assert account["policy_resource"] == account_policy_resource(cloud.domain_id)
     assert account["compliance_state"] == "NonCompliant"  # nothing is covered yet in this account
     assert (account["evaluation_time"], account["evaluation_hash"]) == (
         str(event["evaluation_time"]),

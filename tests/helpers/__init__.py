@@ -1,0 +1,1 @@
+"""Shared test helpers (not tests): importable as `helpers.<module>`."""
