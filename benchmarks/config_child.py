@@ -133,4 +133,5 @@ def main() -> None:
     print(json.dumps({"ours": statistics.median(mine), "sdk": statistics.median(floor)}))
 
 
-main()
+if __name__ == "__main__":
+    main()

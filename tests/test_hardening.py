@@ -312,6 +312,7 @@ def test_a_lost_publish_response_is_not_published_twice_and_the_retry_says_what_
     (row,) = retry["results"]
     assert row["outcome"] == "already_tracked"
     assert "obs-photos-2026" in row["reason"]  # named plainly: who made it cannot be told (issue 20, 18)
+    assert "earlier attempt" not in row["reason"] and "earlier delivery" not in row["reason"]
     assert len(cloud.cts.trackers(PROJECT_ID)) == 1
 
 
