@@ -38,6 +38,15 @@ class Outcome(_Text):
     FAILED = "failed"
 
 
+class TrackerStatus(_Text):
+    """A tracker's status as CTS lists it (compared case-insensitively) and as UpdateTracker sets it.
+    Only ENABLED means recording; anything else, or no status, never counts as coverage."""
+
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+    ERROR = "error"
+
+
 class Trigger(_Text):
     CTS = "cts"
     EVENTGRID = "eventgrid"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 
+from .contract import TrackerStatus
+
 
 def _text(value: Any) -> Optional[str]:
     return value if isinstance(value, str) and value else None
@@ -52,17 +54,17 @@ class TrackerRecord:
     def live(self) -> bool:
         """Recording: only a status known to mean it (`enabled`, in any case). A status that is
         absent, empty or unknown is not evidence of recording, so it never counts as coverage."""
-        return self.status is not None and self.status.lower() == "enabled"
+        return self.status is not None and self.status.lower() == TrackerStatus.ENABLED
 
     @property
     def not_recording(self) -> Optional[str]:
         """Why this tracker does not count as recording (None when it does), for drift reports."""
         status = (self.status or "").lower()
-        if status == "enabled":
+        if status == TrackerStatus.ENABLED:
             return None
-        if status == "disabled":
+        if status == TrackerStatus.DISABLED:
             return "tracker is disabled"
-        if status == "error":
+        if status == TrackerStatus.ERROR:
             return f"tracker is in error ({self.detail or 'no detail'})"
         if self.status is None:
             return "tracker status not shown: not known to be recording"

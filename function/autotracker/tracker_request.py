@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from .contract import TrackerStatus
 from .rules import DATA_EVENTS, BucketName, FilePrefix, LifecycleDays, check_tracker_name
 from .settings import Settings
 
@@ -140,4 +141,4 @@ class UpdateTrackerBody(CreateTrackerBody):
 
     model_config = ConfigDict(**_STRICT, defer_build=True)  # only sweeps that repair drift build it
 
-    status: Literal["enabled", "disabled"] = "enabled"
+    status: Literal[TrackerStatus.ENABLED, TrackerStatus.DISABLED] = TrackerStatus.ENABLED
