@@ -203,7 +203,10 @@ def _already_covered(
         if error.code == "CTS.0208":
             message = f"tracker {ours.name!r} exists but does not track {target.label}"
             return TargetResult(target, Outcome.FAILED, message, ours, error.info(message))
-        return TargetResult(target, Outcome.ALREADY_TRACKED, f"{why} ({error.code})", ours)
+        # CTS says something covers it, yet the listing shows no such tracker: never plain covered
+        message = f"{why} ({error.code}), but no covering tracker is listed: coverage could not be verified"
+        unverified = ErrorInfo(ErrorCode.COVERAGE_UNVERIFIED, message)
+        return TargetResult(target, Outcome.ALREADY_TRACKED, message, ours, unverified, transient=True)
     primary = next((t for t in covering if t.name == ours.name), covering[0])
     found = ref(primary)
     gaps = _gaps(covering, body)
@@ -219,19 +222,12 @@ def _gaps(covering: List[TrackerRecord], body: CreateTrackerBody) -> List[str]:
     """What the existing trackers leave uncovered: disabled or failing trackers, missing events."""
     from .baseline import untracked_events
 
-    gaps = [f"tracker {t.name!r} {_status(t)}" for t in covering if not t.live]
+    gaps = [f"{t.name!r}: {t.not_recording}" for t in covering if t.not_recording]
     if body.data_bucket is not None:
         missing = untracked_events(covering, body.data_bucket.data_event)
         if missing:
             gaps.append("events not tracked: " + ",".join(missing) + " (the baseline sweep repairs this)")
     return gaps
-
-
-def _status(tracker: TrackerRecord) -> str:
-    """A tracker that does not count as recording, as a gap: its status as listed, or none."""
-    if tracker.status is None:
-        return "shows no status (not known to be recording)"
-    return f"is {tracker.status[:40]}" + (f" ({tracker.detail})" if tracker.detail else "")
 
 
 def _events_note(tracker: TrackerRecord) -> str:
