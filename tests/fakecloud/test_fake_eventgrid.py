@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
+from fc_fgs import URN, create, fgs_client, trigger
 from fc_fixtures import *  # noqa: F403 - pytest fixtures
-from test_fake_fgs import URN, create, fgs_client, trigger
 
 from fakecloud import FakeCloud
 
