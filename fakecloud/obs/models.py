@@ -25,6 +25,9 @@ class ObsBackend:
         self._buckets: dict[str, dict[str, Any]] = {}
         self._created: dict[str, str] = {}
         self._objects: dict[tuple[str, str], dict[str, Any]] = {}
+        # HEAD bucket answered 301, as OBS does on some endpoints for a bucket of another region:
+        # bucket -> whether the answer still names the region in `x-obs-bucket-location`
+        self._head_redirects: dict[str, bool] = {}
         # An edition that ignores `x-obs-location` (or an older API version) lists no locations:
         # set this to see how a caller copes.
         self.listing_omits_location = False
@@ -47,6 +50,17 @@ class ObsBackend:
     def exists(self, name: str) -> bool:
         with self._lock:
             return name in self._buckets
+
+    def redirect_head(self, name: str, with_location: bool = True) -> None:
+        """HEAD bucket on `name` answers 301 PermanentRedirect (the bucket is in another region),
+        with or without `x-obs-bucket-location`."""
+        with self._lock:
+            self._head_redirects[name] = with_location
+
+    def head_redirect(self, name: str) -> bool | None:
+        """None: HEAD answers normally; else whether its 301 names the region."""
+        with self._lock:
+            return self._head_redirects.get(name)
 
     def region_of(self, name: str) -> str | None:
         with self._lock:

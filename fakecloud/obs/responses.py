@@ -97,7 +97,14 @@ class ObsResponses:
         response = xml_response(200, "")
         headers = {**response.headers, "x-obs-bucket-location": region, "x-obs-version": "3.0"}
         headers.pop("Content-Type", None)
-        return Response(200, b"", headers)
+        name = bucket_of_host(request.host) or ""
+        redirect = self.backend.head_redirect(name)
+        if redirect is None:
+            return Response(200, b"", headers)
+        headers["Location"] = f"https://{name}.obs.{region}.myhuaweicloud.com/"
+        if not redirect:
+            headers.pop("x-obs-bucket-location")
+        return Response(301, b"", headers)
 
     def _region_of_host_bucket(self, request: Request) -> str:
         name = bucket_of_host(request.host) or ""

@@ -175,6 +175,18 @@ def policy_state(event: ConfigEvent, result: TargetResult, state: str) -> Dict[s
     }
 
 
+def _moved(event: ConfigEvent, result: TargetResult) -> str:
+    """A record naming another region than HEAD bucket verified: Config's state keeps the record's
+    region (so it attaches to Config's own record), the result the verified one; say both."""
+    record = event.invoking_event if event.trigger_type == "resource" else None
+    target = result.target
+    if record is None or target is None or target.kind != Kind.BUCKET or not record.region_id or not target.region:
+        return ""
+    if record.region_id == target.region:
+        return ""
+    return f" under the record's region {record.region_id!r}; HEAD bucket places it in {target.region!r}"
+
+
 def _report(event: ConfigEvent, judged: List[TargetResult], gateway: Gateway, concurrency: int) -> List[TargetResult]:
     def send(result: TargetResult) -> TargetResult:
         state = _told(event, result)
@@ -188,7 +200,7 @@ def _report(event: ConfigEvent, judged: List[TargetResult], gateway: Gateway, co
                 result.target, Outcome.FAILED, message, result.tracker, error.info(message), error.transient
             )
         unverified = " (coverage could not be verified)" if state_of(result) is None else ""
-        return result._replace(reason=f"{result.reason}; reported {state} to Config{unverified}")
+        return result._replace(reason=f"{result.reason}; reported {state} to Config{unverified}{_moved(event, result)}")
 
     if not judged:
         return []

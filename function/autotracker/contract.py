@@ -87,6 +87,7 @@ class ErrorCode(_Text):
     COVERAGE_UNVERIFIED = "CoverageUnverified"
     LOCATION_UNKNOWN = "LocationUnknown"
     UNKNOWN_REGION = "UnknownRegion"
+    NO_PROJECT = "NoProject"  # the bucket exists, but its region has no project to hold a tracker
     TRANSFER_BUCKET_CONFLICT = "TransferBucketConflict"
     AGENCY_UNAVAILABLE = "AgencyUnavailable"
     OUT_OF_SCOPE = "OutOfScope"  # an account this function may not act in now (organization checks)

@@ -38,7 +38,7 @@ from . import sdk_modules
 from .contract import ErrorCode, ErrorInfo, TargetResult
 from .credentials import Credentials, scrub
 from .retry import Deadline, RetryPolicy, call_with_retry
-from .settings import Settings
+from .settings import REGION, Settings
 from .untrusted import encodable, shown
 
 sdk_modules.install()  # the SDK's clients and models load one module at a time
@@ -53,6 +53,11 @@ READ_TIMEOUT = 20.0  # at most, per request; less when less of the invocation is
 POOL_SIZE = 32  # connections per client: sweeps call one endpoint from many threads
 _DOTTED_CODE = re.compile(r"^[A-Za-z]+\.\d+$")  # CTS.0007, APIGW.0301, SMN.0004
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")  # where a JSON answer may hold a lone surrogate
+# HEAD bucket's failures by status: the answer has no body to say why
+_HEAD_STATUS = {
+    403: "access denied (the bucket is another account's, or the agency lacks obs:bucket:HeadBucket)",
+    404: "no such bucket",
+}
 PUBLISH_MARGIN = 1.0  # seconds kept after the report's publish, so the handler returns in time
 
 # The timeout of the call running in this thread: cached clients are shared by invocations
@@ -344,13 +349,27 @@ class Gateway:
 
     def bucket_location(self, region: str, bucket: str) -> Optional[str]:
         """A bucket's region from HEAD bucket (GetBucketMetadata's `x-obs-bucket-location`): the
-        official Python SDK has no GetBucketLocation, and HEAD answers the same question."""
+        official Python SDK has no GetBucketLocation, and HEAD answers the same question. The
+        answer is untrusted: it becomes an IAM filter and a CTS host, so only a region name is
+        used. OBS may answer 301 (a bucket of another region, on some endpoints): its location
+        header is read if present; without it the region cannot be told, and that is an error."""
         from huaweicloudsdkobs.v1.model.get_bucket_metadata_request import GetBucketMetadataRequest
 
         client = self._obs(region)
-        response = self._call(lambda: client.get_bucket_metadata(GetBucketMetadataRequest(bucket_name=bucket)))
-        location = getattr(response, "x_obs_bucket_location", None)
-        return str(location).strip() or None if location else None
+        try:
+            response = self._call(lambda: client.get_bucket_metadata(GetBucketMetadataRequest(bucket_name=bucket)))
+        except CloudError as error:
+            if not error.message.strip():  # HEAD answers have no body: say what the status means
+                error.message = _HEAD_STATUS.get(error.status or 0, f"HTTP {error.status} (HEAD answers carry no body)")
+            raise
+        found = getattr(response, "x_obs_bucket_location", None)
+        location = str(found).strip() if found else ""
+        if getattr(response, "status_code", None) == 301 and not location:
+            message = "HEAD bucket answered 301 (the bucket is in another region) without naming its region"
+            raise CloudError(ErrorCode.LOCATION_UNKNOWN, message, status=301)
+        if location and not REGION.match(location):
+            raise CloudError(ErrorCode.LOCATION_UNKNOWN, f"HEAD bucket named no region: {shown(location)!r}")
+        return location or None
 
     def list_projects(
         self, region: str, project_id: str, page_size: int = 1000, name: Optional[str] = None

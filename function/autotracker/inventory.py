@@ -249,7 +249,7 @@ def _bucket_targets(
             decided.append(skipped(target, reason))
         elif target.project_id is None:
             decided.append(
-                failed(target, ErrorCode.NOT_FOUND, f"no project named {region!r} to hold the bucket's tracker")
+                failed(target, ErrorCode.NO_PROJECT, f"no project named {region!r} to hold the bucket's tracker")
             )
         else:
             targets.append(target)

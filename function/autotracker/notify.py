@@ -73,6 +73,8 @@ NEXT_STEPS: Dict[str, str] = {
     ErrorCode.LOCATION_UNKNOWN: "OBS did not say where the bucket is: check it with HEAD bucket; the next run "
     "tries again.",
     ErrorCode.UNKNOWN_REGION: "A region in scope has no project: fix BASELINE_REGIONS, REGION or the request.",
+    ErrorCode.NO_PROJECT: "The bucket's region has no project in the account, so no tracker can record it: "
+    "create the region's project, or add the bucket to EXCLUDE_BUCKETS.",
     ErrorCode.TRANSFER_BUCKET_CONFLICT: "Another tracker writes its trace files to this bucket: decide, and add it "
     "to EXCLUDE_BUCKETS if it should stay untracked.",
     ErrorCode.AGENCY_UNAVAILABLE: "Create the member agency named in the message, in that account, trusting this "

@@ -27,11 +27,19 @@ if TYPE_CHECKING:  # the baseline and records load only when a project was liste
     from .records import TrackerRecord
 
 DATA_TRACKER_QUOTA = 100  # per project, not raisable
-# In an audit, the failures that leave a target its project's listed trackers do not record
-# (the result names no tracker) uncovered, and that the function cannot fix: quota full, a request
-# CTS would refuse, or a bucket another tracker writes its trace files to (CTS.0213: a transfer
-# bucket cannot be tracked). Such a target is verified uncovered, whatever keeps it from being fixed.
-UNCOVERED = frozenset({ErrorCode.QUOTA_EXHAUSTED, ErrorCode.INVALID_REQUEST, ErrorCode.TRANSFER_BUCKET_CONFLICT})
+# In an audit, the failures that leave a target uncovered by its project's listed trackers (the
+# result names no tracker) and that the function cannot fix: quota full, a request CTS would
+# refuse, a bucket another tracker writes its trace files to (CTS.0213: a transfer bucket cannot
+# be tracked), or a bucket whose region has no project to hold a tracker. Such a target is
+# verified uncovered, whatever keeps it from being fixed.
+UNCOVERED = frozenset(
+    {
+        ErrorCode.QUOTA_EXHAUSTED,
+        ErrorCode.INVALID_REQUEST,
+        ErrorCode.TRANSFER_BUCKET_CONFLICT,
+        ErrorCode.NO_PROJECT,
+    }
+)
 
 
 class Wanted(NamedTuple):
