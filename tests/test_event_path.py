@@ -117,7 +117,7 @@ def test_disabled_covering_tracker_is_flagged(invoke, cloud):
     cloud.cts.set_tracker_fields(PROJECT_ID, "obs-photos-2026", status="error", detail="noBucket")
     entry = only(invoke(bucket_event("photos-2026")))
     assert entry["outcome"] == "already_tracked"
-    assert "tracker 'obs-photos-2026' is error (noBucket)" in entry["error"]["message"]
+    assert "'obs-photos-2026': tracker is in error (noBucket)" in entry["error"]["message"]
 
 
 def test_new_project_gets_its_management_tracker(invoke, cloud, env):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from .contract import Kind, Target, TrackerRef
+from .contract import Kind, Target, TrackerRef, TrackerStatus
 from .naming import data_tracker_name
 from .records import TrackerRecord
 from .rules import BUCKET_LIFECYCLE_DAYS, COMPRESS_TYPES, bucket_name_problem, check_file_prefix
@@ -120,7 +120,7 @@ def repair_body(assessment: Assessment, settings: Settings) -> UpdateTrackerBody
     tracker = assessment.tracker
     assert tracker is not None  # only drifted targets are repaired
     if assessment.target.kind == Kind.PROJECT:
-        fields = {**system_tracker_body(settings).model_dump(), "status": "enabled"}
+        fields = {**system_tracker_body(settings).model_dump(), "status": TrackerStatus.ENABLED}
         fields["is_support_trace_files_encryption"] = settings.encrypt_trace_files
         if fields["management_event_selector"] is None and tracker.selector == {"exclude_service": ["KMS"]}:
             fields["management_event_selector"] = tracker.selector
@@ -130,7 +130,7 @@ def repair_body(assessment: Assessment, settings: Settings) -> UpdateTrackerBody
         bucket = assessment.target.name or ""
         events = [e for e in settings.data_events if e in tracker.events or e in assessment.missing_events]
         events += [e for e in tracker.events if e not in events and e in ("READ", "WRITE")]
-        fields = {**data_tracker_body(bucket, tracker.name, settings).model_dump(), "status": "enabled"}
+        fields = {**data_tracker_body(bucket, tracker.name, settings).model_dump(), "status": TrackerStatus.ENABLED}
         fields["tracker_name"] = tracker.name
         fields["data_bucket"] = {"data_bucket_name": bucket, "data_event": events}
     fields["obs_info"] = _obs_info_kept(fields["obs_info"], tracker, assessment.target.kind == Kind.BUCKET)

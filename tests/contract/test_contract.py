@@ -241,7 +241,7 @@ def test_the_documented_bucket_listing_places_buckets_in_their_regions(docs_only
     )
     result = index.handler({"action": "audit", "regions": ["cn-north-4", "cn-east-3"]}, FakeContext())
     rows = {r["target"]["name"]: r for r in result["results"] if r["target"] and r["target"]["kind"] == "bucket"}
-    assert rows["examplebucket01"]["error"]["code"] == "NotFound"
+    assert rows["examplebucket01"]["error"]["code"] == "NoProject"
     assert "'cn-north-4'" in rows["examplebucket01"]["reason"]
     assert "'cn-east-3'" in rows["examplebucket02"]["reason"]
 
