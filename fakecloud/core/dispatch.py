@@ -331,9 +331,11 @@ class Dispatcher:
         if change is None or response.status >= 400 or not response.body:
             return response
         if "json" in next((v for k, v in response.headers.items() if k.lower() == "content-type"), ""):
-            body = json.dumps(change(json.loads(response.body))).encode("utf-8")
+            changed = change(json.loads(response.body))
+            body = changed if isinstance(changed, bytes) else json.dumps(changed).encode("utf-8")
         else:
-            body = str(change(response.body.decode("utf-8"))).encode("utf-8")
+            changed = change(response.body.decode("utf-8"))
+            body = changed if isinstance(changed, bytes) else str(changed).encode("utf-8")
         return replace(response, body=body)
 
     @staticmethod

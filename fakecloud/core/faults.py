@@ -120,7 +120,8 @@ class Faults:
     ) -> None:
         """The next `count` matching successful answers (None: all) pass through `change`: it gets
         the decoded JSON body (or the text of any other body, OBS's XML) and returns the new one.
-        JSON is re-encoded as Python's encoder writes it (a lone surrogate as `\\ud800`)."""
+        JSON is re-encoded as Python's encoder writes it (a lone surrogate as `\\ud800`); `bytes`
+        returned are the body as they are (raw bytes no encoder would write, ED A0 80 included)."""
         if count is not None and count < 1:
             raise ValueError("count must be >= 1 or None")
         with self._lock:
