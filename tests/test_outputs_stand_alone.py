@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 import pytest
-from conftest import PROJECT_ID, REGION, FakeContext, sample
+from conftest import PROJECT_ID, REGION, sample
+from log_contexts import BrokenLogger, LoggerContext
 
 REPORTS = "audit-reports"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -174,32 +175,10 @@ def test_an_unreadable_inventory_on_a_timer_is_logged_at_warning_whatever_notify
 
 
 # ----- 13: the log is an output too --------------------------------------------------------------
-class BrokenLogger:
-    """A runtime logger (context.getLogger()) whose every write fails."""
-
-    def __init__(self) -> None:
-        self.attempts = 0
-
-    def info(self, text: str) -> None:
-        self.attempts += 1
-        raise OSError("the log stream is closed")
-
-    warning = error = debug = info
-
-
-class BrokenLoggerContext(FakeContext):
-    def __init__(self) -> None:
-        super().__init__()
-        self.logger = BrokenLogger()
-
-    def getLogger(self) -> BrokenLogger:
-        return self.logger
-
-
 def test_a_log_that_cannot_be_written_leaves_the_result_the_report_and_the_message_standing(
     invoke, cloud, reporting
 ) -> None:
-    context = BrokenLoggerContext()
+    context = LoggerContext(BrokenLogger())
     result = invoke({"action": "backfill", "all": True}, context)
     assert (
         context.logger.attempts >= 1

@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 import pytest
-from conftest import AK, REGION, SK, TOKEN, FakeContext, bucket_event
+from conftest import AK, REGION, SK, TOKEN, bucket_event
+from log_contexts import LoggerContext, RuntimeLogger
 
 from autotracker.reports import COLUMNS
 
@@ -165,29 +166,8 @@ def test_log_level_warning_keeps_only_what_went_wrong(invoke, cloud, env, caplog
     assert lines[0]["outcome"] == "failed" and lines[0]["error_code"] == "CTS.0013"
 
 
-class RuntimeLogger:
-    """FunctionGraph's context.getLogger(): a logger with info/warning/error."""
-
-    def __init__(self) -> None:
-        self.lines: List[str] = []
-
-    def info(self, text: str) -> None:
-        self.lines.append(text)
-
-    warning = error = debug = info
-
-
-class LoggingContext(FakeContext):
-    def __init__(self) -> None:
-        super().__init__()
-        self.logger = RuntimeLogger()
-
-    def getLogger(self) -> RuntimeLogger:
-        return self.logger
-
-
 def test_the_runtimes_logger_is_used_when_there_is_one(invoke, cloud, caplog) -> None:
-    context = LoggingContext()
+    context = LoggerContext(RuntimeLogger())
     with caplog.at_level(logging.DEBUG, logger="cts_autotracker"):
         invoke(bucket_event("photos-2026"), context)
     assert not log_lines(caplog)
