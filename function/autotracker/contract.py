@@ -77,6 +77,7 @@ class ErrorCode(_Text):
     INVALID_CONFIGURATION = "InvalidConfiguration"
     MISSING_CREDENTIALS = "MissingCredentials"
     INTERNAL_ERROR = "InternalError"
+    INVALID_RESPONSE = "InvalidResponse"  # a service answered what cannot be read (no id, a looping marker)
     INVALID_REQUEST = "InvalidRequest"
     NOT_FOUND = "NotFound"
     NOT_REACHED = "NotReached"
@@ -184,6 +185,7 @@ class Notification(NamedTuple):
     topic_urn: Optional[str] = None
     message_id: Optional[str] = None
     error: Optional[ErrorInfo] = None
+    publish_failed: bool = False  # SMN refused or lost it (a retry may send it), not a message that could not be built
 
     def to_dict(self) -> Dict[str, Any]:
         return {

@@ -51,7 +51,7 @@ T = TypeVar("T")
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0  # at most, per request; less when less of the invocation is left
 POOL_SIZE = 32  # connections per client: sweeps call one endpoint from many threads
-_DOTTED_CODE = re.compile(r"^[A-Za-z]+\.\d+$")  # CTS.0007, APIGW.0301, SMN.0004
+_DOTTED_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*\.\d+$")  # CTS.0007, APIGW.0301, SMN.0004, STS5.1106
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")  # where a JSON answer may hold a lone surrogate
 # HEAD bucket's failures by status: the answer has no body to say why
 _HEAD_STATUS = {
@@ -120,8 +120,14 @@ class Unjudged(Exception):
 def is_transient(error: BaseException) -> bool:
     """Throttling, 5xx, dropped connections and timeouts; never 401/403, quota or validation errors."""
     if isinstance(error, ServiceResponseException):
-        return (error.status_code == 429 and not is_disabled(error)) or error.status_code >= 500
+        return _refused_for_now(error)
     return isinstance(error, (ConnectionException, RequestTimeoutException, requests.RequestException))
+
+
+def _refused_for_now(error: ServiceResponseException) -> bool:
+    """Throttled (429, not a disabled function) or failed on the server (5xx): nothing took effect,
+    and a later attempt may succeed."""
+    return (error.status_code == 429 and not is_disabled(error)) or error.status_code >= 500
 
 
 def is_disabled(error: ServiceResponseException) -> bool:
@@ -145,7 +151,7 @@ def nothing_sent(error: BaseException) -> bool:
     connection was never made. A dropped connection or a read timeout may hide a success, so a
     publish is not repeated on those (the report would go out twice)."""
     if isinstance(error, ServiceResponseException):
-        return (error.status_code == 429 and not is_disabled(error)) or error.status_code >= 500
+        return _refused_for_now(error)
     if isinstance(error, (HostUnreachableException, SslHandShakeException, requests.ConnectTimeout)):
         return True
     cause = error.__context__
@@ -215,7 +221,11 @@ class ObsErrorHandler(DefaultExceptionHandler):
         except ValueError:
             root = None
         if root is None or root.tag.rsplit("}", 1)[-1] != "Error":
-            super().handle_exception(request, response)  # not OBS's XML: JSON from a gateway, or nothing
+            try:  # not OBS's XML: JSON from a gateway, or nothing (HEAD, a plain 403)
+                super().handle_exception(request, response)
+            except ServiceResponseException as refused:  # the default reads X-Request-Id only
+                refused.request_id = refused.request_id or response.headers.get("x-obs-request-id")
+                raise
             return
         namespace = _namespace(root)
 
@@ -258,8 +268,8 @@ def _json_answer(client: Any, info: Dict[str, Any], package: str) -> Callable[[]
 
     def call() -> Dict[str, Any]:
         content = invoker.invoke().content
-        try:
-            payload = json.loads(content)
+        try:  # decoded here: json.loads(bytes) would let raw surrogate bytes (ED A0 80) through
+            payload = json.loads(content.decode("utf-8", "replace"))
         except ValueError:  # not JSON at all
             return {}
         if not isinstance(payload, dict):
@@ -345,7 +355,7 @@ class Gateway:
         try:
             return bucket_listing(response.content)
         except ValueError as error:
-            raise CloudError("InvalidResponse", f"OBS ListBuckets answered unreadable XML: {error}") from None
+            raise CloudError(ErrorCode.INVALID_RESPONSE, f"OBS ListBuckets answered unreadable XML: {error}") from None
 
     def bucket_location(self, region: str, bucket: str) -> Optional[str]:
         """A bucket's region from HEAD bucket (GetBucketMetadata's `x-obs-bucket-location`): the
@@ -403,7 +413,7 @@ class Gateway:
         payload = self._call(lambda: _object(client.get_caller_identity(GetCallerIdentityRequest())))
         account_id = payload.get("account_id")
         if not account_id:
-            raise CloudError("InvalidResponse", "STS GetCallerIdentity answered without an account_id")
+            raise CloudError(ErrorCode.INVALID_RESPONSE, "STS GetCallerIdentity answered without an account_id")
         return str(account_id)
 
     def list_accounts(self, account_id: str, page_size: int = 1000) -> List[Dict[str, Any]]:
@@ -426,9 +436,8 @@ class Gateway:
                 return accounts
             marker = str(marker)
             if marker in seen:  # the listing would go round until the deadline: a bad answer, not a slow one
-                raise CloudError(
-                    "InvalidResponse", f"ListAccounts repeated the page marker {shown(marker, 80)!r}: listing stopped"
-                )
+                message = f"ListAccounts repeated the page marker {shown(marker, 80)!r}: listing stopped"
+                raise CloudError(ErrorCode.INVALID_RESPONSE, message)
             seen.add(marker)
 
     def show_account(self, own_account: str, account_id: str) -> Optional[Dict[str, Any]]:
@@ -462,7 +471,7 @@ class Gateway:
         issued = payload.get("credentials") or {}
         ak, sk, token = (issued.get(k) for k in ("access_key_id", "secret_access_key", "security_token"))
         if not (ak and sk and token):
-            raise CloudError("InvalidResponse", "STS AssumeAgency answered without complete credentials")
+            raise CloudError(ErrorCode.INVALID_RESPONSE, "STS AssumeAgency answered without complete credentials")
         account_id = agency_urn.split(":")[2]
         return Credentials(str(ak), str(sk), str(token), None, account_id)
 

@@ -433,8 +433,8 @@ def _retry_reason(work: Work, settings: Settings, result: InvocationResult, tran
     trigger decides (a coordinator's queued sweep is FANOUT): a manual or APIG caller is answered."""
     if work.trigger not in ASYNC_TRIGGERS or not settings.raise_on_transient:
         return None
-    if result.notification.error is not None and result.notification.error.code != ErrorCode.INTERNAL_ERROR:
-        code = result.notification.error.code
+    if result.notification.publish_failed:  # not a message that could not be built: a retry would fail alike
+        code = result.notification.error.code if result.notification.error else None
         return f"the report could not be published ({code}); FunctionGraph may retry this invocation"
     transient = [r.target.label for r in result.results if r.transient and r.target]
     if not transient and not transient_problem:
@@ -467,7 +467,8 @@ def _finish(result: InvocationResult, log: RunLog, started: float) -> Dict[str, 
         scrubbed = scrub(text, [json.dumps(secret)[1:-1] for secret in log.secrets])  # as they appear in JSON
         answer = json.loads(scrubbed) if scrubbed != text else answer
     log_invocation(log, answer, (time.monotonic() - started) * 1000, result.results)
-    if log.failed:  # the log is one output: its failure is recorded, the result stands
+    if log.failed:  # the log is one output: its failure is recorded, the result stands, and is not ok
+        answer["ok"] = False
         answer["log_error"] = f"{log.failed} log line(s) could not be written"
     return answer
 

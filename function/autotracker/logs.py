@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from .contract import TargetResult
+from .contract import Outcome, TargetResult
 from .credentials import scrub
 from .notify import needs_attention
 
@@ -86,11 +87,13 @@ def log_invocation(log: RunLog, answer: Dict[str, Any], duration_ms: float, resu
     if report.get("error"):
         written = {"bucket": report.get("bucket"), "keys_written": report.get("keys"), "error": report["error"]}
         log.emit(logging.WARNING, {"event": "problem", "message": "report not written", **written})
-    lines: List[TargetResult] = [r for r in results if needs_attention(r)]
+    # what went wrong first: created or planned lines (INFO) never push a failure past the cap
+    wrong = [r for r in results if _went_wrong(r)]
+    lines: List[TargetResult] = wrong + [r for r in results if not _went_wrong(r) and needs_attention(r)]
     for result in lines[:MAX_TARGET_LINES]:
         target = result.target
         log.emit(
-            logging.WARNING if result.outcome == "failed" or result.error is not None else logging.INFO,
+            logging.WARNING if _went_wrong(result) else logging.INFO,
             {
                 "event": "target",
                 "request_id": answer.get("request_id"),
@@ -105,7 +108,17 @@ def log_invocation(log: RunLog, answer: Dict[str, Any], duration_ms: float, resu
             },
         )
     if len(lines) > MAX_TARGET_LINES:
-        log.emit(logging.INFO, {"event": "targets_not_logged", "count": len(lines) - MAX_TARGET_LINES})
+        unlogged = lines[MAX_TARGET_LINES:]
+        outcomes = Counter(str(r.outcome) for r in unlogged)
+        wrong_unlogged = len(wrong) > MAX_TARGET_LINES  # then the count is something that went wrong, too
+        log.emit(
+            logging.WARNING if wrong_unlogged else logging.INFO,
+            {"event": "targets_not_logged", "count": len(unlogged), "outcomes": dict(outcomes)},
+        )
+
+
+def _went_wrong(result: TargetResult) -> bool:
+    return result.outcome == Outcome.FAILED or result.error is not None
 
 
 def log_problem(log: RunLog, message: str, details: Optional[Mapping[str, Any]] = None) -> None:

@@ -58,6 +58,8 @@ NEXT_STEPS: Dict[str, str] = {
     ErrorCode.INVALID_CONFIGURATION: "Fix the named environment variables (nothing was done).",
     ErrorCode.MISSING_CREDENTIALS: "Give the function its agency (nothing was done).",
     ErrorCode.INTERNAL_ERROR: "A bug: the function's log has the details; please report it.",
+    ErrorCode.INVALID_RESPONSE: "A service answered something that cannot be read (see the message): the next "
+    "run asks again; if it persists, report it to the service with the request id.",
     ErrorCode.INVALID_REQUEST: "The configuration asks for a tracker CTS would refuse: fix the variable named.",
     ErrorCode.NOT_FOUND: "Check the names: the bucket, project or account must exist (new accounts appear "
     "in the organization within minutes).",
@@ -274,5 +276,5 @@ def publish(gateway: Gateway, topic_urn: Optional[str], body: Dict[str, Any]) ->
         answer = gateway.publish(topic_urn, match.group("region"), match.group("project_id"), body)
     except CloudError as error:
         reason = "publishing the report failed; the tracker work above stands"
-        return Notification(False, reason, topic_urn, error=error.info())
+        return Notification(False, reason, topic_urn, error=error.info(), publish_failed=True)
     return Notification(True, "published", topic_urn, answer.get("message_id"))

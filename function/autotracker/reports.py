@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult
 from .gateway import CloudError, Gateway
 from .notify import needs_attention
-from .untrusted import printable
+from .untrusted import printable, shown
 
 COLUMNS = ("account", "region", "project", "kind", "name", "outcome", "tracker", "error_code", "reason")
 COVERED = (Outcome.ALREADY_TRACKED, Outcome.CREATED, Outcome.UPDATED)
@@ -248,7 +248,8 @@ def write(
         except CloudError as error:
             return error.info(f"{keys[ext]}: {error.code} {error.message}")
         except Exception as error:  # noqa: BLE001 - a bug in one form must not take the others down
-            return ErrorInfo(ErrorCode.INTERNAL_ERROR, f"{keys[ext]}: unexpected {type(error).__name__}")
+            detail = shown(f"{type(error).__name__}: {error}", 300)  # the log's report line carries it
+            return ErrorInfo(ErrorCode.INTERNAL_ERROR, f"{keys[ext]}: unexpected {detail}")
         return None
 
     with ThreadPoolExecutor(max_workers=len(keys)) as pool:
