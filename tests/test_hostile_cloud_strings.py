@@ -19,6 +19,7 @@ import logging
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterator
+from xml.sax.saxutils import escape
 
 import index
 import pytest
@@ -161,7 +162,7 @@ def assert_every_form_holds(result: Dict[str, Any], cloud: FakeCloud, caplog) ->
         page = ET.fromstring(objects["html"])  # well-formed
         tags = {element.tag.rsplit("}", 1)[-1] for element in page.iter()}
         assert "script" not in tags and "b" not in tags
-        assert all(text.isprintable() or text.strip() == "" for text in page.itertext() if "\n" not in text)
+        assert all(text.isprintable() or text.strip() == "" for text in page.itertext()), "HTML text"
         seen["html"] = objects["html"]
     if "json" in objects:
         json.loads(objects["json"])
@@ -221,3 +222,115 @@ def test_a_hostile_organizations_error_reaches_no_output_form_unneutralised(run,
     forms = assert_every_form_holds(result, management, caplog)
     assert result["error"] and {"csv", "html", "json", "email", "log"} <= set(forms)
     assert all(MARK in forms[form] for form in ("csv", "html", "json", "email", "subject", "log"))
+
+
+# ----- the answers of FunctionGraph, STS, IAM listings, OBS locations, ListAccounts and Config ---
+ALPHA = "0" * 31 + "1"
+
+
+def hostile_status(answer: Dict[str, Any]) -> Dict[str, Any]:
+    for account in answer.get("accounts") or []:
+        if account.get("id") == ALPHA:
+            account["status"] = HOSTILE
+    return answer
+
+
+def hostile_project_names(answer: Dict[str, Any]) -> Dict[str, Any]:
+    for project in answer.get("projects") or []:
+        if project.get("name") == f"{REGION}_analytics":
+            project["name"] = f"{REGION}_{HOSTILE}"
+    return answer
+
+
+# source -> (how the fake answers, the event, whether it is an organization run)
+MORE_SOURCES: Dict[str, Callable[[FakeCloud], Dict[str, Any]]] = {
+    "FunctionGraph AsyncInvoke error": lambda cloud: (
+        cloud.faults.inject(
+            status=403, action="AsyncInvokeFunction", error_code=HOSTILE_CODE, message=HOSTILE, count=None
+        ),
+        {"action": "backfill", "all": True},
+    )[1],
+    "STS AssumeAgency error": lambda cloud: (
+        cloud.faults.inject(status=403, action="AssumeAgency", error_code=HOSTILE_CODE, message=HOSTILE, count=None),
+        {"action": "backfill", "all": True, "account_id": ALPHA},
+    )[1],
+    "ListAccounts status": lambda cloud: (
+        cloud.faults.rewrite(hostile_status, "ListAccounts"),
+        {"action": "backfill", "all": True},
+    )[1],
+}
+
+
+@pytest.mark.parametrize("source", list(MORE_SOURCES))
+def test_hostile_strings_from_organization_answers_reach_no_output_form_unneutralised(
+    run, env: Dict[str, str], caplog, source: str
+) -> None:
+    management = make_cloud()
+    organization = organization_of(management, env)
+    organization.add_member("alpha", domain_id=ALPHA)
+    event = MORE_SOURCES[source](management)
+    result = run(organization, event, OrgContext())
+    forms = assert_every_form_holds(result, management, caplog)
+    assert {"csv", "html", "json", "email", "log"} <= set(forms)
+    # an account's status is read in lower case
+    shown_in = ("csv", "html", "json", "result") + (() if source == "ListAccounts status" else ("email",))
+    assert [form for form in shown_in if MARK not in forms[form].upper()] == []  # e-mail: attention only
+
+
+def test_a_hostile_get_caller_identity_error_reaches_no_output_form_unneutralised(
+    run, env: Dict[str, str], caplog
+) -> None:
+    cloud = make_cloud()
+    reporting(cloud, env)
+    env["TRACE_BUCKET"] = "trace-{account_id}"
+    cloud.faults.inject(status=403, action="GetCallerIdentity", error_code=HOSTILE_CODE, message=HOSTILE, count=None)
+    result = run(cloud, {"action": "backfill", "all": True}, FakeContext())
+    forms = assert_every_form_holds(result, cloud, caplog)
+    assert all(MARK in forms[form] for form in ("email", "subject", "log", "result"))
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["IAM project names", "OBS listed locations"],
+)
+def test_hostile_names_and_locations_from_successful_listings_reach_no_output_form_unneutralised(
+    run, env: Dict[str, str], caplog, source: str
+) -> None:
+    cloud = make_cloud()
+    reporting(cloud, env)
+    if source == "IAM project names":
+        cloud.faults.rewrite(hostile_project_names, "KeystoneListProjects")
+    else:
+        where = f"<Location>{REGION}</Location>"
+        hostile = f"<Location>{escape(HOSTILE_XML)}</Location>"
+        cloud.faults.rewrite(lambda text: text.replace(where, hostile, 1), "ListBuckets")
+    result = run(cloud, {"action": "backfill", "all": True}, FakeContext())
+    forms = assert_every_form_holds(result, cloud, caplog)
+    if source == "IAM project names":
+        assert MARK in forms["csv"] and MARK in forms["html"]
+    else:  # a location that is no region in scope is not shown anywhere (the bucket is out of scope)
+        assert not any(MARK in text for text in forms.values())
+
+
+def test_a_hostile_update_policy_state_error_reaches_no_output_form_unneutralised(
+    run, env: Dict[str, str], caplog
+) -> None:
+    cloud = make_cloud()
+    urn = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:cts-autotracker:latest"
+    assignment = cloud.rms.add_assignment("cts-coverage", urn)
+    cloud.faults.inject(status=403, action="UpdatePolicyState", error_code=HOSTILE_CODE, message=HOSTILE, count=None)
+    event = {
+        "domain_id": cloud.domain_id,
+        "policy_assignment_id": assignment,
+        "policy_assignment_name": "cts-coverage",
+        "function_urn": urn,
+        "trigger_type": "resource",
+        "evaluation_time": 1764052800000,
+        "evaluation_hash": "f0e1d2c3b4a5",
+        "rule_parameter": {},
+        "invoking_event": {"id": "photos-2026", "provider": "obs", "type": "buckets", "region_id": REGION},
+    }
+    env["RAISE_ON_TRANSIENT"] = "false"
+    result = run(cloud, event, FakeContext())
+    forms = assert_every_form_holds(result, cloud, caplog)
+    assert MARK in forms["result"] and MARK in forms["email"] and MARK in forms["log"]
