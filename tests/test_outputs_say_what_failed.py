@@ -8,7 +8,7 @@ import json
 
 import pytest
 from conftest import sample
-from log_contexts import BrokenLogger, LoggerContext
+from helpers.log_contexts import BrokenLogger, LoggerContext
 
 from autotracker.contract import ErrorCode
 from autotracker.handler import TransientFailure

@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 
 import pytest
 from conftest import PROJECT_ID, REGION, sample
-from log_contexts import BrokenLogger, LoggerContext
+from helpers.log_contexts import BrokenLogger, LoggerContext
 
 REPORTS = "audit-reports"
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -13,7 +13,7 @@ from typing import Any, Dict, List
 
 import pytest
 from conftest import AK, REGION, SK, TOKEN, bucket_event
-from log_contexts import LoggerContext, RuntimeLogger
+from helpers.log_contexts import LoggerContext, RuntimeLogger
 
 from autotracker.reports import COLUMNS
 
