@@ -197,7 +197,7 @@ def test_hostile_strings_from_a_cloud_answer_reach_no_output_form_unneutralised(
 def organization_of(management: FakeCloud, env: Dict[str, str]) -> FakeOrganization:
     reporting(management, env)
     management.add_function("cts-autotracker")
-    env.update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "trace-{account_id}"})
+    env.update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "trace-{account_id}", "FANOUT_KEY": "f" * 43})
     return FakeOrganization(management)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
+from fanout_signing import signed_fanout
 from test_org_scope import invoke, nothing_called_in_members
 from test_organization import FunctionContext, created, env, org  # noqa: F401 - the fixtures too
 
@@ -17,7 +18,7 @@ from fakecloud import FakeOrganization
 
 
 def fanout(account_id: str) -> Dict[str, Any]:
-    return {"fanout": True, "action": "backfill", "all": True, "run_id": "coordinator-0001", "account_id": account_id}
+    return signed_fanout({"action": "backfill", "all": True, "account_id": account_id})
 
 
 def test_a_member_invocation_reads_its_account_once_however_large_the_organization(
@@ -75,7 +76,7 @@ def test_an_unreadable_account_is_an_invocation_error_and_nothing_is_done_there(
     org.management.faults.inject(status=status, action="ShowAccount", count=None)
     event = fanout(target.domain_id)
     if delivery == "manual":
-        del event["fanout"], event["run_id"]
+        del event["fanout"]
     result = invoke(org, env, monkeypatch, event, FunctionContext("member-4"))
     assert nothing_called_in_members(org) and org.management.calls_of("ShowAccount")
     if status == 503 and delivery == "fanout":  # FunctionGraph's async retry asks again later

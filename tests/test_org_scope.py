@@ -15,6 +15,7 @@ from typing import Any, Dict, List
 import index
 import pytest
 from conftest import PROJECT_ID, index_env_names
+from fanout_signing import signed_fanout
 from test_organization import AGENCY, FUNCTION, FunctionContext, created, env, member, org, run  # noqa: F401 - the fixtures too
 
 from autotracker.handler import TransientFailure
@@ -75,13 +76,13 @@ def test_a_request_naming_an_account_outside_scope_is_refused_before_any_call_th
     if shape == "apig":
         event = apig(request)
     elif shape == "fanout":  # the coordinator queued it, and the account left the scope since
-        event = {"fanout": True, **request, "run_id": "coordinator-0001"}
+        event = signed_fanout(request)
 
     answer = invoke(org, env, monkeypatch, event, FunctionContext("request-0002"))
 
     result = json.loads(answer["body"]) if shape == "apig" else answer
     if shape == "apig":
-        assert answer["statusCode"] == 207
+        assert answer["statusCode"] == 403  # refused, nothing done
     assert result["ok"] is False
     (entry,) = result["results"]
     assert entry["outcome"] == "failed" and entry["error"]["code"] == "OutOfScope"
@@ -122,7 +123,7 @@ def test_an_admitted_account_named_by_a_caller_is_swept(
 
 
 # ----- 2. member report keys -----------------------------------------------------------------
-def test_a_request_with_an_earlier_run_id_never_overwrites_that_runs_reports(
+def test_a_replayed_fanout_never_overwrites_that_runs_reports(
     org: FakeOrganization, env: Dict[str, str], run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     org.management.add_bucket(REPORTS, "ap-southeast-1")
@@ -135,15 +136,24 @@ def test_a_request_with_an_earlier_run_id_never_overwrites_that_runs_reports(
     theirs = [key for key in before if f"/coordinator-0001/{victim.domain_id}." in key]
     assert len(theirs) == 3 and b"failed" in before[[k for k in theirs if k.endswith(".csv")][0]]
 
-    replay = {"action": "backfill", "all": True, "dry_run": True, "account_id": victim.domain_id}
-    replay["run_id"] = "coordinator-0001"
-    result = invoke(org, env, monkeypatch, replay, FunctionContext("request-0003"))
+    # the coordinator's own (signed) request, delivered again: with a new request id, and with
+    # the one it had (an async retry may reuse it)
+    (queued,) = [
+        c.request_json
+        for c in org.management.calls_of("AsyncInvokeFunction")
+        if c.request_json["account_id"] == victim.domain_id
+    ]
+    victim.faults.clear()
+    added: List[str] = []
+    for request_id in ("request-0003", theirs[0].rsplit("/", 1)[1].split(".")[1]):
+        result = invoke(org, env, monkeypatch, queued, FunctionContext(request_id))
+        assert result["trigger"] == "fanout" and len(result["report"]["keys"]) == 3
+        added.extend(result["report"]["keys"])
 
     after = {key: org.management.obs.object(REPORTS, key)["body"] for key in org.management.obs.keys(REPORTS)}
     assert {key: after[key] for key in before} == before  # every earlier object as it was
-    added = sorted(set(after) - set(before))
-    assert added == sorted(result["report"]["keys"]) and len(added) == 3
-    assert all(f"/coordinator-0001/{victim.domain_id}.request-0003." in key for key in added)  # found by run id
+    assert sorted(set(after) - set(before)) == sorted(added) and len(set(added)) == 6
+    assert all(f"/coordinator-0001/{victim.domain_id}." in key for key in added)  # found by run id
 
 
 # ----- 3. the dispatch order changes from run to run -------------------------------------------
@@ -225,26 +235,29 @@ def test_an_account_id_a_member_would_refuse_is_refused_by_the_coordinator(
 
 # ----- 5. only an asynchronous delivery raises ------------------------------------------------
 @pytest.mark.parametrize("shape", ["manual", "apig"])
-def test_a_synchronous_request_carrying_run_id_is_answered_not_raised(
+def test_a_synchronous_request_carrying_run_id_is_refused_not_raised(
     org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch, shape: str
 ) -> None:
     target = org.members()[0]
-    target.faults.inject(status=503, action="CreateTracker", count=None)  # transient, after retries
+    target.faults.inject(status=503, action="CreateTracker", count=None)
     request = {"action": "backfill", "all": True, "account_id": target.domain_id, "run_id": "coordinator-0001"}
     answer = invoke(org, env, monkeypatch, apig(request) if shape == "apig" else request, FunctionContext("r-5"))
     assert not isinstance(answer, TransientFailure)
     result = json.loads(answer["body"]) if shape == "apig" else answer
     if shape == "apig":
-        assert answer["statusCode"] == 207
-    assert result["ok"] is False and result["trigger"] == shape
-    assert any(entry["outcome"] == "failed" and entry["error"] for entry in result["results"])
+        assert answer["statusCode"] == 400
+    assert result["ok"] is False and result["trigger"] == shape and result["results"] == []
+    assert result["error"]["code"] == "InvalidEvent" and "signed fan-out" in result["error"]["message"]
+    assert not org.management.calls and nothing_called_in_members(org)
 
 
 def test_a_queued_member_sweep_with_a_transient_failure_is_retried_by_functiongraph(org: FakeOrganization, run) -> None:
     target = org.members()[0]
     target.faults.inject(status=503, action="CreateTracker", count=None)
     coordinator, members = run({"action": "backfill", "all": True})
-    assert all(call.request_json["fanout"] is True for call in org.management.calls_of("AsyncInvokeFunction"))
+    assert all(
+        len(call.request_json["fanout"]["signature"]) == 64 for call in org.management.calls_of("AsyncInvokeFunction")
+    )
     assert isinstance(members[target.domain_id], TransientFailure)
     assert all(members[cloud.domain_id]["ok"] for cloud in org.members()[1:])
 
@@ -252,9 +265,9 @@ def test_a_queued_member_sweep_with_a_transient_failure_is_retried_by_functiongr
 @pytest.mark.parametrize(
     "event",
     [
-        {"fanout": True, "action": "backfill", "all": True, "run_id": "c-1"},  # no account
-        {"fanout": True, "action": "backfill", "all": True, "account_id": "abc"},  # no run
-        {"fanout": "yes", "action": "backfill", "all": True, "account_id": "abc", "run_id": "c-1"},
+        {"fanout": True, "action": "backfill", "all": True, "account_id": "abc"},  # the old marker
+        {"fanout": {"run_id": "c-1", "token": "x"}, "action": "backfill", "all": True, "account_id": "abc"},
+        signed_fanout({"action": "backfill", "all": True}),  # genuine, but names no account
     ],
 )
 def test_a_malformed_fanout_delivery_is_refused_and_not_retried(
@@ -269,6 +282,7 @@ def test_a_malformed_fanout_delivery_is_refused_and_not_retried(
 def test_a_disabled_function_is_not_queued_again_as_if_throttled(
     org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    env["SWEEP_CONCURRENCY"] = "1"  # one after another: the first answer stops the rest
     org.management.fgs.disable_function(PROJECT_ID, FUNCTION)
     timer = {"version": "v1.0", "time": "2026-12-03T06:00:00+08:00", "trigger_type": "TIMER", "trigger_name": "t"}
     result = invoke(org, env, monkeypatch, timer, FunctionContext("coordinator-disabled"))
@@ -276,7 +290,10 @@ def test_a_disabled_function_is_not_queued_again_as_if_throttled(
     assert result["summary"] == {"failed": 4}
     for entry in result["results"]:
         assert entry["error"]["code"] == "FSS.0429" and "Function Disabled" in entry["reason"]
-    assert len(org.management.calls_of("AsyncInvokeFunction")) == 4  # once each, not retried
+    (call,) = org.management.calls_of("AsyncInvokeFunction")  # once, not retried, and no other account tried
+    first = [entry for entry in result["results"] if entry["target"]["account_id"] == call.request_json["account_id"]]
+    assert "could not queue" in first[0]["reason"]
+    assert sum("not queued" in entry["reason"] for entry in result["results"]) == 3
 
 
 def test_throttling_with_the_same_code_is_still_retried(
@@ -333,5 +350,5 @@ def test_an_invite_account_trace_dispatches_the_invited_accounts_sweep(
     (entry,) = coordinator["results"]
     assert entry["outcome"] == "dispatched" and entry["target"]["account_id"] == invited.domain_id
     (queued,) = org.management.calls_of("AsyncInvokeFunction")
-    assert queued.request_json["account_id"] == invited.domain_id and queued.request_json["new_account"] is True
+    assert queued.request_json["account_id"] == invited.domain_id and queued.request_json["fanout"]["new_account"]
     assert members[invited.domain_id]["ok"] is True and created(invited)

@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import index
 import pytest
 from conftest import AK, IAM_ACTIONS, PROJECT_ID, REGION, SK, TOKEN, FakeContext, index_env_names, make_cloud, sample
+from fanout_signing import FANOUT_KEY
 
 from autotracker.credentials import Credentials
 from autotracker.gateway import CloudError, Gateway
@@ -43,6 +44,9 @@ class FunctionContext(FakeContext):
     def getRequestID(self) -> str:
         return self.request_id
 
+    def getUserData(self, key: str) -> str:
+        return FANOUT_KEY if key == "FANOUT_KEY" else ""
+
 
 def org_env() -> Dict[str, str]:
     return {
@@ -52,6 +56,7 @@ def org_env() -> Dict[str, str]:
         "SMN_TOPIC_URN": f"urn:smn:{REGION}:{PROJECT_ID}:autotracker-reports",
         "RETRY_BASE_DELAY_MS": "1",
         "ORGANIZATION_SWEEP": "true",
+        "FANOUT_KEY": FANOUT_KEY,
     }
 
 
@@ -126,7 +131,7 @@ def test_an_organization_sweep_covers_every_account_with_its_own_credentials(org
         assert entry["outcome"] == "dispatched" and "FunctionGraph request" in entry["reason"]
     queued = org.management.calls_of("AsyncInvokeFunction")
     assert len(queued) == 4 and {c.request_json["account_id"] for c in queued} == set(org.accounts)
-    assert {c.request_json["run_id"] for c in queued} == {"coordinator-0001"}
+    assert {c.request_json["fanout"]["run_id"] for c in queued} == {"coordinator-0001"}
     assert all(c.request_json["action"] == "backfill" and c.request_json["all"] is True for c in queued)
 
     assert set(members) == set(org.accounts)
@@ -276,7 +281,8 @@ def test_an_account_created_in_the_organization_is_swept_when_its_agency_exists(
     (entry,) = coordinator["results"]
     assert entry["outcome"] == "dispatched" and entry["target"]["account_id"] == newcomer.domain_id
     (queued,) = org.management.calls_of("AsyncInvokeFunction")
-    assert queued.request_json["new_account"] is True and queued.request_json["account_id"] == newcomer.domain_id
+    assert queued.request_json["fanout"]["new_account"] is True
+    assert queued.request_json["account_id"] == newcomer.domain_id
     assert members[newcomer.domain_id]["ok"] is True and created(newcomer)
 
 
@@ -370,6 +376,7 @@ def test_the_member_agency_terraform_holds_the_member_grants_and_trusts_the_mana
 
     raw = yaml.safe_load(open("template.yaml", encoding="utf-8").read())
     raw["function"]["user_data"].update({"ORGANIZATION_SWEEP": "true", "TRACE_BUCKET": "cts-{account_id}"})
+    raw["function"]["encrypted_user_data"] = ["FANOUT_KEY"]
     template = parse_template(raw)
     text = member_tf(template)
     assert 'resource "huaweicloud_identity_agency" "member"' in text

@@ -67,6 +67,7 @@ def test_every_sdk_operation_is_known_and_can_be_granted() -> None:
     unknown = operations - set(ACTIONS)
     assert not unknown, f"add these operations to ACTIONS and deployer/policy.py: {unknown}"
     everything = {"REMEDIATE_DRIFT": "true", "ORGANIZATION_SWEEP": "true", "REPORT_BUCKET": "reports"}
+    everything["FANOUT_KEY"] = "k" * 43
     repairing = load_settings({**TEMPLATE.user_data("0" * 32), **everything})
     granted = {g.action for g in grants_for(repairing, config_rule=True)}
     assert {ACTIONS[operation] for operation in operations} - {None} <= granted

@@ -24,7 +24,7 @@ def everything() -> Dict[str, Any]:
     """The template with every optional part: encrypted variables, an on-failure topic, a report
     bucket, organization sweeps with per-account buckets, and the Config rule."""
     raw = yaml.safe_load((ROOT / "template.yaml").read_text())
-    raw["function"]["encrypted_user_data"] = ["KMS_KEY_ID"]
+    raw["function"]["encrypted_user_data"] = ["KMS_KEY_ID", "FANOUT_KEY"]
     raw["function"]["user_data"].update({"REPORT_BUCKET": "audit-reports", "ORGANIZATION_SWEEP": "true"})
     raw["async_invoke"]["on_failure"] = {"smn_topic": "ops-alerts"}
     raw["config_rule"] = {"name": "cts-coverage", "data_events": "READ,WRITE", "regions": ["ap-southeast-1"]}

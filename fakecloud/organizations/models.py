@@ -11,7 +11,14 @@ from fakecloud.core.errors import ServiceError
 
 STATUSES = ("active", "suspended", "pending_closure")
 MAX_LIMIT = 1000  # ListAccounts' limit: 1-1000, default 1000
-NOT_MANAGEMENT = "Organizations.1003"  # not a documented code: the docs do not name this refusal
+# The error-code page: 401 Organizations.1002, "This operation can be called only from the management
+# account of an organization or by a member account that is a delegated administrator for a
+# service." (ListAccounts and ShowAccount are both callable by either; the fake models no delegation)
+NOT_MANAGEMENT = "Organizations.1002"
+NOT_MANAGEMENT_MESSAGE = (
+    "This operation can be called only from the management account of an organization or by a member "
+    "account that is a delegated administrator for a service."
+)
 # ShowAccount of an id the organization does not hold: 404 (the error page's code for it could
 # not be confirmed, so the number is the fake's own; a client may rely on the status alone)
 ACCOUNT_NOT_FOUND = "Organizations.1101"
@@ -67,7 +74,7 @@ class OrganizationsBackend:
         """ShowAccount: `{"account": {...}}` as ListAccounts lists it (contact details only on
         request, which the fake does not model)."""
         if caller_account != self.management_account_id:
-            raise ServiceError(403, NOT_MANAGEMENT, "Only the management account can read the organization's accounts.")
+            raise ServiceError(401, NOT_MANAGEMENT, NOT_MANAGEMENT_MESSAGE)
         with self._lock:
             found = next((account for account in self._accounts if account["id"] == account_id), None)
             if found is None:
@@ -76,7 +83,7 @@ class OrganizationsBackend:
 
     def list_accounts(self, caller_account: str, limit: str | None, marker: str | None) -> dict[str, Any]:
         if caller_account != self.management_account_id:
-            raise ServiceError(403, NOT_MANAGEMENT, "Only the management account can list the organization's accounts.")
+            raise ServiceError(401, NOT_MANAGEMENT, NOT_MANAGEMENT_MESSAGE)
         size = MAX_LIMIT
         if limit is not None:
             if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:

@@ -6,7 +6,7 @@ from typing import Callable, Optional
 
 from fakecloud.core.dispatch import Request, Response, json_response
 from fakecloud.core.errors import ServiceError
-from fakecloud.organizations.models import NOT_MANAGEMENT, OrganizationsBackend
+from fakecloud.organizations.models import NOT_MANAGEMENT, NOT_MANAGEMENT_MESSAGE, OrganizationsBackend
 
 
 class OrganizationsResponses:
@@ -24,5 +24,5 @@ class OrganizationsResponses:
     def _backend(self) -> OrganizationsBackend:
         backend = self.backend()
         if backend is None:
-            raise ServiceError(403, NOT_MANAGEMENT, "The account is not in an organization.")
+            raise ServiceError(401, NOT_MANAGEMENT, NOT_MANAGEMENT_MESSAGE)  # no organization: no management account
         return backend

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from fakecloud.core.dispatch import Router, ServiceInfo
-from fakecloud.organizations.models import NOT_MANAGEMENT, OrganizationsBackend
+from fakecloud.organizations.models import OrganizationsBackend
 from fakecloud.organizations.responses import OrganizationsResponses
 
 SERVICE = ServiceInfo(
     name="organizations",
-    forbidden_code=NOT_MANAGEMENT,
+    forbidden_code="Organizations.1007",  # the error-code page's 403 (the request is not allowed)
     read_error_code="Organizations.1500",
     write_error_code="Organizations.1500",
     regional=False,

@@ -134,17 +134,21 @@ class TargetResult(NamedTuple):
     tracker: Optional[TrackerRef] = None
     error: Optional[ErrorInfo] = None
     transient: bool = False  # failed on throttling/5xx/timeouts after retries: a later retry may succeed
+    queued_request_id: Optional[str] = None  # an organization run: FunctionGraph's id of the queued member sweep
 
     def to_dict(self) -> Dict[str, Any]:
         """Plain dicts by hand: `dataclasses.asdict` deep-copies, which a 10,000-bucket sweep feels."""
         target, tracker, error = self.target, self.tracker, self.error
-        return {
+        out = {
             "target": _target_dict(target) if target else None,
             "outcome": _plain(self.outcome),
             "tracker": _tracker_dict(tracker) if tracker else None,
             "reason": self.reason,
             "error": error.to_dict() if error else None,
         }
+        if self.queued_request_id is not None:
+            out["queued_request_id"] = self.queued_request_id
+        return out
 
 
 def _target_dict(target: Target) -> Dict[str, Any]:

@@ -7,7 +7,7 @@ results or exception text by accident.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Optional, Sequence, Tuple
 
 MIN_SECRET_CHARS = 16  # Huawei AKs have 20 characters, SKs 40, tokens hundreds: anything shorter is not one
@@ -36,9 +36,15 @@ class Credentials:
     security_token: Optional[str] = field(default=None, repr=False)
     project_id: Optional[str] = None
     account_id: Optional[str] = None  # set for a member account's assumed credentials (no project known)
+    kept: Tuple[str, ...] = field(default=(), repr=False)  # other secrets of the invocation (FANOUT_KEY)
 
     def secrets(self) -> Tuple[str, ...]:
-        return tuple(value for value in (self.ak, self.sk, self.security_token) if value)
+        """Every value the scrubber takes out of outputs: the keys, and the other secrets kept."""
+        return tuple(value for value in (self.ak, self.sk, self.security_token, *self.kept) if value)
+
+    def keeping_secret(self, value: Optional[str]) -> "Credentials":
+        """These credentials, with `value` scrubbed wherever theirs are."""
+        return replace(self, kept=self.kept + (value,)) if value else self
 
 
 def context_text(context: Any, method: str) -> Optional[str]:

@@ -298,7 +298,10 @@ class Gateway:
         ).hexdigest()  # keys the client cache without keeping the secrets in the key
 
     def acting_as(self, credentials: Credentials) -> "Gateway":
-        """The same deadline, retries and endpoints with other credentials (a member account's)."""
+        """The same deadline, retries and endpoints with other credentials (a member account's); the
+        invocation's other secrets (FANOUT_KEY) are still scrubbed from what those calls answer."""
+        for secret in self._credentials.kept:
+            credentials = credentials.keeping_secret(secret)
         return Gateway(credentials, self._settings, self._deadline, self._policy, self._reserve)
 
     # -- CTS ---------------------------------------------------------------

@@ -15,7 +15,20 @@ import time
 import uuid
 from datetime import datetime, timezone
 from itertools import chain
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 from .contract import (
     ASYNC_TRIGGERS,
@@ -78,13 +91,14 @@ def _handle(
     """The result, and why the invocation should be retried by FunctionGraph (or None)."""
     started = time.monotonic()
     request_id = (context_text(context, "getRequestID") or "")[:128] or None
+    values = read_environment(environ, getattr(context, "getUserData", None))
+    fanout_key = values.get("FANOUT_KEY")  # a secret like the credentials: scrubbed from every output
     try:
-        credentials = resolve_credentials(context, environ)
+        credentials = resolve_credentials(context, environ).keeping_secret(fanout_key)
     except CredentialsError as error:
         credentials, missing = None, error
-    secrets = credentials.secrets() if credentials else ()
+    secrets = credentials.secrets() if credentials else tuple(filter(None, [fanout_key]))
     log = RunLog(context, "INFO", secrets)
-    values = read_environment(environ, getattr(context, "getUserData", None))
     asked_dry_run = lenient_flag(values.get("DRY_RUN"))  # said even when the configuration is refused
 
     def refused(code: ErrorCode, message: str) -> Dict[str, Any]:
@@ -93,7 +107,7 @@ def _handle(
         return _finish(refusal, log, started)
 
     try:
-        work = read_event(event)
+        work = read_event(event, fanout_key)
         asked_dry_run = asked_dry_run or bool(work.manual and work.manual.dry_run)
         settings = load_settings(values)
         log = RunLog(context, settings.log_level, secrets)
@@ -124,6 +138,7 @@ class Run(NamedTuple):
     mode: Mode
     dry_run: bool
     request_id: Optional[str]
+    own_id: str  # FunctionGraph's request id, else a random one: never the event's hash, which repeats
 
 
 def _run(
@@ -142,7 +157,8 @@ def _run(
     dry_run = settings.dry_run or bool(work.manual and work.manual.dry_run)
     audit = bool(work.manual and work.manual.action == "audit")
     mode = Mode(mutate=not (dry_run or audit), audit=audit)
-    run = Run(work, context, environ, settings, credentials, gateway, deadline, mode, dry_run, request_id)
+    own_id = request_id or uuid.uuid4().hex
+    run = Run(work, context, environ, settings, credentials, gateway, deadline, mode, dry_run, request_id, own_id)
     problem: Optional[ErrorInfo] = None
     transient_problem = False
     try:
@@ -236,9 +252,11 @@ def _write_report(run: Run, results: List[TargetResult], problem: Optional[Error
         except Unjudged:
             account_id = None
         account = f"account {account_id}" if account_id else None
-    run_id = run.request_id or run.work.report_id
-    if manual and manual.run_id and manual.account_id:  # a run's accounts side by side, never overwritten:
-        run_id = f"{manual.run_id}/{manual.account_id}.{run.request_id or uuid.uuid4().hex}"  # not the caller's
+    run_id, filed = run.own_id, None
+    fanout = run.work.fanout  # verified: the coordinator's run, and its day, so a run's members share a folder
+    if fanout is not None and account_id:  # side by side, never overwritten, even by a retry with the same id:
+        run_id = f"{fanout.run_id}/{account_id}.{run.own_id}.{uuid.uuid4().hex[:12]}"
+        filed = datetime.fromtimestamp(fanout.issued, timezone.utc)
     facts = RunFacts(
         datetime.now(timezone.utc),
         str(run.work.trigger),
@@ -249,6 +267,7 @@ def _write_report(run: Run, results: List[TargetResult], problem: Optional[Error
         run.settings.region,
         run.dry_run,
         run_id,
+        filed,
     )
     summary = InvocationResult(run.work.trigger, run.dry_run, results, NOTHING_DONE, problem, run.request_id)
     answer = summary.to_dict()
@@ -297,7 +316,7 @@ def _track(run: Run) -> List[TargetResult]:
     done: Dict[Optional[Target], TargetResult] = {
         r.target: r for r in execute(steps, states, run.gateway, run.deadline, settings.sweep_concurrency, _order(run))
     }
-    for target, result in _new_accounts(run, list(accounts)).items():
+    for target, result in _new_accounts(run, list(accounts.values())).items():
         done[target] = result
     ordered: List[TargetResult] = []
     for item in decided:
@@ -308,14 +327,15 @@ def _track(run: Run) -> List[TargetResult]:
     return ordered
 
 
-def _new_accounts(run: Run, targets: List[Target]) -> Dict[Target, TargetResult]:
+def _new_accounts(run: Run, wanted: List[Wanted]) -> Dict[Target, TargetResult]:
     """Dispatch the sweeps of accounts that joined the organization (keyed by the traced target)."""
-    if not targets:
+    if not wanted:
         return {}
+    targets = [item.target for item in wanted]
     if not run.settings.organization_sweep:
         return {t: skipped(t, "ORGANIZATION_SWEEP is off: member accounts are not swept") for t in targets}
     try:
-        results = _coordinate(run, targets)
+        results = _coordinate(run, targets, frozenset(item.target for item in wanted if item.invitation))
     except Unjudged as error:
         info = ErrorInfo(error.code, str(error))
         return {t: TargetResult(t, Outcome.FAILED, str(error), error=info, transient=error.transient) for t in targets}
@@ -354,7 +374,7 @@ def _account_sweep(
 
 def _order(run: Run) -> str:
     """What orders a run's steps (`execute`): this invocation's own id, so each run has its own."""
-    return run.request_id or run.work.report_id
+    return run.own_id
 
 
 def _member_sweep(run: Run, account_id: str) -> List[TargetResult]:
@@ -365,12 +385,12 @@ def _member_sweep(run: Run, account_id: str) -> List[TargetResult]:
     from .member import act_in, in_account, note_organization_trackers, organization_trackers, project_regions
     from .organization import refusal
 
-    manual = run.work.manual
     own, refused = refusal(account_id, run.settings, run.gateway)  # before anything in the account
     if refused is not None:
         return [refused]
-    run_id = manual.run_id if manual else None
-    new_account = bool(manual and manual.new_account)
+    fanout = run.work.fanout  # verified by its signature; a manual or APIG request carries none
+    run_id = fanout.run_id if fanout else None
+    new_account = bool(fanout and fanout.new_account)
     acting = act_in(account_id, own, run.gateway, run.settings, run.deadline, run.context, run_id, new_account)
     if isinstance(acting, TargetResult):
         return [acting]
@@ -393,27 +413,36 @@ def _regions(run: Run) -> Tuple[str, ...]:
     return tuple(manual.regions) if manual and manual.regions else run.settings.scope_regions
 
 
-def _coordinate(run: Run, wanted: Optional[List[Target]]) -> List[TargetResult]:
-    """Queue one invocation per account in scope (`wanted`: only those new accounts)."""
-    from .organization import choose, dispatch, function_urn, organization_accounts
+def _coordinate(
+    run: Run, wanted: Optional[List[Target]], invited: FrozenSet[Target] = frozenset()
+) -> List[TargetResult]:
+    """Queue one invocation per account in scope (`wanted`: only those new accounts; `invited`:
+    those of them that were only invited), each request signed with FANOUT_KEY."""
+    from .events.fanout import sign
+    from .organization import OrganizationError, choose, dispatch, function_urn, organization_accounts
 
+    key = run.settings.fanout_key.get_secret_value() if run.settings.fanout_key else ""
+    if not key:  # the settings require it in organization mode; never queue an unsigned request
+        raise OrganizationError(ErrorCode.INVALID_CONFIGURATION, "FANOUT_KEY: required to queue member sweeps")
     _, accounts = organization_accounts(run.gateway)
-    run_id = run.request_id or run.work.report_id
-    chosen, decided = choose(accounts, run.settings, wanted, run_id)
+    chosen, decided = choose(accounts, run.settings, wanted, run.own_id, invited)
     urn = function_urn(run.settings, run.context, run.environ, run.credentials.project_id)
     manual = run.work.manual
     action = manual.action if manual else "backfill"
-    payload: Dict[str, Any] = {"fanout": True, "action": action, "run_id": run_id}
+    request: Dict[str, Any] = {"action": action}
     if action == "backfill":
-        payload["all"] = True
+        request["all"] = True
     if run.dry_run:
-        payload["dry_run"] = True
+        request["dry_run"] = True
     if manual and manual.regions:
-        payload["regions"] = list(manual.regions)
-    if wanted is not None:
-        payload["new_account"] = True
+        request["regions"] = list(manual.regions)
+    now = time.time()  # one date for the run: its members' reports share its day folder
+
+    def signed(account_id: str) -> Dict[str, Any]:
+        return sign({**request, "account_id": account_id}, run.own_id, wanted is not None, key, now)
+
     concurrency = run.settings.sweep_concurrency
-    return decided + dispatch(chosen, payload, urn, run.gateway, run.deadline, concurrency, run.dry_run)
+    return decided + dispatch(chosen, signed, urn, run.gateway, run.deadline, concurrency, run.dry_run)
 
 
 def _scope(run: Run) -> Optional[str]:

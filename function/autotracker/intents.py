@@ -105,30 +105,47 @@ def _account_wanted(trace: CtsTrace) -> Union[Wanted, TargetResult]:
     """The account's id from the answer (CreateAccount may answer before the id exists), the
     trace's resource, for an invitation the invited account, or for an accepted invitation the
     accepting account; else its name, which the coordinator looks up in the organization."""
+    if (trace.trace_name or "").lower() == "inviteaccount":
+        return _invited(trace)
     response, request = trace.response, trace.request
     status = _dict(response.get("create_account_status"))
     account = _dict(response.get("account")) or _dict(request.get("account"))
     candidates = [_str(status.get("account_id")), _str(account.get("id")), trace.resource_id]
-    if (trace.trace_name or "").lower() == "inviteaccount":
-        # InviteAccount's request names the invited account in `target.entity` (its answer's
-        # handshake too); the trace's own resource and caller may be either side of the
-        # invitation, as whether it is recorded in the management or the invited account is not
-        # documented, so only the target counts.
-        invited = [_dict(request.get("target")), _dict(_dict(response.get("handshake")).get("target"))]
-        candidates = [_str(target.get("entity")) for target in invited]  # an e-mail address is no account id
-    elif trace.resource_type and trace.resource_type.lower() == "handshake":
+    if trace.resource_type and trace.resource_type.lower() == "handshake":
         candidates = [_str(_dict(trace.user.get("domain")).get("id")), _str(account.get("id"))]
     account_id = next((c for c in candidates if c and ACCOUNT_ID.match(c)), None)
     name = _str(status.get("account_name")) or _str(account.get("name")) or _str(request.get("name"))
     if trace.resource_type and trace.resource_type.lower() == "account":
         name = name or trace.resource_name
+    return _account(trace, account_id, name)
+
+
+def _invited(trace: CtsTrace) -> Union[Wanted, TargetResult]:
+    """InviteAccount names the invited account in `target` (its request, and its answer's
+    handshake): `entity` is the account's id when `type` is `account`, its name when `type` is
+    `name`. The trace's own resource (the handshake) and caller may be either side of the
+    invitation, as where it is recorded is not documented, so only the target counts. An invited
+    account is no member until it accepts: the coordinator skips it while it is not listed."""
+    account_id = name = None
+    for target in (_dict(trace.request.get("target")), _dict(_dict(trace.response.get("handshake")).get("target"))):
+        kind, entity = (_str(target.get("type")) or "").lower(), _str(target.get("entity"))
+        if entity and kind == "account" and ACCOUNT_ID.match(entity):
+            account_id = account_id or entity
+        elif entity and kind == "name":
+            name = name or entity
+    return _account(trace, account_id, None if account_id else name, invitation=True)
+
+
+def _account(
+    trace: CtsTrace, account_id: Optional[str], name: Optional[str], invitation: bool = False
+) -> Union[Wanted, TargetResult]:
     target = Target(Kind.ACCOUNT, shown(name, 80) if name else None, None, None, account_id)
     failure = trace.failure()
     if failure:
         return skipped(target, failure)
     if account_id is None and name is None:
         return failed(target, ErrorCode.INVALID_EVENT, f"{trace.operation} trace names no account (id or name)")
-    return Wanted(target, _source(trace))
+    return Wanted(target, _source(trace), invitation)
 
 
 def _source(trace: CtsTrace) -> str:

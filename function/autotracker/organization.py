@@ -10,9 +10,10 @@ queues, so it stays far inside one invocation's time limit however many accounts
 from __future__ import annotations
 
 import hashlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Collection, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, failed, skipped
 from .credentials import context_text
@@ -22,11 +23,22 @@ from .retry import Deadline
 from .settings import ACCOUNT_ID, Settings
 from .untrusted import shown
 
+DISABLED_CODE = "FSS.0429"  # FunctionGraph's code for throttling and for "Function Disabled" (gateway.is_disabled)
 ACTIVE = "active"  # Organizations' other states: suspended, pending_closure
 NOT_REACHED = (
     "not reached: the invocation's time budget ran out before this account's sweep was queued; each run "
     "queues the accounts in its own order, so a later run may reach it first, or sweep it now with "
     '{"action": ..., "account_id": "<this account>"}'
+)
+
+
+INVITED = (
+    "invited, not a member yet: its sweep is queued once it has joined (the acceptHandshake trace, "
+    "or the next organization run)"
+)
+DISABLED = (
+    "not queued: FunctionGraph answered Function Disabled (FSS.0429) for an earlier account of this run, "
+    "so no other was tried; enable the function and run again"
 )
 
 
@@ -63,8 +75,9 @@ def function_urn(settings: Settings, context: Any, environ: Mapping[str, str], p
 
 
 def organization_accounts(gateway: Gateway) -> Tuple[str, List[Account]]:
-    """This function's own account, and every account of its organization, each once (the first
-    listing of an id counts: a page repeated by the service must not queue an account twice)."""
+    """This function's own account, and every account of its organization, each once (a page
+    repeated by the service must not queue an account twice; when two listings of an id disagree,
+    the one that is not active counts: an account is never swept on the strength of one of two)."""
     own = own_account(gateway)
     try:
         listed = gateway.list_accounts(own)
@@ -72,9 +85,11 @@ def organization_accounts(gateway: Gateway) -> Tuple[str, List[Account]]:
         raise _unreadable(error, "listing the organization's accounts (Organizations)") from None
     accounts: Dict[str, Account] = {}
     for item in listed:
-        if item.get("id") and str(item["id"]) not in accounts:
-            status = str(item.get("status") or "").lower()
-            accounts[str(item["id"])] = Account(str(item["id"]), _text(item.get("name")), status)
+        if item.get("id"):
+            account = Account(str(item["id"]), _text(item.get("name")), str(item.get("status") or "").lower())
+            first = accounts.get(account.id)
+            if first is None or (first.status == ACTIVE and account.status != ACTIVE):
+                accounts[account.id] = account
     return own, list(accounts.values())
 
 
@@ -122,10 +137,15 @@ def _unreadable(error: CloudError, what: str) -> OrganizationError:
 
 
 def choose(
-    accounts: Sequence[Account], settings: Settings, wanted: Optional[Sequence[Target]] = None, run_id: str = ""
+    accounts: Sequence[Account],
+    settings: Settings,
+    wanted: Optional[Sequence[Target]] = None,
+    run_id: str = "",
+    invited: Collection[Target] = (),
 ) -> Tuple[List[Account], List[TargetResult]]:
     """The accounts to sweep, in order, and a result for each one left out. `wanted` (new-account
-    traces) narrows to those accounts, by id or else by name. The order is shuffled by `run_id`
+    traces) narrows to those accounts, by id or else by name; one only `invited` and not listed yet
+    is skipped (no member until it accepts). The order is shuffled by `run_id`
     (a run's own, stable across its retries): when a run runs out of time, the accounts it did
     not reach are not the same ones next time, as they would be in id order."""
     by_id = {account.id: account for account in accounts}
@@ -141,7 +161,9 @@ def choose(
         candidates = []
         for target in wanted:
             found = by_id.get(target.account_id) if target.account_id else by_name.get(target.name or "")
-            if found is None:
+            if found is None and target in invited:
+                decided.append(skipped(target, INVITED))
+            elif found is None:
                 message = "not (yet) an account of the organization: FunctionGraph's retry or the next run will see it"
                 info = ErrorInfo(ErrorCode.NOT_FOUND, message)
                 decided.append(TargetResult(target, Outcome.FAILED, message, error=info, transient=True))
@@ -165,29 +187,39 @@ def choose(
 
 def dispatch(
     accounts: Sequence[Account],
-    payload: Dict[str, Any],
+    request: Callable[[str], Dict[str, Any]],
     urn: str,
     gateway: Gateway,
     deadline: Deadline,
     concurrency: int,
     dry_run: bool,
 ) -> List[TargetResult]:
-    """Queue `payload` plus the account's id for each account, `concurrency` at a time; results in order."""
+    """Queue `request(account id)` for each account, `concurrency` at a time; results in order.
+    Each result names the queued invocation's request id (`queued_request_id`): the member
+    reports filed under this run are the ones with those ids. Once FunctionGraph answers that
+    the function is disabled, the remaining accounts are marked without a call."""
+    disabled = threading.Event()
 
     def send(account: Account) -> TargetResult:
         target = account_target(account.id, account.name)
+        if disabled.is_set():
+            return failed(target, DISABLED_CODE, DISABLED)
         if deadline.remaining() < START_RESERVE_SECONDS:
             return failed(target, ErrorCode.NOT_REACHED, NOT_REACHED)
         try:
-            request_id = gateway.invoke_async(urn, {**payload, "account_id": account.id})
+            request_id = gateway.invoke_async(urn, request(account.id))
         except CloudError as error:
+            if error.code == DISABLED_CODE and not error.transient:  # the gateway tells it from throttling
+                disabled.set()
             message = f"could not queue the account's sweep: {error.code} {error.message}"
             return TargetResult(target, Outcome.FAILED, message, error=error.info(message), transient=error.transient)
-        queued = f"FunctionGraph request {request_id}" if request_id else "FunctionGraph"
+        queued_id = shown(request_id, 128) if request_id else None
+        queued = f"FunctionGraph request {queued_id}" if queued_id else "FunctionGraph"
         if dry_run:
             reason = f"dry run: the account's sweep was queued ({queued}) with dry_run; it creates nothing"
-            return TargetResult(target, Outcome.PLANNED, reason)
-        return TargetResult(target, Outcome.DISPATCHED, f"the account's sweep was queued ({queued})")
+            return TargetResult(target, Outcome.PLANNED, reason, queued_request_id=queued_id)
+        reason = f"the account's sweep was queued ({queued})"
+        return TargetResult(target, Outcome.DISPATCHED, reason, queued_request_id=queued_id)
 
     if not accounts:
         return []

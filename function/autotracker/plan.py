@@ -47,6 +47,7 @@ class Wanted(NamedTuple):
 
     target: Target
     source: Optional[str] = None  # operation and trace id, for the report
+    invitation: bool = False  # an account invited to the organization: no member until it accepts
 
 
 class Mode(NamedTuple):

@@ -47,6 +47,7 @@ class RunFacts:
     region: str
     dry_run: bool
     run_id: str
+    filed: Optional[datetime] = None  # the day folder's time, when not `time` (a member: its coordinator's)
 
     def to_dict(self) -> Dict[str, Any]:
         return {
@@ -76,10 +77,10 @@ class ReportObjects:
 
 
 def object_keys(prefix: str, facts: RunFacts) -> Dict[str, str]:
-    """`/` in the run id makes a folder (a member's `<run id>/<account>.<request id>`); each part is
-    cut at 256 characters separately (ids are at most 128, an account id 64), so the request id that
-    keeps a member's keys apart is never cut off."""
-    day = facts.time.strftime("%Y/%m/%d")
+    """`/` in the run id makes a folder (a member's `<run id>/<account>.<request id>.<nonce>`, under
+    its coordinator's day); each part is cut at 256 characters separately (ids are at most 128, an
+    account id 64), so the request id that keeps a member's keys apart is never cut off."""
+    day = (facts.filed or facts.time).strftime("%Y/%m/%d")
     parts = ("".join(c if c.isalnum() or c in "-_." else "-" for c in part)[:256] for part in facts.run_id.split("/"))
     safe = "/".join(part or "run" for part in parts)
     return {ext: f"{prefix}{day}/{safe}.{ext}" for ext in TYPES}

@@ -8,7 +8,7 @@ import fnmatch
 import re
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from .rules import COMPRESS_TYPES, DATA_EVENTS, FilePrefix, LifecycleDays, check_bucket_name
 
@@ -66,7 +66,11 @@ VARIABLES: Tuple[str, ...] = (
     "REPORT_PREFIX",
     "NOTIFY",
     "LOG_LEVEL",
+    "FANOUT_KEY",
 )
+SECRET_VARIABLES: Tuple[str, ...] = ("FANOUT_KEY",)  # only ever set as encrypted user data
+FANOUT_KEY_CHARS = (32, 512)
+MAKE_FANOUT_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
@@ -141,6 +145,7 @@ class Settings(BaseModel):
     report_prefix: str = Field(default=REPORT_PREFIX, alias="REPORT_PREFIX")
     notify: Literal["always", "attention", "never"] = Field(default="always", alias="NOTIFY")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="LOG_LEVEL")
+    fanout_key: Optional[SecretStr] = Field(default=None, alias="FANOUT_KEY")  # signs the fan-out
 
     _flags = field_validator(
         "trace_sort_by_service",
@@ -221,6 +226,18 @@ class Settings(BaseModel):
         if isinstance(value, str) and value.strip().upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("fanout_key", mode="before")
+    @classmethod
+    def _fanout_key(cls, value: Any) -> Any:
+        """A key to sign with: 32-512 printable characters without blanks. Never echoed."""
+        if isinstance(value, str):
+            low, high = FANOUT_KEY_CHARS
+            if not (low <= len(value) <= high) or not value.isprintable() or not value.isascii() or " " in value:
+                raise ValueError(
+                    f"must be {low}-{high} printable ASCII characters without blanks; make one with {MAKE_FANOUT_KEY}"
+                )
+        return value
 
     @field_validator("trace_compress")
     @classmethod
@@ -324,6 +341,7 @@ class Settings(BaseModel):
             bool(self.trace_file_prefix) or self.trace_lifecycle_days is not None,
             self.accounts,
             self.exclude_accounts,
+            self.organization_sweep and self.fanout_key is None,
         )
         if problems:
             raise ValueError("\n".join(problems))
@@ -392,10 +410,21 @@ def read_environment(environ: Mapping[str, str], user_data: Optional[Callable[[s
 
 
 def coherence_problems(
-    has_bucket: bool, lts: bool, bucket_options: bool, accounts: Sequence[str], excluded: Sequence[str]
+    has_bucket: bool,
+    lts: bool,
+    bucket_options: bool,
+    accounts: Sequence[str],
+    excluded: Sequence[str],
+    unsigned_fanout: bool = False,
 ) -> List[str]:
     """What the variables get wrong together (each alone may be fine)."""
     problems = []
+    if unsigned_fanout:
+        problems.append(
+            "FANOUT_KEY: required with ORGANIZATION_SWEEP=true (it signs the member sweeps the coordinator "
+            f"queues); make one with {MAKE_FANOUT_KEY} and set it as encrypted user data "
+            "(template.yaml function.encrypted_user_data)"
+        )
     if not has_bucket and not lts:
         problems.append("TRACE_BUCKET: set a transfer bucket, or ENABLE_LTS=true, so that traces are kept")
     if not has_bucket and bucket_options:
@@ -431,6 +460,7 @@ def load_settings(values: Mapping[str, str]) -> Settings:
             "TRACE_FILE_PREFIX" in raw or "TRACE_LIFECYCLE_DAYS" in raw,
             _csv(raw.get("ACCOUNTS", "")),
             _csv(raw.get("EXCLUDE_ACCOUNTS", "")),
+            lenient_flag(raw.get("ORGANIZATION_SWEEP")) and "FANOUT_KEY" not in raw,
         )
         raise ConfigurationError(list(dict.fromkeys(problems + together))) from None
     if len(_LOADED) >= 16:

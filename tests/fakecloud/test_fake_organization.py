@@ -98,7 +98,8 @@ def test_only_the_management_account_lists_the_organization(org: FakeOrganizatio
     client = organizations(alpha.domain_id, "ALPHAAKPERMANENT0001", "alpha-secret-key-000000000000001", "")
     with pytest.raises(ServiceResponseException) as refused:
         client.list_accounts(ListAccountsRequest())
-    assert refused.value.status_code == 403 and not org.management.calls
+    assert (refused.value.status_code, refused.value.error_code) == (401, "Organizations.1002")  # documented
+    assert not org.management.calls
 
 
 def test_an_x_domain_id_of_another_account_is_refused(org: FakeOrganization) -> None:

@@ -34,7 +34,7 @@ def test_only_the_management_account_reads_an_account(org: FakeOrganization) -> 
     client = organizations(alpha.domain_id, "ALPHAAKPERMANENT0001", "alpha-secret-key-000000000000001", "")
     with pytest.raises(ServiceResponseException) as refused:
         client.show_account(ShowAccountRequest(account_id=alpha.domain_id))
-    assert refused.value.status_code == 403
+    assert (refused.value.status_code, refused.value.error_code) == (401, "Organizations.1002")  # documented
 
 
 def test_a_state_outside_the_documented_ones_is_refused_by_the_fake(org: FakeOrganization) -> None:

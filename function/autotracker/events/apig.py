@@ -117,6 +117,12 @@ def request_body(event: Dict[str, Any]) -> Dict[str, Any]:
     return payload
 
 
+def _refused(results: Any) -> bool:
+    """Every entry an OutOfScope refusal: the request named an account this function may not act in."""
+    codes = [(entry.get("error") or {}).get("code") if isinstance(entry, dict) else None for entry in results]
+    return bool(codes) and all(code == ErrorCode.OUT_OF_SCOPE for code in codes)
+
+
 def http_response(result: Dict[str, Any]) -> Dict[str, Any]:
     error = result.get("error") or {}
     if result.get("ok"):
@@ -127,6 +133,8 @@ def http_response(result: Dict[str, Any]) -> Dict[str, Any]:
         status = 400
     elif error:
         status = 500
+    elif _refused(result.get("results") or []):
+        status = 403  # the account named may not be acted in: refused, nothing done
     else:
         status = 207  # the request was valid; some targets need attention (see results)
     return {

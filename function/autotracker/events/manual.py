@@ -5,8 +5,8 @@
     {"action": "audit"}
     ... any of them with "dry_run": true and/or "regions": ["ap-southeast-1"]
     ... and, in an organization, "account_id": "<member account id>" to act in that account
-    (only one the organization checks admit now; the coordinator's queued requests add "run_id",
-    "new_account": true for an account that just joined, and the "fanout": true marker)
+    (only one the organization checks admit now). A run id is never the caller's to give: only
+    the coordinator's signed fan-out (`fanout.py`) files a sweep under an organization run.
 
 Anything else is refused with a message naming the problem.
 """
@@ -32,8 +32,16 @@ class ManualRequest(BaseModel):
     dry_run: bool = False
     regions: Optional[List[str]] = Field(default=None, min_length=1, max_length=64)
     account_id: Optional[str] = None
-    run_id: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$")
-    new_account: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_run(cls, value: Any) -> Any:
+        if isinstance(value, dict) and ("run_id" in value or "new_account" in value):
+            raise ValueError(
+                "run_id and new_account are carried only by the coordinator's signed fan-out; "
+                'to sweep one account of the organization, send "account_id" alone'
+            )
+        return value
 
     @field_validator("account_id")
     @classmethod

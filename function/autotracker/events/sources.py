@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from ..contract import Trigger
 from ..untrusted import UntrustedJsonError, check_depth
 from .envelopes import EventError, unwrap
+from .fanout import FANOUT, FanOut, verify
 
 if TYPE_CHECKING:
     from .config import ConfigEvent
@@ -33,10 +35,11 @@ class Work(NamedTuple):
     manual: Optional["ManualRequest"] = None
     config: Optional["ConfigEvent"] = None
     caller: Optional[str] = None  # the APIG caller, for the report rate limit
+    fanout: Optional[FanOut] = None  # the coordinator's verified fan-out (FANOUT only)
     report_id: str = ""  # the same for every delivery and retry of one event: a reader can drop repeats
 
 
-def _apig(event: Dict[str, Any]) -> Work:
+def _apig(event: Dict[str, Any], _key: Optional[str]) -> Work:
     from .apig import caller_of, request_body
     from .manual import parse_manual
 
@@ -44,52 +47,52 @@ def _apig(event: Dict[str, Any]) -> Work:
     return Work(Trigger.APIG, manual=parse_manual(request_body(event)), caller=caller)
 
 
-def _timer(event: Dict[str, Any]) -> Work:
+def _timer(event: Dict[str, Any], _key: Optional[str]) -> Work:
     from .timer import parse_timer
 
     parse_timer(event)
     return Work(Trigger.TIMER)
 
 
-def _config(event: Dict[str, Any]) -> Work:
+def _config(event: Dict[str, Any], _key: Optional[str]) -> Work:
     from .config import parse_config
 
     return Work(Trigger.CONFIG, config=parse_config(event))
 
 
-def _fanout(event: Dict[str, Any]) -> Work:
-    """A member sweep the coordinator queued: a manual request for one account of one run, marked
-    `"fanout": true`. The marker is the delivery's shape, as `{"cts": ...}` is a CTS trigger's:
-    it decides only that a transient failure raises (FunctionGraph's async retry). It grants
-    nothing: the member sweep checks the account against the organization like any request."""
+def _fanout(event: Dict[str, Any], key: Optional[str]) -> Work:
+    """A member sweep the coordinator queued: verified with FANOUT_KEY first (`fanout.verify`),
+    so only the coordinator's own request is FANOUT (it may raise for FunctionGraph's retry and
+    files its report under the run); a forged, altered or expired one is refused before anything
+    in it is read."""
     from .manual import parse_manual
 
-    if event.get("fanout") is not True:
-        raise EventError('"fanout" marks a member sweep queued by the coordinator and must be true')
-    manual = parse_manual({key: value for key, value in event.items() if key != "fanout"})
-    if not (manual.account_id and manual.run_id):
-        raise EventError('a fan-out member sweep names its "account_id" and the organization run\'s "run_id"')
-    return Work(Trigger.FANOUT, manual=manual)
+    fanout, request = verify(event, key or "", time.time())
+    manual = parse_manual(request)
+    if not manual.account_id:
+        raise EventError('a fan-out member sweep names its "account_id"')
+    return Work(Trigger.FANOUT, manual=manual, fanout=fanout)
 
 
-def _manual(event: Dict[str, Any]) -> Work:
+def _manual(event: Dict[str, Any], _key: Optional[str]) -> Work:
     from .manual import parse_manual
 
     return Work(Trigger.MANUAL, manual=parse_manual(event))
 
 
-def _traces(trigger: Trigger) -> Callable[[Dict[str, Any]], Work]:
-    def read(event: Dict[str, Any]) -> Work:
+def _traces(trigger: Trigger) -> "Reader":
+    def read(event: Dict[str, Any], _key: Optional[str]) -> Work:
         return Work(trigger, traces=unwrap(event))
 
     return read
 
 
-SOURCES: Tuple[Tuple[Trigger, Callable[[Dict[str, Any]], bool], Callable[[Dict[str, Any]], Work]], ...] = (
+Reader = Callable[[Dict[str, Any], Optional[str]], Work]  # given FANOUT_KEY, which only the fan-out's reader uses
+SOURCES: Tuple[Tuple[Trigger, Callable[[Dict[str, Any]], bool], Reader], ...] = (
     (Trigger.APIG, lambda event: "httpMethod" in event, _apig),
     (Trigger.CONFIG, lambda event: "policy_assignment_id" in event, _config),
     (Trigger.TIMER, lambda event: str(event.get("trigger_type", "")).upper() == "TIMER", _timer),
-    (Trigger.FANOUT, lambda event: "fanout" in event, _fanout),
+    (Trigger.FANOUT, lambda event: FANOUT in event, _fanout),
     (Trigger.MANUAL, lambda event: "action" in event, _manual),
     (Trigger.CTS, lambda event: "cts" in event, _traces(Trigger.CTS)),
     (Trigger.EVENTGRID, lambda event: "events" in event or "specversion" in event, _traces(Trigger.EVENTGRID)),
@@ -110,8 +113,9 @@ def trigger_of(event: Any) -> Trigger:
     return Trigger.UNKNOWN
 
 
-def read_event(event: Any) -> Work:
-    """The event's work; EventError says what is wrong with it (nothing is done then)."""
+def read_event(event: Any, fanout_key: Optional[str] = None) -> Work:
+    """The event's work; EventError says what is wrong with it (nothing is done then).
+    `fanout_key` verifies the coordinator's queued member sweeps."""
     if not isinstance(event, dict):
         raise EventError("the event must be a JSON object")
     try:
@@ -123,5 +127,5 @@ def read_event(event: Any) -> Work:
         raise EventError(f"the event is {len(canonical)} bytes; at most {MAX_EVENT_BYTES} are accepted")
     for _, matches, read in SOURCES:
         if matches(event):
-            return read(event)._replace(report_id=hashlib.sha256(canonical).hexdigest()[:16])
+            return read(event, fanout_key)._replace(report_id=hashlib.sha256(canonical).hexdigest()[:16])
     raise EventError(UNRECOGNISED)
