@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from typing_extensions import Annotated
 
-from autotracker.settings import VARIABLES, ConfigurationError, Settings, load_settings
+from autotracker.settings import SECRET_VARIABLES, VARIABLES, ConfigurationError, Settings, load_settings
 from deployer.policy import Grant, grants_for
 
 RUNTIMES: Tuple[str, ...] = ("Python3.9", "Python3.10", "Python3.12")  # FunctionGraph's Python runtimes, 3.9 on
@@ -497,6 +497,8 @@ class Template(_Strict):
                 problems.append(f"triggers[{index}].name: {trigger.type} trigger {trigger.name!r} repeats")
             seen[key] = index
         env = self.function.user_data
+        for name in sorted(set(env) & set(SECRET_VARIABLES)):  # plain variables show in the console and the API
+            problems.append(f"function.user_data.{name}: a secret: list it in function.encrypted_user_data instead")
         count = len(env) + len(self.function.encrypted_user_data) + len(DERIVED_VARIABLES)
         if count > MAX_USER_VARIABLES:
             problems.append(
