@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List
 
 import pytest
-from fanout_signing import DAY, FANOUT_KEY, signed_fanout
+from helpers.fanout import DAY, FANOUT_KEY, signed_fanout
 from test_org_scope import REPORTS, apig, invoke, nothing_called_in_members
 from test_organization import FunctionContext, created, env, org, run  # noqa: F401 - the fixtures too
 

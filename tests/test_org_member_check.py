@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
-from fanout_signing import signed_fanout
+from helpers.fanout import signed_fanout
 from test_org_scope import invoke, nothing_called_in_members
 from test_organization import FunctionContext, created, env, org  # noqa: F401 - the fixtures too
 

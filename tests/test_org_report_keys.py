@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Dict
 
 import pytest
-from fanout_signing import DAY, signed_fanout
+from helpers.fanout import DAY, signed_fanout
 from test_org_scope import REPORTS, invoke
 from test_organization import FunctionContext, env, org  # noqa: F401 - the fixtures too
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, List
 import index
 import pytest
 from conftest import PROJECT_ID, index_env_names
-from fanout_signing import signed_fanout
+from helpers.fanout import signed_fanout
 from test_organization import AGENCY, FUNCTION, FunctionContext, created, env, member, org, run  # noqa: F401 - the fixtures too
 
 from autotracker.handler import TransientFailure

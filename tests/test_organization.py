@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import index
 import pytest
 from conftest import AK, IAM_ACTIONS, PROJECT_ID, REGION, SK, TOKEN, FakeContext, index_env_names, make_cloud, sample
-from fanout_signing import FANOUT_KEY
+from helpers.fanout import FANOUT_KEY
 
 from autotracker.credentials import Credentials
 from autotracker.gateway import CloudError, Gateway
