@@ -118,6 +118,7 @@ def test_a_forged_fanout_is_refused_with_nothing_done_and_never_raises(
     else:
         result = answer
         assert result["error"]["code"] == "Unauthenticated", result["error"]
+        assert result["trigger"] == "unknown"  # only a verified request is a fan-out
         assert REASONS[forgery] in result["error"]["message"]
     assert result["ok"] is False and result["results"] == [] and result["report"] is None
     assert not org.management.calls and nothing_called_in_members(org)

@@ -164,7 +164,8 @@ def test_no_account_is_queued_last_in_every_run(
         member(org, name)
     env["SWEEP_CONCURRENCY"] = "1"  # queued one after another: the call order is the dispatch order
     orders: List[List[str]] = []
-    for run_number in range(3):
+    # the accounts' ids are random: with 3 runs, one account came last in all of them about once in 80
+    for run_number in range(5):
         before = len(org.management.calls_of("AsyncInvokeFunction"))
         result = invoke(
             org, env, monkeypatch, {"action": "backfill", "all": True}, FunctionContext(f"coordinator-{run_number}")
@@ -175,7 +176,7 @@ def test_no_account_is_queued_last_in_every_run(
         org.management.fgs.take_async_invocations()
     assert all(sorted(order) == sorted(orders[0]) for order in orders)
     assert len({order[-1] for order in orders}) > 1, orders
-    assert len({tuple(order) for order in orders}) == 3
+    assert len({tuple(order) for order in orders}) == 5
 
 
 def test_accounts_not_reached_are_told_what_really_happens(

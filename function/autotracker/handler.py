@@ -113,6 +113,8 @@ def _handle(
         log = RunLog(context, settings.log_level, secrets)
     except EventError as error:
         code = ErrorCode.UNAUTHENTICATED if isinstance(error, Unauthenticated) else ErrorCode.INVALID_EVENT
+        if trigger == Trigger.FANOUT:  # only a verified fan-out is one: who sent this is not established
+            trigger = Trigger.UNKNOWN
         return refused(code, str(error)), None
     except ConfigurationError as error:
         return refused(ErrorCode.INVALID_CONFIGURATION, str(error)), None
