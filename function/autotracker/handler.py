@@ -15,20 +15,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from itertools import chain
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Callable,
-    Dict,
-    FrozenSet,
-    List,
-    Mapping,
-    NamedTuple,
-    Optional,
-    Sequence,
-    Set,
-    Tuple,
-)
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 from .contract import (
     ASYNC_TRIGGERS,
@@ -337,7 +324,7 @@ def _new_accounts(run: Run, wanted: List[Wanted]) -> Dict[Target, TargetResult]:
     if not run.settings.organization_sweep:
         return {t: skipped(t, "ORGANIZATION_SWEEP is off: member accounts are not swept") for t in targets}
     try:
-        results = _coordinate(run, targets, frozenset(item.target for item in wanted if item.invitation))
+        results = _coordinate(run, targets, [item.target for item in wanted if item.invitation])
     except Unjudged as error:
         info = ErrorInfo(error.code, str(error))
         return {t: TargetResult(t, Outcome.FAILED, str(error), error=info, transient=error.transient) for t in targets}
@@ -415,9 +402,7 @@ def _regions(run: Run) -> Tuple[str, ...]:
     return tuple(manual.regions) if manual and manual.regions else run.settings.scope_regions
 
 
-def _coordinate(
-    run: Run, wanted: Optional[List[Target]], invited: FrozenSet[Target] = frozenset()
-) -> List[TargetResult]:
+def _coordinate(run: Run, wanted: Optional[List[Target]], invited: Sequence[Target] = ()) -> List[TargetResult]:
     """Queue one invocation per account in scope (`wanted`: only those new accounts; `invited`:
     those of them that were only invited), each request signed with FANOUT_KEY."""
     from .events.fanout import sign
