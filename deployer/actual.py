@@ -2,7 +2,8 @@
 
 Reads, in order: the SMN topic(s) by name, the agency by name, the account's custom policies,
 the agency's all-projects grants, the function's config, its async-invoke config and triggers,
-and (with a `config_rule`) the account's Config policy assignments.
+and (with a `config_rule`) the account's Config policy assignments and their remediation
+configurations.
 A resource that does not exist is None (or empty), never an error.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Dict, List, Optional, Set
 
+from deployer import remediation
 from deployer.clients import Clients
 from deployer.desired import Desired
 
@@ -29,6 +31,7 @@ class Actual:
     async_config: Optional[Dict[str, Any]] = None
     triggers: List[Dict[str, Any]] = field(default_factory=list)
     assignments: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # Config policy assignments by name
+    remediations: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # their remediation configs, by name
 
 
 def _json(response: Any) -> Any:
@@ -112,6 +115,10 @@ def read_actual(clients: Clients, desired: Desired) -> Actual:
     wanted_assignments = {body["name"] for body in desired.config_assignments()}
     if wanted_assignments:
         actual.assignments = _assignments(clients, wanted_assignments)
+        for name, assignment in sorted(actual.assignments.items()):
+            config = remediation.show(clients, assignment["id"])
+            if config is not None:
+                actual.remediations[name] = config
     return actual
 
 

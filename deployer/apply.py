@@ -2,7 +2,8 @@
 
 SMN topic -> agency -> custom policies -> all-projects grants -> function (create, or update its
 config and/or code) -> async-invoke config -> triggers (replaced ones deleted, then created) ->
-Config rule (its policy assignments, which need the function to exist).
+Config rule (its policy assignments, which need the function to exist) -> their remediation
+configurations (which need the assignments).
 Only the plan's pending changes are sent, so a converged deployment makes no mutating call.
 Nothing is sent at all when the plan is blocked or a needed secret is missing.
 """
@@ -13,6 +14,7 @@ import base64
 from functools import partial
 from typing import Any, Callable, Dict, Optional, Tuple
 
+from deployer import remediation
 from deployer.actual import Actual
 from deployer.clients import Clients, DeployError
 from deployer.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
@@ -30,7 +32,8 @@ def apply(plan: Plan, desired: Desired, actual: Actual, clients: Clients, log: L
     urn = _function(plan, desired, actual, clients, log)
     _async(plan, desired, urn, clients, log)
     _triggers(plan, desired, actual, urn, clients, log)
-    _config_rule(plan, desired, actual, clients, log)
+    created = _config_rule(plan, desired, actual, clients, log)
+    _remediations(plan, desired, actual, created, clients, log)
 
 
 def _preflight(plan: Plan, desired: Desired) -> None:
@@ -277,13 +280,15 @@ def _create_trigger(trigger: DesiredTrigger, urn: str, clients: Clients) -> None
     clients.call("FunctionGraph CreateFunctionTrigger", lambda: clients.fgs.create_function_trigger(request))
 
 
-def _config_rule(plan: Plan, desired: Desired, actual: Actual, clients: Clients, log: Log) -> None:
+def _config_rule(plan: Plan, desired: Desired, actual: Actual, clients: Clients, log: Log) -> Dict[str, str]:
+    """Create or update the assignments; returns the ids of those created, by name."""
     from huaweicloudsdkrms.v1 import (
         CreatePolicyAssignmentsRequest,
         PolicyAssignmentRequestBody,
         UpdatePolicyAssignmentRequest,
     )
 
+    created: Dict[str, str] = {}
     for body in desired.config_assignments():
         change = _pending(plan, "config_rule", body["name"])
         if change is None:
@@ -291,13 +296,36 @@ def _config_rule(plan: Plan, desired: Desired, actual: Actual, clients: Clients,
         payload = PolicyAssignmentRequestBody(**_assignment_model(body))
         if change.action == CREATE:
             request = CreatePolicyAssignmentsRequest(body=payload)
-            clients.call("Config CreatePolicyAssignments", partial(clients.rms.create_policy_assignments, request))
+            answer = clients.call(
+                "Config CreatePolicyAssignments", partial(clients.rms.create_policy_assignments, request)
+            )
+            created[body["name"]] = str(answer.id)
             log(f"created config_rule {body['name']}")
         else:
             assignment_id = actual.assignments[body["name"]]["id"]
             update = UpdatePolicyAssignmentRequest(policy_assignment_id=assignment_id, body=payload)
             clients.call("Config UpdatePolicyAssignment", partial(clients.rms.update_policy_assignment, update))
             log(f"updated config_rule {body['name']} ({', '.join(d.field for d in change.diffs)})")
+    return created
+
+
+def _remediations(
+    plan: Plan, desired: Desired, actual: Actual, created: Dict[str, str], clients: Clients, log: Log
+) -> None:
+    """Each assignment's remediation configuration, once the assignment exists."""
+    wanted = desired.remediation_configs()
+    for body in desired.config_assignments():
+        name = body["name"]
+        change = _pending(plan, "remediation", name)
+        if change is None:
+            continue
+        assignment_id = created.get(name) or actual.assignments[name]["id"]
+        if change.action == DELETE:
+            remediation.delete(clients, assignment_id)
+            log(f"deleted remediation {name}")
+        else:
+            remediation.put(clients, assignment_id, wanted[name])
+            log(f"{'created' if change.action == CREATE else 'updated'} remediation {name}")
 
 
 def _assignment_model(body: Dict[str, Any]) -> Dict[str, Any]:
@@ -343,7 +371,9 @@ def destroy(plan: Plan, desired: Desired, actual: Actual, clients: Clients, log:
     urn = desired.function_urn
     for change in plan.pending:
         what = f"{change.resource} {change.name}"
-        if change.resource == "config_rule":
+        if change.resource == "remediation":
+            remediation.delete(clients, actual.assignments[change.name]["id"])
+        elif change.resource == "config_rule":
             assignment = actual.assignments[change.name]["id"]
             request: Any = DeletePolicyAssignmentRequest(policy_assignment_id=assignment)
             clients.call("Config DeletePolicyAssignment", partial(clients.rms.delete_policy_assignment, request))

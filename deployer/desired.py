@@ -115,6 +115,11 @@ class Desired:
         rule = self.template.config_rule
         return rule.assignments(self.function_urn) if rule else []
 
+    def remediation_configs(self) -> Dict[str, Dict[str, Any]]:
+        """Config's remediation configuration per assignment name (none without the section)."""
+        rule = self.template.config_rule
+        return rule.remediations(self.function_urn) if rule else {}
+
     def async_config(self) -> Dict[str, Any]:
         spec = self.template.async_invoke
         body: Dict[str, Any] = {

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from deployer import remediation
 from deployer.actual import Actual, encrypted_names
 from deployer.desired import FUNCTIONGRAPH_TRUST, Desired, DesiredTrigger
 from deployer.policy import CustomPolicy, grants_of_document
@@ -55,7 +56,7 @@ class Diff:
 
 @dataclass(frozen=True)
 class Change:
-    resource: str  # smn_topic, agency, custom_policy, grant, function, async_invoke, trigger
+    resource: str  # smn_topic, agency, custom_policy, grant, function, async_invoke, trigger, config_rule, remediation
     name: str
     action: str
     diffs: Tuple[Diff, ...] = ()
@@ -117,6 +118,7 @@ def make_plan(desired: Desired, actual: Actual, rotate_secrets: bool = False) ->
     plan.changes.append(_async(desired, actual))
     plan.changes.extend(_triggers(desired, actual))
     plan.changes.extend(_config_rule(desired, actual))
+    plan.changes.extend(_remediations(desired, actual))
     if desired.missing_secrets:
         plan.notes.append(
             "encrypted_user_data " + ", ".join(desired.missing_secrets) + " not set in your environment: "
@@ -147,6 +149,31 @@ def _config_rule(desired: Desired, actual: Actual) -> List[Change]:
             if _assignment_value(name, have.get(name)) != _assignment_value(name, body.get(name))
         )
         out.append(Change("config_rule", body["name"], UPDATE if diffs else UNCHANGED, diffs))
+    return out
+
+
+def _remediations(desired: Desired, actual: Actual) -> List[Change]:
+    """One change per assignment's remediation configuration: created or updated to the
+    template's, or deleted when the template no longer has a `remediation` section."""
+    wanted = desired.remediation_configs()
+    out = []
+    for body in desired.config_assignments():
+        name = body["name"]
+        want, have = remediation.managed(wanted.get(name)), remediation.managed(actual.remediations.get(name))
+        if want is None:
+            if have is not None:
+                out.append(Change("remediation", name, DELETE, reason="no config_rule.remediation in the template"))
+            continue
+        if have is None:
+            mode = "automatic" if want["automatic"] else "manual"
+            reason = (
+                f"{mode}, target fgs {want['target_id']}, {want['maximum_attempts']} attempts "
+                f"in {want['retry_attempt_seconds']} s"
+            )
+            out.append(Change("remediation", name, CREATE, reason=reason))
+            continue
+        diffs = tuple(Diff(key, _show(have[key]), _show(want[key])) for key in want if have[key] != want[key])
+        out.append(Change("remediation", name, UPDATE if diffs else UNCHANGED, diffs))
     return out
 
 
@@ -398,11 +425,15 @@ def _triggers(desired: Desired, actual: Actual) -> List[Change]:
 
 
 def destroy_plan(desired: Desired, actual: Actual) -> Plan:
-    """Everything this deployment created, in the order it goes: the Config rule, the triggers,
+    """Everything this deployment created, in the order it goes: the Config rule (its remediation
+    configurations first), the triggers,
     the function, the grants, the agency, the custom policies and the report topic. Never the
     trackers the function created, the transfer or report buckets, or an on-failure topic the
     template did not create."""
     plan = Plan(desired.region, desired.project_id)
+    for body in desired.config_assignments():
+        if body["name"] in actual.remediations:
+            plan.changes.append(Change("remediation", body["name"], DELETE))
     for body in desired.config_assignments():
         if body["name"] in actual.assignments:
             plan.changes.append(Change("config_rule", body["name"], DELETE))

@@ -114,6 +114,29 @@ def member_grants(settings: Settings) -> List[Grant]:
     return grants
 
 
+REMEDIATION_READ = (
+    "rms:policyAssignmentsRemediation:getRemediationConfiguration",
+    "rms:policyAssignmentsRemediation:deleteRemediationConfiguration",
+)
+REMEDIATION_WRITE = ("rms:policyAssignmentsRemediation:putRemediationConfiguration",)
+REMEDIATION_PUT_DEPENDENCIES = ("iam:agencies:pass", "iam:agencies:createServiceLinkedAgencyV5")
+
+
+def remediation_grants(template: Any) -> List[Grant]:
+    """What the *deployer's* identity needs for Config remediation configurations (the function's
+    agency needs nothing new: a remediation invocation does the tracker work it already may).
+    With a `config_rule`: reading and deleting them (finding one left by an earlier template,
+    --destroy); with `config_rule.remediation` also CreateOrUpdateRemediationConfiguration and
+    the dependencies its API page lists. Action names are those of the API pages."""
+    rule = template.config_rule
+    if rule is None:
+        return []
+    actions = list(REMEDIATION_READ)
+    if rule.remediation is not None:
+        actions += [*REMEDIATION_WRITE, *REMEDIATION_PUT_DEPENDENCIES]
+    return sorted(Grant(action) for action in actions)
+
+
 @dataclass(frozen=True)
 class CustomPolicy:
     """One custom policy as the deployer wants it."""

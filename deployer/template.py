@@ -425,6 +425,19 @@ CONFIG_PERIODS = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "Twent
 CONFIG_RESOURCES = (("buckets", "obs"), ("projects", "iam"))  # (type, provider): one assignment each
 
 
+class Remediation(_Strict):
+    """Config's remediation of our rule's noncompliant resources by the function itself
+    (CreateOrUpdateRemediationConfiguration: `target_type: fgs`, the function's URN). The bounds
+    and defaults are the API's: 1-25 attempts within 60-43,200 seconds."""
+
+    automatic: bool = False
+    maximum_attempts: int = Field(default=5, ge=1, le=25)
+    retry_attempt_seconds: int = Field(default=3600, ge=60, le=43200)
+
+
+REMEDIATION_RESOURCE_PARAMETER = "resource_id"  # the parameter Config passes the resource id in
+
+
 class ConfigRule(_Strict):
     """A Config (RMS) custom rule backed by the function. An assignment has either a resource
     filter (evaluated when a matching resource changes) or a period, never both (the provider's
@@ -437,6 +450,7 @@ class ConfigRule(_Strict):
     agency: str = "rms_tracker_agency"  # the agency Config invokes the function with
     data_events: Optional[str] = None  # rule parameter: READ, WRITE or READ,WRITE
     regions: List[str] = Field(default_factory=list)  # rule parameter
+    remediation: Optional[Remediation] = None  # off unless the section is present
 
     _name = field_validator("name")(_match(re.compile(r"^[A-Za-z0-9_.-]{1,55}$"), "letters, digits, '_', '-', '.'"))
 
@@ -470,6 +484,33 @@ class ConfigRule(_Strict):
                 "parameters": common,
             }
         )
+        return out
+
+    def remediations(self, function_urn: str) -> Dict[str, Dict[str, Any]]:
+        """The CreateOrUpdateRemediationConfiguration body of each assignment, by assignment name
+        (none without a `remediation` section). The function receives the resource's id in
+        `resource_id` and, for a typed assignment, the resource type as a static parameter; the
+        periodic assignment names no type (its record is the account)."""
+        spec = self.remediation
+        if spec is None:
+            return {}
+        out = {}
+        for assignment in self.assignments(function_urn):
+            static = []
+            kind = assignment["parameters"].get("resource_type")
+            if kind:
+                static.append({"var_key": "resource_type", "var_value": kind["value"]})
+            out[assignment["name"]] = {
+                "target_type": "fgs",
+                "target_id": function_urn,
+                "automatic": spec.automatic,
+                "maximum_attempts": spec.maximum_attempts,
+                "retry_attempt_seconds": spec.retry_attempt_seconds,
+                "resource_parameter": {"resource_id": REMEDIATION_RESOURCE_PARAMETER},
+                "static_parameter": static,
+                "auth_type": "agency",
+                "auth_value": self.agency,
+            }
         return out
 
 

@@ -41,6 +41,10 @@ IAM_ACTIONS = {
     ("sts", "AssumeAgency"): "sts:agencies:assume",
     ("sts", "GetCallerIdentity"): "",  # no permission needed (its API page)
     ("functiongraph", "AsyncInvokeFunction"): "functiongraph:function:invokeAsync",
+    # the deployer's, with a config_rule (deployer/policy.py remediation_grants; their API pages)
+    ("rms", "ShowRemediationConfiguration"): "rms:policyAssignmentsRemediation:getRemediationConfiguration",
+    ("rms", "CreateOrUpdateRemediationConfiguration"): "rms:policyAssignmentsRemediation:putRemediationConfiguration",
+    ("rms", "DeleteRemediationConfiguration"): "rms:policyAssignmentsRemediation:deleteRemediationConfiguration",
 }
 
 

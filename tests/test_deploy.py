@@ -82,13 +82,18 @@ class Deployer:
         return [(call.service, call.action) for call in self.cloud.calls if call.method not in READS]
 
 
-@pytest.fixture
-def cloud() -> FakeCloud:
+def make_cloud() -> FakeCloud:
+    """One fake account with the deployment's and another region's projects."""
     fake = FakeCloud(default_region=REGION, domain_id=DOMAIN_ID)
     fake.add_credentials(AK, SK, security_token=TOKEN)
     fake.add_project(REGION, project_id=PROJECT_ID)
     fake.add_project(OTHER_REGION, project_id=OTHER_PROJECT_ID)
     return fake
+
+
+@pytest.fixture
+def cloud() -> FakeCloud:
+    return make_cloud()
 
 
 @pytest.fixture

@@ -1,4 +1,12 @@
-"""Config (RMS): custom-rule policy assignments, and the policy states a rule's function reports.
+"""Config (RMS): custom-rule policy assignments, their remediation configurations, and the policy
+states a rule's function reports.
+
+Remediation configurations follow the API pages (CreateOrUpdateRemediationConfiguration,
+ShowRemediationConfiguration, DeleteRemediationConfiguration): one per assignment; `target_type`
+`fgs` (a function URN) or `rfs` (a template name and version); `resource_parameter.resource_id`
+required (the parameter name the resource id is passed in); `maximum_attempts` 1-25 (default 5),
+`retry_attempt_seconds` 60-43,200 (default 3600); `auth_type` agency or trustAgency. A PUT
+answers the configuration, a DELETE answers 202.
 
 The error codes are fakecloud's own (the API pages list none for these refusals):
 400 RMS.00010001 invalid input, 403 RMS.00010003 another account, 404 RMS.00010004 no such
@@ -20,6 +28,8 @@ INVALID, FORBIDDEN, NOT_FOUND = "RMS.00010001", "RMS.00010003", "RMS.00010004"
 PERIODS = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
 STATES = ("Compliant", "NonCompliant")
 TRIGGERS = ("resource", "period")
+TARGET_TYPES = ("fgs", "rfs")
+AUTH_TYPES = ("agency", "trustAgency")
 _NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fa5]{1,64}$")
 _URN = re.compile(
     r"^urn:fss:[a-z0-9-]+:[A-Za-z0-9]+:function:[A-Za-z0-9_-]+:[A-Za-z][A-Za-z0-9_-]*(:[A-Za-z0-9_.-]+)?$"
@@ -44,6 +54,7 @@ class RmsBackend:
         self._lock = threading.Lock()
         self._assignments: dict[str, dict[str, Any]] = {}
         self._states: dict[tuple[str, str], dict[str, Any]] = {}
+        self._remediations: dict[str, dict[str, Any]] = {}  # by assignment id
 
     def _check_domain(self, domain_id: str) -> None:
         if domain_id != self.domain_id:
@@ -68,6 +79,11 @@ class RmsBackend:
         with self._lock:
             found = [s for (a, _), s in self._states.items() if assignment_id in (None, a)]
             return copy.deepcopy(found)
+
+    def remediation(self, assignment_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._remediations.get(assignment_id)
+            return copy.deepcopy(found) if found is not None else None
 
     @property
     def assignments(self) -> list[dict[str, Any]]:
@@ -177,7 +193,90 @@ class RmsBackend:
         with self._lock:
             if self._assignments.pop(assignment_id, None) is None:
                 raise ServiceError(404, NOT_FOUND, "The policy assignment does not exist.")
+            self._remediations.pop(assignment_id, None)
             self._states = {key: state for key, state in self._states.items() if key[0] != assignment_id}
+
+    # ----- remediation configurations (the deployer) -------------------------------------------
+    def _remediation_checked(self, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise _bad("The request body must be a JSON object.")
+        target_type, target_id = body.get("target_type"), body.get("target_id")
+        if target_type not in TARGET_TYPES:
+            raise _bad(f"target_type: one of {', '.join(TARGET_TYPES)}.")
+        if not isinstance(target_id, str) or not target_id:
+            raise _bad("target_id is required.")
+        if target_type == "fgs" and not _URN.match(target_id):
+            raise _bad("target_id: a FunctionGraph function URN when target_type is fgs.")
+        resource = body.get("resource_parameter")
+        if not isinstance(resource, dict) or not isinstance(resource.get("resource_id"), str):
+            raise _bad("resource_parameter.resource_id is required.")
+        automatic = body.get("automatic", False)
+        if not isinstance(automatic, bool):
+            raise _bad("automatic must be a boolean.")
+        attempts = body.get("maximum_attempts", 5)
+        seconds = body.get("retry_attempt_seconds", 3600)
+        if isinstance(attempts, bool) or not isinstance(attempts, int) or not 1 <= attempts <= 25:
+            raise _bad("maximum_attempts: 1-25.")
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 60 <= seconds <= 43200:
+            raise _bad("retry_attempt_seconds: 60-43200.")
+        static = body.get("static_parameter") or []
+        if not isinstance(static, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("var_key"), str) and item["var_key"] for item in static
+        ):
+            raise _bad("static_parameter: [{var_key, var_value}].")
+        auth_type, auth_value = body.get("auth_type"), body.get("auth_value")
+        if auth_type is not None and auth_type not in AUTH_TYPES:
+            raise _bad(f"auth_type: one of {', '.join(AUTH_TYPES)}.")
+        if auth_value is not None and (not isinstance(auth_value, str) or len(auth_value) > 512):
+            raise _bad("auth_value: a string of at most 512 characters.")
+        return {
+            "automatic": automatic,
+            "target_type": target_type,
+            "target_id": target_id,
+            "static_parameter": copy.deepcopy(static),
+            "resource_parameter": {"resource_id": resource["resource_id"]},
+            "maximum_attempts": attempts,
+            "retry_attempt_seconds": seconds,
+            "auth_type": auth_type,
+            "auth_value": auth_value,
+        }
+
+    def put_remediation(self, domain_id: str, assignment_id: str, body: Any) -> dict[str, Any]:
+        self._check_domain(domain_id)
+        fields = self._remediation_checked(body)
+        with self._lock:
+            if assignment_id not in self._assignments:
+                raise ServiceError(404, NOT_FOUND, "The policy assignment does not exist.")
+            now = _now()
+            old = self._remediations.get(assignment_id)
+            record = {
+                "id": old["id"] if old else uuid.uuid4().hex[:24],
+                "policy_assignment_id": assignment_id,
+                **fields,
+                "created_at": old["created_at"] if old else now,
+                "updated_at": now,
+                "created_by": "custom",
+            }
+            self._remediations[assignment_id] = record
+            return copy.deepcopy(record)
+
+    def show_remediation(self, domain_id: str, assignment_id: str) -> dict[str, Any]:
+        self._check_domain(domain_id)
+        with self._lock:
+            if assignment_id not in self._assignments:
+                raise ServiceError(404, NOT_FOUND, "The policy assignment does not exist.")
+            record = self._remediations.get(assignment_id)
+            if record is None:
+                raise ServiceError(404, NOT_FOUND, "The remediation configuration does not exist.")
+            return copy.deepcopy(record)
+
+    def delete_remediation(self, domain_id: str, assignment_id: str) -> None:
+        self._check_domain(domain_id)
+        with self._lock:
+            if assignment_id not in self._assignments:
+                raise ServiceError(404, NOT_FOUND, "The policy assignment does not exist.")
+            if self._remediations.pop(assignment_id, None) is None:
+                raise ServiceError(404, NOT_FOUND, "The remediation configuration does not exist.")
 
     # ----- policy states (the rule's function) -----------------------------------------------
     def update_policy_state(self, domain_id: str, body: Any) -> dict[str, Any]:

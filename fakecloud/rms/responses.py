@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fakecloud.core.dispatch import Request, Response, json_response, parse_json_body
+from fakecloud.core.dispatch import Request, Response, empty_response, json_response, parse_json_body
 from fakecloud.rms.models import INVALID, RmsBackend
 
 
@@ -26,6 +26,18 @@ class RmsResponses:
     def delete_policy_assignment(self, request: Request, params: dict[str, str]) -> Response:
         self.backend.delete_assignment(params["domain_id"], params["policy_assignment_id"])
         return json_response(200, {})
+
+    def put_remediation_configuration(self, request: Request, params: dict[str, str]) -> Response:
+        body = parse_json_body(request, INVALID)
+        answer = self.backend.put_remediation(params["domain_id"], params["policy_assignment_id"], body)
+        return json_response(200, answer)
+
+    def show_remediation_configuration(self, request: Request, params: dict[str, str]) -> Response:
+        return json_response(200, self.backend.show_remediation(params["domain_id"], params["policy_assignment_id"]))
+
+    def delete_remediation_configuration(self, request: Request, params: dict[str, str]) -> Response:
+        self.backend.delete_remediation(params["domain_id"], params["policy_assignment_id"])
+        return empty_response(202)
 
     def update_policy_state(self, request: Request, params: dict[str, str]) -> Response:
         body = parse_json_body(request, INVALID)

@@ -35,4 +35,14 @@ def register(router: Router, backend: RmsBackend) -> None:
         "DeletePolicyAssignment",
         h.delete_policy_assignment,
     )
+    remediation = DOMAIN + "/policy-assignments/{policy_assignment_id}/remediation-configuration"
+    router.add(
+        "PUT",
+        remediation,
+        "rms",
+        "CreateOrUpdateRemediationConfiguration",
+        h.put_remediation_configuration,
+    )
+    router.add("GET", remediation, "rms", "ShowRemediationConfiguration", h.show_remediation_configuration)
+    router.add("DELETE", remediation, "rms", "DeleteRemediationConfiguration", h.delete_remediation_configuration)
     router.add("PUT", DOMAIN + "/policy-states", "rms", "UpdatePolicyState", h.update_policy_state)
