@@ -17,6 +17,7 @@ from deployer import ROOT
 from deployer.actual import Actual, read_actual
 from deployer.apply import apply, destroy
 from deployer.clients import Clients, DeployError, account_from_env, redact
+from deployer.conformance import emit_conformance_package
 from deployer.desired import Code, Desired, build_desired
 from deployer.package import PackageError, build_package, python_version_of
 from deployer.plan import Plan, destroy_plan, make_plan
@@ -81,6 +82,12 @@ def deploy_main(
         metavar="DIR",
         help="write member.tf (the member agency, for organization sweeps) and exit",
     )
+    parser.add_argument(
+        "--emit-conformance-package",
+        type=pathlib.Path,
+        metavar="DIR",
+        help="write the Config conformance package (*.tf.json) and the Terraform that deploys it, and exit",
+    )
     parser.add_argument("--package", type=pathlib.Path, metavar="PATH", help="deploy this zip instead of building one")
     parser.add_argument(
         "--fake",
@@ -105,6 +112,14 @@ def deploy_main(
     try:
         if args.emit_terraform:
             return _emit(template, args.emit_terraform, args.package, say)
+        if args.emit_conformance_package:
+            for path in emit_conformance_package(template, args.emit_conformance_package):
+                say(f"wrote {path}")
+            say(
+                "next: upload the .tf.json in Config's console (Conformance Packages > Create > Upload template), "
+                "or in account/ (organization/ from the management account): terraform init && terraform apply"
+            )
+            return 0
         if args.emit_member_terraform:
             for path in emit_member_terraform(template, args.emit_member_terraform):
                 say(f"wrote {path}")

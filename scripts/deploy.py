@@ -2,7 +2,7 @@
 """Apply template.yaml to the cloud (or --plan it, or --emit-terraform it). See README "Deployment".
 
 scripts/deploy.sh [--template template.yaml] [--plan] [--package PATH] [--region R]
-                  [--rotate-secrets] [--emit-terraform DIR]
+                  [--rotate-secrets] [--emit-terraform DIR] [--emit-conformance-package DIR]
 """
 
 from __future__ import annotations
