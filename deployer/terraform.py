@@ -3,7 +3,8 @@
 Emits the same resources the deployer manages: the SMN topic, the two custom policies
 (`huaweicloud_identity_role`), the agency granting them on all resources, the function (code from
 a local zip, plain variables as `user_data`, encrypted ones from a sensitive variable), the CTS
-and TIMER triggers, the async-invoke configuration, and the Config rule's policy assignments.
+and TIMER triggers, the async-invoke configuration, and the Config rule's policy assignments
+(with `config_rule.remediation`, each one's `huaweicloud_rms_remediation_configuration`).
 The IAM-trace caveat is kept: triggers on global-service traces get
 `count = var.region == var.iam_trace_region ? 1 : 0`.
 """
@@ -246,6 +247,20 @@ def main_tf(template: Template) -> str:
             body.append(("parameters", parameters))
         name = _ident(assignment["name"].rsplit("-", 1)[1])
         parts.append(_resource("huaweicloud_rms_policy_assignment", f"config_{name}", body))
+    for assignment_name, config in (rule.remediations("") if rule else {}).items():
+        name = _ident(assignment_name.rsplit("-", 1)[1])
+        body = [
+            ("policy_assignment_id", Expr(f"huaweicloud_rms_policy_assignment.config_{name}.id")),
+            ("target_type", config["target_type"]),
+            ("target_id", function_urn),
+        ]
+        keys = ("automatic", "maximum_attempts", "retry_attempt_seconds", "auth_type", "auth_value")
+        body += [(key, config[key]) for key in keys]
+        body.append(("resource_parameter", Block((), list(config["resource_parameter"].items()))))
+        for static in config["static_parameter"]:  # the provider takes each value as JSON text
+            value = [("var_key", static["var_key"]), ("var_value", json.dumps(static["var_value"]))]
+            body.append(("static_parameter", Block((), value)))
+        parts.append(_resource("huaweicloud_rms_remediation_configuration", f"config_{name}", body))
     return "\n\n".join(parts) + "\n"
 
 

@@ -140,3 +140,53 @@ def test_the_deployers_remediation_grants_come_only_with_the_section(deployer: D
         "iam:agencies:createServiceLinkedAgencyV5",
     }
     assert remediation_grants(parse_template(base_template())) == []
+
+
+def unquoted(value: Any) -> Any:
+    """python-hcl2's reading with its string literals decoded and its own keys dropped."""
+    import json
+
+    if isinstance(value, dict):
+        return {k: unquoted(v) for k, v in value.items() if not k.startswith("__")}
+    if isinstance(value, list):
+        return [unquoted(v) for v in value]
+    if isinstance(value, str) and len(value) > 1 and value[0] == value[-1] == '"':
+        return json.loads(value)
+    return value
+
+
+def test_terraform_emits_each_remediation_configuration_with_documented_arguments(tmp_path: pathlib.Path) -> None:
+    import json
+    import shutil
+    import subprocess
+
+    import hcl2
+
+    from deployer.terraform import main_tf
+
+    documented = json.loads(
+        (pathlib.Path(__file__).parent / "contract/fixtures/terraform_provider_arguments.json").read_text()
+    )["resources"]["huaweicloud_rms_remediation_configuration"]
+    text = main_tf(parse_template({**base_template(), "config_rule": {**RULE, "remediation": REMEDIATION}}))
+    found = {}
+    for item in hcl2.loads(text).get("resource", []):
+        for kind, named in item.items():
+            if kind.strip('"') == "huaweicloud_rms_remediation_configuration":
+                found.update({name.strip('"'): unquoted(body) for name, body in named.items()})
+    assert set(found) == {"config_buckets", "config_projects", "config_period"}
+    for name, body in found.items():
+        assert set(body) <= set(documented["arguments"]) and set(documented["required"]) <= set(body), name
+        assert body["target_type"] == "fgs" and "huaweicloud_fgs_function.autotracker.urn" in body["target_id"]
+        assert f"huaweicloud_rms_policy_assignment.{name}.id" in body["policy_assignment_id"]
+        assert (body["automatic"], body["maximum_attempts"], body["retry_attempt_seconds"]) == (True, 3, 600)
+    assert found["config_buckets"]["static_parameter"] == [{"var_key": "resource_type", "var_value": '"buckets"'}]
+    assert found["config_buckets"]["resource_parameter"] == [{"resource_id": "resource_id"}]
+    assert "static_parameter" not in found["config_period"]
+    assert "huaweicloud_rms_remediation_configuration" not in main_tf(
+        parse_template({**base_template(), "config_rule": RULE})
+    )
+    terraform = shutil.which("terraform")
+    if terraform is not None:  # and the text is as `terraform fmt` writes it
+        (tmp_path / "main.tf").write_text(text)
+        done = subprocess.run([terraform, "fmt", "-check", "-diff", str(tmp_path)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout
