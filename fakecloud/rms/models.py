@@ -5,7 +5,8 @@ Remediation configurations follow the API pages (CreateOrUpdateRemediationConfig
 ShowRemediationConfiguration, DeleteRemediationConfiguration): one per assignment; `target_type`
 `fgs` (a function URN) or `rfs` (a template name and version); `resource_parameter.resource_id`
 required (the parameter name the resource id is passed in); `maximum_attempts` 1-25 (default 5),
-`retry_attempt_seconds` 60-43,200 (default 3600); `auth_type` agency or trustAgency. A PUT
+`retry_attempt_seconds` 60-43,200 (default 3600); `auth_type` agency or trustAgency;
+`target_region_id` / `target_project_id` optional (the project required with the region). A PUT
 answers the configuration, a DELETE answers 202.
 
 The error codes are fakecloud's own (the API pages list none for these refusals):
@@ -224,6 +225,12 @@ class RmsBackend:
             isinstance(item, dict) and isinstance(item.get("var_key"), str) and item["var_key"] for item in static
         ):
             raise _bad("static_parameter: [{var_key, var_value}].")
+        region, project = body.get("target_region_id"), body.get("target_project_id")
+        for name, value in (("target_region_id", region), ("target_project_id", project)):
+            if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= 36):
+                raise _bad(f"{name}: 1-36 characters.")
+        if region is not None and project is None:
+            raise _bad("target_project_id is required when target_region_id is given.")
         auth_type, auth_value = body.get("auth_type"), body.get("auth_value")
         if auth_type is not None and auth_type not in AUTH_TYPES:
             raise _bad(f"auth_type: one of {', '.join(AUTH_TYPES)}.")
@@ -233,6 +240,8 @@ class RmsBackend:
             "automatic": automatic,
             "target_type": target_type,
             "target_id": target_id,
+            "target_region_id": region,
+            "target_project_id": project,
             "static_parameter": copy.deepcopy(static),
             "resource_parameter": {"resource_id": resource["resource_id"]},
             "maximum_attempts": attempts,

@@ -99,6 +99,8 @@ def test_the_defaults_are_the_api_pages(cloud: FakeCloud, mocked) -> None:
         ({"automatic": "yes"}, "automatic"),
         ({"auth_type": "token"}, "auth_type"),
         ({"static_parameter": [{"var_value": 1}]}, "static_parameter"),
+        ({"target_region_id": "ap-southeast-1"}, "target_project_id is required"),
+        ({"target_region_id": "r" * 37, "target_project_id": "p"}, "target_region_id"),
     ],
 )
 def test_out_of_range_or_malformed_fields_are_refused(
