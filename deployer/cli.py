@@ -25,6 +25,7 @@ from deployer.template import Template, TemplateError, load_template
 from deployer.terraform import emit_member_terraform, emit_terraform
 
 DEFAULT_TEMPLATE = ROOT / "template.yaml"
+DEFAULT_FAKE_STATE = ROOT / "dist" / "fake-account.pickle"
 
 
 def _say(out: TextIO) -> Callable[[str], None]:
@@ -92,7 +93,15 @@ def deploy_main(
     parser.add_argument(
         "--fake",
         action="store_true",
-        help="run against an empty local fake account (no credentials, nothing real touched, no package built)",
+        help="rehearse against a local fake account kept in --fake-state between runs "
+        "(no credentials, nothing real touched, no package built)",
+    )
+    parser.add_argument(
+        "--fake-state",
+        type=pathlib.Path,
+        metavar="FILE",
+        default=DEFAULT_FAKE_STATE,
+        help="the --fake account's file (default: dist/fake-account.pickle; delete it to start from an empty account)",
     )
     parser.add_argument("--region", help="deploy a copy to this region instead of the template's")
     parser.add_argument("--rotate-secrets", action="store_true", help="re-send encrypted_user_data values")
@@ -107,24 +116,29 @@ def deploy_main(
         say(str(error))
         return 2
     secrets = [environ.get(name, "") for name in template.function.encrypted_user_data]
+    # Writing Terraform calls no cloud: the same files with or without --fake, nothing applied.
+    if args.emit_terraform:
+        return _emit(template, args.emit_terraform, args.package, say)
+    if args.emit_member_terraform:
+        directory = args.emit_member_terraform
+        for path in emit_member_terraform(template, directory):
+            say(f"wrote {path}")
+        say(
+            f"next: in each member account, in {directory}: terraform init && terraform apply "
+            "-var account_id=<member id> -var management_account_name=<management account name>"
+        )
+        return 0
+    if args.emit_conformance_package:
+        for path in emit_conformance_package(template, args.emit_conformance_package):
+            say(f"wrote {path}")
+        say(
+            "next: upload the .tf.json in Config's console (Conformance Packages > Create > Upload template), "
+            "or in account/ (organization/ from the management account): terraform init && terraform apply"
+        )
+        return 0
     if args.fake:
         return _against_fake(template, args, environ, say)
     try:
-        if args.emit_terraform:
-            return _emit(template, args.emit_terraform, args.package, say)
-        if args.emit_conformance_package:
-            for path in emit_conformance_package(template, args.emit_conformance_package):
-                say(f"wrote {path}")
-            say(
-                "next: upload the .tf.json in Config's console (Conformance Packages > Create > Upload template), "
-                "or in account/ (organization/ from the management account): terraform init && terraform apply"
-            )
-            return 0
-        if args.emit_member_terraform:
-            for path in emit_member_terraform(template, args.emit_member_terraform):
-                say(f"wrote {path}")
-            say("next: in each member account, terraform apply -var account_id=... -var management_account_name=...")
-            return 0
         return _deploy(template, args, environ, say)
     except DeployError as error:
         say(redact(f"error: {error}", secrets))
@@ -138,9 +152,14 @@ def _emit(
     zip_path = (package or _default_package_path(template.function.name, version)).resolve()
     # Terraform reads files relative to where it runs: the directory it is given.
     relative = os.path.relpath(zip_path, directory.resolve())
-    for path in emit_terraform(template, directory, pathlib.Path(relative).as_posix()):
+    written = emit_terraform(template, directory, pathlib.Path(relative).as_posix())
+    for path in written:
         say(f"wrote {path}")
-    say(f"next: scripts/package.py --output {zip_path}; then in {directory}: terraform init && terraform plan")
+    say(f"next: scripts/package.py --output {zip_path}")
+    buckets = directory / "buckets"
+    if buckets / "main.tf" in written:
+        say(f"next: once, in {buckets}: terraform init && terraform apply (the buckets, with a state of their own)")
+    say(f"next: in {directory}: terraform init && terraform plan, then terraform apply")
     return 0
 
 
@@ -175,33 +194,38 @@ def _deploy(
 def _against_fake(
     template: Template, args: argparse.Namespace, environ: Mapping[str, str], say: Callable[[str], None]
 ) -> int:
-    """The same plan and apply against an empty in-process fake account: what a first deployment
-    would do, with stand-in credentials and a stand-in package."""
+    """The same plan and apply against a local fake account, with stand-in credentials and a
+    stand-in package. The account is kept in a file, so a rehearsal can be walked run by run:
+    plan, apply, plan (no changes), destroy --plan, destroy."""
     import io
     import tempfile
     import zipfile
 
-    from fakecloud import FakeCloud
+    from deployer import fake_account
 
-    cloud = FakeCloud(default_region=template.region)
-    ak, sk, project_id = "FAKEDEPLOYKEY0000001", "fake-deploy-secret-not-real", "0" * 31 + "1"
-    cloud.add_credentials(ak, sk)
-    cloud.add_project(template.region, project_id=project_id)
-    if template.iam_trace_region != template.region:
-        cloud.add_project(template.iam_trace_region)
+    state: pathlib.Path = args.fake_state
+    try:
+        cloud = fake_account.load(state, template.region, template.iam_trace_region)
+    except fake_account.FakeAccountError as error:
+        say(f"error: {error}")
+        return 1
     fake_env = {
         **{name: environ[name] for name in template.function.encrypted_user_data if name in environ},
-        "CLOUD_SDK_AK": ak,
-        "CLOUD_SDK_SK": sk,
-        "CLOUD_SDK_PROJECT_ID": project_id,
+        "CLOUD_SDK_AK": fake_account.AK,
+        "CLOUD_SDK_SK": fake_account.SK,
+        "CLOUD_SDK_PROJECT_ID": str(cloud.iam.project_by_name(template.region)["id"]),  # type: ignore[index]
         "CLOUD_SDK_DOMAIN_ID": cloud.domain_id,
     }
-    say(f"--fake: an empty local fake account (project {project_id}); nothing real is touched")
+    where = os.path.relpath(state) if state.is_absolute() and state.is_relative_to(pathlib.Path.cwd()) else state
+    kept = "kept in" if state.exists() else "new, to be kept in"
+    say(f"--fake: a local fake account ({kept} {where}; delete it to start over); nothing real is touched")
     with tempfile.TemporaryDirectory() as tmp:
         if args.package is None:
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w") as archive:
-                archive.writestr("index.py", "def handler(event, context):\n    return {}\n")
+                # a fixed timestamp: the same stand-in every run, so a second plan finds no change
+                entry = zipfile.ZipInfo("index.py", date_time=(2026, 1, 1, 0, 0, 0))
+                archive.writestr(entry, "def handler(event, context):\n    return {}\n")
             args.package = pathlib.Path(tmp) / "stand-in.zip"
             args.package.write_bytes(buffer.getvalue())
         with cloud.mock():
@@ -210,12 +234,16 @@ def _against_fake(
             except DeployError as error:
                 say(f"error: {error}")
                 return 1
+            finally:
+                if not args.plan:  # a plan changes nothing, so it saves nothing
+                    fake_account.save(cloud, state)
 
 
 def _destroy(
     plan: Plan, desired: Desired, actual: Actual, clients: Clients, plan_only: bool, say: Callable[[str], None]
 ) -> int:
     say(plan.render().replace("Plan for region", "Destroy plan for region", 1))
+    say(_destroy_sentence(plan))
     if plan_only:
         say("(--plan: nothing was changed)")
         return 0
@@ -226,6 +254,17 @@ def _destroy(
     destroy(plan, desired, actual, clients, lambda line: say(f"  {line}"))
     say(f"Done: {len(plan.pending)} resource(s) deleted in {desired.region}; the trackers and buckets are kept.")
     return 0
+
+
+def _destroy_sentence(plan: Plan) -> str:
+    """The destroy plan in one sentence: what would go, and that the audit trail stays."""
+    going = [f"{change.resource} {change.name}" for change in plan.pending]
+    if not going:
+        return f"Destroying would delete nothing in {plan.region}: none of the deployment's resources exist."
+    return (
+        f"Destroying would delete {len(going)} resource(s) in {plan.region} ({', '.join(going)}) "
+        "and keep the CTS trackers and the buckets."
+    )
 
 
 def _code(template: Template, package: Optional[pathlib.Path], say: Callable[[str], None]) -> Code:

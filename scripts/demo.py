@@ -19,7 +19,7 @@ import os
 import pathlib
 import socket
 import sys
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import _venv
 
@@ -72,11 +72,34 @@ def _events(paths: List[str]) -> List[pathlib.Path]:
     return [pathlib.Path(p) for p in paths] if paths else [ROOT / "events" / name for name in DEFAULT_EVENTS]
 
 
-def _run(paths: List[pathlib.Path]) -> List[Dict[str, Any]]:
+Events = List[Tuple[pathlib.Path, Any]]
+
+
+def _load(paths: List[pathlib.Path]) -> Tuple[Events, List[str]]:
+    """Every event file read and parsed before anything runs; a file that cannot be is one
+    problem line naming it (no traceback: a wrong argument is the caller's to fix)."""
+    events: Events = []
+    problems: List[str] = []
+    for path in paths:
+        try:
+            events.append((path, json.loads(path.read_text(encoding="utf-8"))))
+        except IsADirectoryError:
+            problems.append(f"{path}: is a directory, not an event file (give the JSON files in it)")
+        except FileNotFoundError:
+            problems.append(f"{path}: no such file")
+        except OSError as error:
+            problems.append(f"{path}: cannot read: {error.strerror}")
+        except UnicodeDecodeError:
+            problems.append(f"{path}: not UTF-8 text")
+        except json.JSONDecodeError as error:
+            problems.append(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})")
+    return events, problems
+
+
+def _run(events: Events) -> List[Dict[str, Any]]:
     """Each event's outcome as a compact table; the full JSON results go to RESULTS_FILE."""
     results = []
-    for number, path in enumerate(paths, 1):
-        event = json.loads(path.read_text())
+    for number, (path, event) in enumerate(events, 1):
         result = index.handler(event, DemoContext(f"demo-{number:02d}-{path.stem}"))
         answer = json.loads(result["body"]) if "statusCode" in result else result
         results.append(result)
@@ -146,7 +169,7 @@ def _resolve_bucket_hosts() -> None:
     socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
 
 
-def run_against_fake(paths: List[pathlib.Path]) -> int:
+def run_against_fake(events: Events) -> int:
     cloud = _fake_cloud()
     _resolve_bucket_hosts()
     with cloud.serve() as base_url:
@@ -171,7 +194,7 @@ def run_against_fake(paths: List[pathlib.Path]) -> int:
             }
         )
         print(f"fake cloud serving on {base_url} (no credentials given, so nothing real is touched)")
-        results = _run(paths)
+        results = _run(events)
     print("\n=== SMN messages published (email form, then SMS) ===")
     for message in cloud.smn.messages:
         structure = json.loads(message["message_structure"])
@@ -203,10 +226,10 @@ def _exit_code(results: List[Dict[str, Any]]) -> int:
     return 0 if all(answer["error"] is None for answer in answers) else 1
 
 
-def run_against_cloud(paths: List[pathlib.Path]) -> int:
+def run_against_cloud(events: Events) -> int:
     os.environ.setdefault("DRY_RUN", "true")
     print(f"credentials found: calling the real cloud (DRY_RUN={os.environ['DRY_RUN']})")
-    return _exit_code(_run(paths))
+    return _exit_code(_run(events))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -215,10 +238,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("events", nargs="*", help="event JSON files (default: the samples in events/)")
     args = parser.parse_args(argv)
-    paths = _events(args.events)
+    events, problems = _load(_events(args.events))
+    if problems:
+        for problem in problems:
+            print(f"demo: {problem}", file=sys.stderr)
+        return 2
     if os.environ.get("CLOUD_SDK_AK") and os.environ.get("CLOUD_SDK_SK"):
-        return run_against_cloud(paths)
-    return run_against_fake(paths)
+        return run_against_cloud(events)
+    return run_against_fake(events)
 
 
 if __name__ == "__main__":
