@@ -39,7 +39,14 @@ def _default_package_path(name: str, python_version: str) -> pathlib.Path:
     return ROOT / "dist" / f"{name}-python{python_version}.zip"
 
 
-def package_main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout) -> int:
+def _refuse(error: TemplateError, err: Optional[TextIO]) -> int:
+    """A bad template: every problem on stderr, one line each naming the file, before any call."""
+    for problem in error.problems:
+        print(f"{error.source}: {problem}", file=err or sys.stderr, flush=True)
+    return 2
+
+
+def package_main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: Optional[TextIO] = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/package.py", description="Build the FunctionGraph deployment zip.")
     parser.add_argument("--python-version", help="target interpreter, e.g. 3.10 (default: the template's runtime)")
     parser.add_argument("--output", type=pathlib.Path, help="zip to write (default: dist/<function>-python<X.Y>.zip)")
@@ -49,8 +56,7 @@ def package_main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout) -> 
     try:
         template = load_template(args.template)
     except TemplateError as error:
-        say(str(error))
-        return 2
+        return _refuse(error, err)
     version = args.python_version or python_version_of(template.function.runtime)
     output = args.output or _default_package_path(template.function.name, version)
     try:
@@ -63,7 +69,10 @@ def package_main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout) -> 
 
 
 def deploy_main(
-    argv: Optional[List[str]] = None, environ: Optional[Mapping[str, str]] = None, out: TextIO = sys.stdout
+    argv: Optional[List[str]] = None,
+    environ: Optional[Mapping[str, str]] = None,
+    out: TextIO = sys.stdout,
+    err: Optional[TextIO] = None,
 ) -> int:
     parser = argparse.ArgumentParser(
         prog="scripts/deploy.py", description="Create or update the deployment described by template.yaml."
@@ -113,8 +122,7 @@ def deploy_main(
         if args.region:
             template = template.for_region(args.region)
     except TemplateError as error:
-        say(str(error))
-        return 2
+        return _refuse(error, err)
     secrets = [environ.get(name, "") for name in template.function.encrypted_user_data]
     # Writing Terraform calls no cloud: the same files with or without --fake, nothing applied.
     if args.emit_terraform:

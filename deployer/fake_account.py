@@ -70,7 +70,9 @@ class _Unpickler(pickle.Unpickler):
 def save(cloud: FakeCloud, path: pathlib.Path) -> None:
     """Write every backend's state (not the call log, faults or transports)."""
     buffer = io.BytesIO()
-    _Pickler(buffer, cloud).dump({"format": FORMAT, "backends": {name: vars(getattr(cloud, name)) for name in BACKENDS}})
+    _Pickler(buffer, cloud).dump(
+        {"format": FORMAT, "backends": {name: vars(getattr(cloud, name)) for name in BACKENDS}}
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(buffer.getvalue())

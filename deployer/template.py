@@ -8,10 +8,14 @@ Everything the services would refuse is refused here first, with the field's pat
 from __future__ import annotations
 
 import difflib
+import functools
+import importlib
+import importlib.util
 import json
 import pathlib
+import pkgutil
 import re
-from typing import Any, Dict, List, Literal, Optional, Tuple, Union
+from typing import Any, Dict, FrozenSet, List, Literal, Optional, Tuple, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -162,31 +166,18 @@ class FunctionSpec(_Strict):
     @classmethod
     def _scalars_to_text(cls, value: Any) -> Any:
         """YAML reads `180` and `true` as numbers and booleans; FunctionGraph variables are text."""
-        if not isinstance(value, dict):
-            return value
-        out: Dict[Any, Any] = {}
-        for key, item in value.items():
-            if isinstance(item, bool):
-                item = "true" if item else "false"
-            elif isinstance(item, (int, float)):
-                item = str(item)
-            elif item is None:
-                item = ""
-            out[key] = item
-        return out
+        return _as_text(value)
 
     @field_validator("user_data")
     @classmethod
     def _user_data(cls, value: Dict[str, str]) -> Dict[str, str]:
-        for name in value:
-            _check_variable_name(name)
+        _check_variable_names(list(value))
         return value
 
     @field_validator("encrypted_user_data")
     @classmethod
     def _encrypted(cls, value: List[str]) -> List[str]:
-        for name in value:
-            _check_variable_name(name)
+        _check_variable_names(value)
         if len(set(value)) != len(value):
             raise ValueError("names must not repeat")
         return value
@@ -199,13 +190,72 @@ class FunctionSpec(_Strict):
         return self
 
 
-def _check_variable_name(name: str) -> None:
+def _as_text(value: Any) -> Any:
+    """YAML's numbers, booleans and nulls in a variable mapping as the text FunctionGraph stores."""
+    if not isinstance(value, dict):
+        return value
+    out: Dict[Any, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, bool):
+            item = "true" if item else "false"
+        elif isinstance(item, (int, float)):
+            item = str(item)
+        elif item is None:
+            item = ""
+        out[key] = item
+    return out
+
+
+def _variable_problem(name: str) -> str:
     if not _VARIABLE_NAME.match(name):
-        raise ValueError(f"{name!r} is not a variable name (a letter, then letters, digits or '_')")
+        return f"{name!r} is not a variable name (a letter, then letters, digits or '_')"
     if name in DERIVED_VARIABLES:
-        raise ValueError(f"{name} is set by the deployer for the region it deploys to; remove it")
+        return f"{name} is set by the deployer for the region it deploys to; remove it"
     if name not in VARIABLES:
-        raise ValueError(f"{name} is not a variable the function reads (autotracker.settings.VARIABLES)")
+        near = difflib.get_close_matches(name, VARIABLES, 1)
+        hint = f": did you mean {near[0]}?" if near else " (autotracker.settings.VARIABLES)"
+        return f"{name} is not a variable the function reads{hint}"
+    return ""
+
+
+def _check_variable_names(names: List[str]) -> None:
+    """Every bad name at once, one line each (each with its nearest known name)."""
+    problems = [problem for problem in map(_variable_problem, names) if problem]
+    if problems:
+        raise ValueError("\n".join(problems))
+
+
+@functools.lru_cache(maxsize=None)
+def known_regions() -> FrozenSet[str]:
+    """Every region id an installed official SDK (`huaweicloudsdk*`) knows: the union of their
+    `v*/region/*_region.py` tables, read from the packages, never copied here."""
+    regions: set = set()
+    for module in pkgutil.iter_modules():
+        if not module.name.startswith("huaweicloudsdk") or module.name == "huaweicloudsdkcore":
+            continue
+        spec = importlib.util.find_spec(module.name)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            for path in sorted(pathlib.Path(location).glob("v*/region/*_region.py")):
+                table = importlib.import_module(f"{module.name}.{path.parent.parent.name}.region.{path.stem}")
+                for value in vars(table).values():
+                    regions.update(getattr(value, "static_fields", None) or {})
+    return frozenset(regions)
+
+
+_LOOKALIKES = str.maketrans({"l": "1", "i": "1", "o": "0"})
+
+
+def _region(value: str) -> str:
+    if not _REGION.match(value):
+        raise ValueError(f"{value!r} is not a region id such as ap-southeast-1")
+    known = known_regions()
+    if known and value not in known:
+        stem, _, number = value.rpartition("-")
+        lookalike = f"{stem}-{number.translate(_LOOKALIKES)}"  # ap-southeast-l: a letter typed for a digit
+        near = [lookalike] if lookalike in known else difflib.get_close_matches(value, sorted(known), 1)
+        hint = f": did you mean {near[0]}?" if near else ""
+        raise ValueError(f"{value!r} is not a region the Huawei Cloud SDKs know{hint}")
+    return value
 
 
 class AgencySpec(_Strict):
@@ -526,7 +576,10 @@ class Template(_Strict):
     async_invoke: AsyncInvoke = Field(default_factory=AsyncInvoke)
     config_rule: Optional[ConfigRule] = None
 
-    _regions = field_validator("region", "iam_trace_region")(_match(_REGION, "a region id such as ap-southeast-1"))
+    @field_validator("region", "iam_trace_region")
+    @classmethod
+    def _regions(cls, value: str) -> str:
+        return _region(value)
 
     @model_validator(mode="after")
     def _coherent(self) -> "Template":
@@ -612,7 +665,7 @@ class Template(_Strict):
 
     def for_region(self, region: str) -> "Template":
         """The same deployment in another region (validated again)."""
-        return Template.model_validate({**self.model_dump(), "region": region})
+        return parse_template({**self.model_dump(), "region": region}, f"--region {region}")
 
 
 def _path(location: Tuple[Any, ...]) -> str:
@@ -654,7 +707,28 @@ def parse_template(data: Any, source: str = "template") -> Template:
         problems: List[str] = []
         for item in error.errors():
             problems.extend(_describe(dict(item)))
+        # A bad field stops the whole-template check: still run the function's own check on its
+        # variables, so a bad memory_size never hides a bad TRACE_LIFECYCLE_DAYS.
+        problems.extend(problem for problem in _variables_problems(data) if problem not in problems)
         raise TemplateError(source, problems) from None
+
+
+def _variables_problems(data: Dict[str, Any]) -> List[str]:
+    """The function's configuration check on the template's known variables as written."""
+    function = data.get("function")
+    values = _as_text(function.get("user_data")) if isinstance(function, dict) else None
+    if not isinstance(values, dict):
+        return []
+    known = {name: value for name, value in values.items() if name in VARIABLES and isinstance(value, str)}
+    region = data.get("region") if isinstance(data.get("region"), str) else "ap-southeast-1"
+    known.update({"REGION": region, "SMN_TOPIC_URN": f"urn:smn:{region}:{PLACEHOLDER_PROJECT_ID}:topic"})
+    encrypted = function.get("encrypted_user_data") if isinstance(function, dict) else None
+    secret = tuple(f"{name}:" for name in encrypted if isinstance(name, str)) if isinstance(encrypted, list) else ()
+    try:
+        load_settings(known)
+    except ConfigurationError as error:
+        return [f"function.user_data.{p}" for p in error.problems if not p.startswith(secret or ("\0",))]
+    return []
 
 
 def load_template(path: Union[str, pathlib.Path]) -> Template:

@@ -74,7 +74,7 @@ class Deployer:
         out = io.StringIO()
         argv = ["--template", str(path), "--package", str(self.package), *args]
         with self.cloud.mock():
-            code = deploy_main(argv, environ=self.environ, out=out)
+            code = deploy_main(argv, environ=self.environ, out=out, err=out)
         self.output = out.getvalue()
         return code
 

@@ -61,12 +61,13 @@ def test_the_demo_prints_tables_names_its_json_file_and_explains_an_audits_ok_fa
     assert '"event": "invocation"' in answer.stderr  # the function's JSON log lines, as in FunctionGraph
 
 
-def test_deploy_fake_plans_and_applies_against_an_empty_local_account() -> None:
-    planned = run(ROOT / "scripts" / "deploy.py", "--fake", "--plan")
+def test_deploy_fake_plans_and_applies_against_an_empty_local_account(tmp_path) -> None:
+    state = str(tmp_path / "fake-account.pickle")
+    planned = run(ROOT / "scripts" / "deploy.py", "--fake", "--plan", "--fake-state", state)
     assert planned.returncode == 0, planned.stderr
     assert "nothing real is touched" in planned.stdout and "(--plan: nothing was changed)" in planned.stdout
     assert "+ function       cts-autotracker" in planned.stdout
-    applied = run(ROOT / "scripts" / "deploy.py", "--fake")
+    applied = run(ROOT / "scripts" / "deploy.py", "--fake", "--fake-state", state)
     assert applied.returncode == 0 and "Done: 11 change(s) applied" in applied.stdout
 
 
