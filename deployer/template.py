@@ -714,20 +714,25 @@ def parse_template(data: Any, source: str = "template") -> Template:
 
 
 def _variables_problems(data: Dict[str, Any]) -> List[str]:
-    """The function's configuration check on the template's known variables as written."""
+    """The function's configuration check on the template's known variables as written (the
+    derived REGION and SMN_TOPIC_URN are judged at their own fields, the encrypted ones unseen)."""
     function = data.get("function")
-    values = _as_text(function.get("user_data")) if isinstance(function, dict) else None
-    if not isinstance(values, dict):
+    if not isinstance(function, dict) or not isinstance(_as_text(function.get("user_data")), dict):
         return []
-    known = {name: value for name, value in values.items() if name in VARIABLES and isinstance(value, str)}
-    region = data.get("region") if isinstance(data.get("region"), str) else "ap-southeast-1"
-    known.update({"REGION": region, "SMN_TOPIC_URN": f"urn:smn:{region}:{PLACEHOLDER_PROJECT_ID}:topic"})
-    encrypted = function.get("encrypted_user_data") if isinstance(function, dict) else None
-    secret = tuple(f"{name}:" for name in encrypted if isinstance(name, str)) if isinstance(encrypted, list) else ()
+    values: Dict[str, str] = {
+        name: value
+        for name, value in _as_text(function["user_data"]).items()
+        if name in VARIABLES and isinstance(value, str)
+    }
+    region = "ap-southeast-1"  # a stand-in: the region field's own check reports a bad one
+    values.update({"REGION": region, "SMN_TOPIC_URN": f"urn:smn:{region}:{PLACEHOLDER_PROJECT_ID}:topic"})
+    encrypted = function.get("encrypted_user_data")
+    unseen = [name for name in encrypted if isinstance(name, str)] if isinstance(encrypted, list) else []
+    skipped = tuple(f"{name}:" for name in [*unseen, *DERIVED_VARIABLES])
     try:
-        load_settings(known)
+        load_settings(values)
     except ConfigurationError as error:
-        return [f"function.user_data.{p}" for p in error.problems if not p.startswith(secret or ("\0",))]
+        return [f"function.user_data.{p}" for p in error.problems if not p.startswith(skipped)]
     return []
 
 
