@@ -16,6 +16,7 @@ from typing import Callable, List, Mapping, Optional, TextIO
 from deployer import ROOT
 from deployer.actual import Actual, read_actual
 from deployer.apply import apply, destroy
+from deployer.arguments import deploy_parser, package_parser
 from deployer.clients import Clients, DeployError, account_from_env, redact
 from deployer.conformance import emit_conformance_package
 from deployer.desired import Code, Desired, build_desired
@@ -23,9 +24,6 @@ from deployer.package import PackageError, build_package, python_version_of
 from deployer.plan import Plan, destroy_plan, make_plan
 from deployer.template import Template, TemplateError, load_template
 from deployer.terraform import emit_member_terraform, emit_terraform
-
-DEFAULT_TEMPLATE = ROOT / "template.yaml"
-DEFAULT_FAKE_STATE = ROOT / "dist" / "fake-account.pickle"
 
 
 def _say(out: TextIO) -> Callable[[str], None]:
@@ -47,11 +45,7 @@ def _refuse(error: TemplateError, err: Optional[TextIO]) -> int:
 
 
 def package_main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: Optional[TextIO] = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/package.py", description="Build the FunctionGraph deployment zip.")
-    parser.add_argument("--python-version", help="target interpreter, e.g. 3.10 (default: the template's runtime)")
-    parser.add_argument("--output", type=pathlib.Path, help="zip to write (default: dist/<function>-python<X.Y>.zip)")
-    parser.add_argument("--template", type=pathlib.Path, default=DEFAULT_TEMPLATE)
-    args = parser.parse_args(argv)
+    args = package_parser().parse_args(argv)
     say = _say(out)
     try:
         template = load_template(args.template)
@@ -74,47 +68,7 @@ def deploy_main(
     out: TextIO = sys.stdout,
     err: Optional[TextIO] = None,
 ) -> int:
-    parser = argparse.ArgumentParser(
-        prog="scripts/deploy.py", description="Create or update the deployment described by template.yaml."
-    )
-    parser.add_argument("--template", type=pathlib.Path, default=DEFAULT_TEMPLATE)
-    parser.add_argument("--plan", action="store_true", help="print what would change and change nothing")
-    parser.add_argument(
-        "--destroy",
-        action="store_true",
-        help="delete the deployment (function, triggers, agency, policies, topic, Config rule); "
-        "never the trackers or the buckets; with --plan, only show what would go",
-    )
-    parser.add_argument("--emit-terraform", type=pathlib.Path, metavar="DIR", help="write Terraform files and exit")
-    parser.add_argument(
-        "--emit-member-terraform",
-        type=pathlib.Path,
-        metavar="DIR",
-        help="write member.tf (the member agency, for organization sweeps) and exit",
-    )
-    parser.add_argument(
-        "--emit-conformance-package",
-        type=pathlib.Path,
-        metavar="DIR",
-        help="write the Config conformance package (*.tf.json) and the Terraform that deploys it, and exit",
-    )
-    parser.add_argument("--package", type=pathlib.Path, metavar="PATH", help="deploy this zip instead of building one")
-    parser.add_argument(
-        "--fake",
-        action="store_true",
-        help="rehearse against a local fake account kept in --fake-state between runs "
-        "(no credentials, nothing real touched, no package built)",
-    )
-    parser.add_argument(
-        "--fake-state",
-        type=pathlib.Path,
-        metavar="FILE",
-        default=DEFAULT_FAKE_STATE,
-        help="the --fake account's file (default: dist/fake-account.pickle; delete it to start from an empty account)",
-    )
-    parser.add_argument("--region", help="deploy a copy to this region instead of the template's")
-    parser.add_argument("--rotate-secrets", action="store_true", help="re-send encrypted_user_data values")
-    args = parser.parse_args(argv)
+    args = deploy_parser().parse_args(argv)
     environ = os.environ if environ is None else environ
     say = _say(out)
     try:

@@ -23,7 +23,17 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import _venv
 
-_venv.enter(__doc__ or "")
+
+def _parser() -> argparse.ArgumentParser:
+    """Standard library only: `--help` answers from it before any venv exists."""
+    parser = argparse.ArgumentParser(
+        prog="scripts/demo.sh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("events", nargs="*", help="event JSON files (default: the samples in events/)")
+    return parser
+
+
+_venv.enter(_parser)
 
 import index  # noqa: E402  (after entering the venv)
 
@@ -235,9 +245,7 @@ def run_against_cloud(events: Events) -> int:
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("cts_autotracker").setLevel(logging.INFO)  # the function's JSON lines, as in FunctionGraph
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("events", nargs="*", help="event JSON files (default: the samples in events/)")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     events, problems = _load(_events(args.events))
     if problems:
         for problem in problems:

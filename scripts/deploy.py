@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Apply template.yaml to the cloud (or --plan it, or --emit-terraform it). See README "Deployment".
 
-scripts/deploy.sh [--template template.yaml] [--plan] [--package PATH] [--region R]
-                  [--rotate-secrets] [--emit-terraform DIR] [--emit-conformance-package DIR]
+The options: `--help`, from deployer/arguments.py (the same with and without a venv).
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import sys
 
 import _venv
 
-_venv.enter(__doc__ or "")
+_venv.enter(_venv.parser_in("deployer/arguments.py", "deploy_parser"))
 
 from deployer.cli import deploy_main  # noqa: E402  (after entering the venv)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the FunctionGraph deployment zip and print its size. See README "Deployment".
 
-scripts/package.py [--python-version X.Y] [--output PATH] [--template template.yaml]
+The options: `--help`, from deployer/arguments.py (the same with and without a venv).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 
 import _venv
 
-_venv.enter(__doc__ or "")
+_venv.enter(_venv.parser_in("deployer/arguments.py", "package_parser"))
 
 from deployer.cli import package_main  # noqa: E402  (after entering the venv)
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import os
 import pathlib
+import shutil
 import subprocess
+from typing import Dict, Optional
 
+import pytest
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def run(*argv: str, cwd: pathlib.Path = ROOT) -> subprocess.CompletedProcess:
+def run(*argv: str, cwd: pathlib.Path = ROOT, extra: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON", "CLOUD_SDK"))}
+    env.update(extra or {})
     return subprocess.run(list(argv), cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
 
 
@@ -135,3 +139,26 @@ def test_emit_terraform_with_fake_writes_the_files_applies_nothing_and_hints_eve
 def test_the_walkthroughs_output_directories_are_ignored_by_git() -> None:
     answer = run("git", "check-ignore", "infra/main.tf", "member/member.tf", "dist/fake-account.pickle")
     assert answer.returncode == 0 and len(answer.stdout.split()) == 3
+
+
+# ----- --help on a fresh clone ---------------------------------------------------------------
+@pytest.mark.parametrize("name", ["deploy.py", "package.py", "demo.py"])
+def test_help_is_the_same_with_and_without_a_venv(name: str, tmp_path) -> None:
+    """A fresh clone (no .venv) answers --help from the same parser the installed code uses."""
+    clone = tmp_path / "clone"
+    for folder in ("scripts", "deployer"):
+        shutil.copytree(ROOT / folder, clone / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {"COLUMNS": "100"}
+    without = run(str(clone / "scripts" / name), "--help", cwd=clone, extra=env)
+    with_venv = run(str(ROOT / "scripts" / name), "--help", extra=env)
+    assert without.returncode == 0 and with_venv.returncode == 0, without.stderr + with_venv.stderr
+    assert not (clone / ".venv").exists()
+    assert without.stdout == with_venv.stdout and without.stdout.startswith(
+        f"usage: scripts/{name.replace('demo.py', 'demo.sh')}"
+    )
+
+
+def test_the_deploy_help_names_every_option_the_deployer_parses() -> None:
+    answer = run(str(ROOT / "scripts" / "deploy.py"), "--help", extra={"COLUMNS": "100"})
+    for option in ("--fake", "--fake-state", "--destroy", "--emit-member-terraform", "--emit-terraform", "--region"):
+        assert option in answer.stdout

@@ -40,6 +40,7 @@ def test_help_answers_and_changes_nothing(script: pathlib.Path) -> None:
 @pytest.mark.parametrize("name", ["deploy.py", "package.py", "demo.py"])
 def test_a_python_script_without_a_venv_prints_its_usage_and_installs_nothing(name: str, tmp_path) -> None:
     shutil.copytree(ROOT / "scripts", tmp_path / "scripts")
+    shutil.copytree(ROOT / "deployer", tmp_path / "deployer")  # deployer/arguments.py: the parsers
     answer = run(tmp_path / "scripts" / name, "--help", cwd=tmp_path)
     assert answer.returncode == 0 and "scripts/" in answer.stdout
     assert not (tmp_path / ".venv").exists()
