@@ -16,7 +16,10 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$root/requirements-dev.lock"
-  # the project itself, editable: autotracker (function/), deployer and fakecloud import from the checkout
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$root"
+  # the project itself, editable (autotracker from function/), built by the lock's setuptools
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e "$root"
+  # the checkout's tools, never in the wheel: deployer and fakecloud (the checkout), index (function/)
+  site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  printf '%s\n%s\n' "$root" "$root/function" > "$site/cts-autotracker-checkout.pth"
   echo "$want" > "$stamp"
 fi
