@@ -152,8 +152,11 @@ def _locate(
 ) -> List[Dict[str, Optional[str]]]:
     """Ask OBS (HEAD bucket) where each in-scope bucket without a listed location is; one that
     still cannot be placed keeps `None` and is reported, never guessed: a data tracker created in
-    the wrong region would be refused (CTS.0211) on every run."""
+    the wrong region would be refused (CTS.0211) on every run. A listed location that is no region
+    name is untrusted text, not a place: it counts as unlisted, so the bucket is located or
+    reported, never dropped as "outside the regions in scope"."""
     wanted = set(scope.buckets)
+    buckets = [b if REGION.match(b["location"] or "") else {**b, "location": None} for b in buckets]
     unknown = [
         b["name"]
         for b in buckets
