@@ -170,6 +170,7 @@ def _run(
         report_id=work.report_id,
         dry_run=dry_run,
         problem=problem.message if problem else None,
+        problem_code=problem.code if problem else None,
         report_bucket=report.bucket if report else None,
         report_keys=report.keys if report else (),  # the objects written, and only those
         report_error=report.error.message if report and report.error else None,

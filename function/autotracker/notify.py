@@ -46,6 +46,7 @@ class Heading(NamedTuple):
     report_id: str = ""
     dry_run: bool = False
     problem: Optional[str] = None
+    problem_code: Optional[str] = None  # the run's own error code: its next step is listed first
     report_bucket: Optional[str] = None
     report_keys: Tuple[str, ...] = ()  # the report objects written
     report_error: Optional[str] = None  # why (some of) the report could not be written
@@ -215,7 +216,10 @@ def _head(heading: Heading, tally: Dict[str, int], unlisted: int) -> List[str]:
 
 
 def _tail(heading: Heading, results: Sequence[TargetResult]) -> List[str]:
-    codes = [str(code) for code in dict.fromkeys(r.error.code for r in results if r.error is not None)]
+    """Next steps, the run's own failure first (it may have no target to carry it), then the
+    targets' codes; then the report objects."""
+    first = [heading.problem_code] if heading.problem_code else []
+    codes = [str(code) for code in dict.fromkeys([*first, *(r.error.code for r in results if r.error is not None)])]
     tail: List[str] = []
     if codes:
         tail.append("What to do next:")
