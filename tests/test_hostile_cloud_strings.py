@@ -308,7 +308,7 @@ def test_hostile_names_and_locations_from_successful_listings_reach_no_output_fo
     forms = assert_every_form_holds(result, cloud, caplog)
     if source == "IAM project names":
         assert MARK in forms["csv"] and MARK in forms["html"]
-    else:  # a location that is no region in scope is not shown anywhere (the bucket is out of scope)
+    else:  # a listed location that is no region is never shown: HEAD bucket places the bucket
         assert not any(MARK in text for text in forms.values())
 
 

@@ -156,7 +156,8 @@ def _locate(
     name is untrusted text, not a place: it counts as unlisted, so the bucket is located or
     reported, never dropped as "outside the regions in scope"."""
     wanted = set(scope.buckets)
-    buckets = [b if REGION.match(b["location"] or "") else {**b, "location": None} for b in buckets]
+    places = {loc for loc in {b["location"] for b in buckets} if loc and REGION.match(loc)}  # few distinct
+    buckets = [b if b["location"] in places else {**b, "location": None} for b in buckets]
     unknown = [
         b["name"]
         for b in buckets
