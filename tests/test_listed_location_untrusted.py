@@ -103,3 +103,20 @@ def test_config_periodic_never_tells_compliant_of_a_bucket_nobody_placed(
     assert found[cloud.domain_id] == "NonCompliant"  # one resource could not be judged
     (row,) = rows_of(result, "odd-bucket")
     assert row["error"]["code"] == "LocationUnknown"
+
+
+def test_a_mislisted_bucket_head_places_outside_the_sweeps_regions_is_treated_like_its_region(
+    invoke, cloud: FakeCloud
+) -> None:
+    """A full sweep covers its regions (BASELINE_REGIONS, else REGION); a bucket of another region
+    is not in its scope, however the listing named that region."""
+    eu = "eu-west-101"
+    cloud.add_project(eu, project_id="e0e1e2e3e4e5e6e7e8e9eaebecedeeef")
+    for name in ("eu-listed", "eu-mislisted"):
+        cloud.add_bucket(name, eu)
+    mislisted = re.compile(r"(<Name>eu-mislisted</Name>.*?)<Location>[^<]*</Location>", re.S)
+    cloud.faults.rewrite(lambda xml: mislisted.sub(r"\1<Location>evil.example.com</Location>", xml, 1), "ListBuckets")
+    result = invoke({"action": "audit"})
+    assert len(cloud.calls_of("GetBucketMetadata")) == 1  # the mislisted one was placed
+    assert rows_of(result, "eu-listed") == rows_of(result, "eu-mislisted") == []
+    assert {r["target"]["region"] for r in result["results"] if r["target"]["kind"] == "bucket"} == {REGION}
