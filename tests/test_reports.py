@@ -21,13 +21,31 @@ REPORTS = "audit-reports"
 HOSTILE = '<img src=x onerror="alert(1)">&amp;'
 
 
+class WrittenKeys:
+    """The one invocation's keys, found in the bucket when asked: `<day>/<request id>.<nonce>.<ext>`
+    (the nonce is new on every attempt, so a test cannot know it beforehand)."""
+
+    def __init__(self, cloud) -> None:
+        self.cloud = cloud
+        day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
+        self.pattern = re.compile(rf"^cts-autotracker/reports/{day}/req-0001\.[0-9a-f]{{12}}\.(json|csv|html)$")
+
+    def __getitem__(self, ext: str) -> str:
+        (key,) = [k for k in self.cloud.obs.keys(REPORTS) if self.pattern.match(k) and k.endswith(f".{ext}")]
+        return key
+
+    def values(self) -> List[str]:
+        keys = [self[ext] for ext in ("json", "csv", "html")]
+        assert len({key.rsplit(".", 1)[0] for key in keys}) == 1  # one attempt's objects share the nonce
+        return keys
+
+
 @pytest.fixture
-def reporting(cloud, env) -> Dict[str, str]:
+def reporting(cloud, env) -> WrittenKeys:
     cloud.add_bucket(REPORTS, REGION)
     env["REPORT_BUCKET"] = REPORTS
     env["EXCLUDE_BUCKETS"] = REPORTS
-    day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
-    return {ext: f"cts-autotracker/reports/{day}/req-0001.{ext}" for ext in ("json", "csv", "html")}
+    return WrittenKeys(cloud)
 
 
 def stored(cloud, key: str) -> Dict[str, Any]:

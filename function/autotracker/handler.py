@@ -244,8 +244,8 @@ def _write_report(run: Run, results: List[TargetResult], problem: Optional[Error
         account = f"account {account_id}" if account_id else None
     run_id, filed = run.own_id, None
     fanout = run.work.fanout  # verified: the coordinator's run, and its day, so a run's members share a folder
-    if fanout is not None and account_id:  # side by side, never overwritten, even by a retry with the same id:
-        run_id = f"{fanout.run_id}/{account_id}.{run.own_id}.{uuid.uuid4().hex[:12]}"
+    if fanout is not None and account_id:  # side by side in the coordinator's folder (the key adds a nonce)
+        run_id = f"{fanout.run_id}/{account_id}.{run.own_id}"
         filed = datetime.fromtimestamp(fanout.issued, timezone.utc)
     facts = RunFacts(
         datetime.now(timezone.utc),

@@ -1,7 +1,7 @@
 """The auditor's report: every sweep's result written to OBS as JSON, CSV and one HTML page.
 
-Keys: `REPORT_PREFIX` + `yyyy/mm/dd/<run id>.{json,csv,html}` (UTC); a member sweep's
-`yyyy/mm/dd/<run id>/<account id>.<request id>.{json,csv,html}`. The JSON is the full
+Keys: `REPORT_PREFIX` + `yyyy/mm/dd/<run id>.<nonce>.{json,csv,html}` (UTC); a member sweep's
+`yyyy/mm/dd/<run id>/<account id>.<request id>.<nonce>.{json,csv,html}`. The JSON is the full
 result; the CSV has one row per target; the HTML is one self-contained page (no external
 assets, no scripts) with the run's facts, coverage per region as numbers and a bar, and the
 targets needing attention first. A failed run says so first in every form: the JSON's `error`,
@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import secrets
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -77,13 +78,16 @@ class ReportObjects:
 
 
 def object_keys(prefix: str, facts: RunFacts) -> Dict[str, str]:
-    """`/` in the run id makes a folder (a member's `<run id>/<account>.<request id>.<nonce>`, under
-    its coordinator's day); each part is cut at 256 characters separately (ids are at most 128, an
-    account id 64), so the request id that keeps a member's keys apart is never cut off."""
+    """`<day>/<run id>.<nonce>.<ext>`: the nonce is new on every call, so an attempt never replaces
+    an earlier one's objects, even a retry that reuses its request id (the run id), and the three
+    objects of one attempt share it. `/` in the run id makes a folder (a member's
+    `<run id>/<account>.<request id>`, under its coordinator's day); each part is cut at 256
+    characters separately (ids are at most 128, an account id 64), so no id is cut off."""
     day = (facts.filed or facts.time).strftime("%Y/%m/%d")
     parts = ("".join(c if c.isalnum() or c in "-_." else "-" for c in part)[:256] for part in facts.run_id.split("/"))
     safe = "/".join(part or "run" for part in parts)
-    return {ext: f"{prefix}{day}/{safe}.{ext}" for ext in TYPES}
+    nonce = secrets.token_hex(6)
+    return {ext: f"{prefix}{day}/{safe}.{nonce}.{ext}" for ext in TYPES}
 
 
 def rows(results: Sequence[TargetResult], account_id: Optional[str] = None) -> List[Dict[str, str]]:
