@@ -53,6 +53,5 @@ def test_a_coordinator_outside_the_management_account_is_refused_permanently(
     timer = {"version": "v1.0", "time": "2026-12-03T06:00:00+08:00", "trigger_type": "TIMER", "trigger_name": "t"}
     result = invoke(org, env, monkeypatch, timer, MemberDeployed())
     assert not isinstance(result, TransientFailure)  # an async trigger, yet not retried: it cannot change
-    # (the gateway upper-cases dotted codes: ORGANIZATIONS.1002; see the notes)
-    assert result["ok"] is False and result["error"]["code"].lower() == "organizations.1002"
+    assert result["ok"] is False and result["error"]["code"] == "Organizations.1002"
     assert deployed_in.calls_of("ListAccounts") and not deployed_in.calls_of("AsyncInvokeFunction")

@@ -138,12 +138,14 @@ def is_disabled(error: ServiceResponseException) -> bool:
 
 def service_code(error: BaseException) -> Optional[str]:
     """The service's error code in one spelling: some editions answer `cts.0007` in lower case.
-    Only such dotted codes are upper-cased: OBS's are words (`AccessDenied`, `NoSuchBucket`)."""
+    Only a dotted code all in lower case is upper-cased (`sts5.1106` is `STS5.1106`); a documented
+    mixed-case one stays as the service spells it (`Organizations.1002`), as do OBS's words
+    (`AccessDenied`, `NoSuchBucket`)."""
     code = getattr(error, "error_code", None)
     if not code:
         return None
     text = str(code)
-    return text.upper() if _DOTTED_CODE.match(text) else text
+    return text.upper() if _DOTTED_CODE.match(text) and text.islower() else text
 
 
 def nothing_sent(error: BaseException) -> bool:
