@@ -9,25 +9,24 @@ import io
 import json
 import logging
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 import pytest
 from conftest import PROJECT_ID, REGION, sample
 from helpers.log_contexts import BrokenLogger, LoggerContext
+from test_reports import WrittenKeys
 
 REPORTS = "audit-reports"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 @pytest.fixture
-def reporting(cloud, env) -> Dict[str, str]:
+def reporting(cloud, env) -> WrittenKeys:
     cloud.add_bucket(REPORTS, REGION)
     env["REPORT_BUCKET"] = REPORTS
     env["EXCLUDE_BUCKETS"] = REPORTS
     env["RAISE_ON_TRANSIENT"] = "false"
-    day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
-    return {ext: f"cts-autotracker/reports/{day}/req-0001.{ext}" for ext in ("json", "csv", "html")}
+    return WrittenKeys(cloud)  # the keys carry the attempt's nonce: found in the bucket when asked
 
 
 def body(cloud, key: str) -> str:
