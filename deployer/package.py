@@ -17,6 +17,7 @@ their bytes depend on the source alone, so the zip stays reproducible.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import pathlib
 import re
@@ -36,6 +37,7 @@ BYTECODE_SCRIPT = pathlib.Path(__file__).with_name("bytecode.py")  # run by the 
 RUNTIME_CODE_DIR = "/opt/function/code"  # where FunctionGraph unpacks the code
 MAX_BYTES = 40 * 1024 * 1024  # FunctionGraph console upload limit (the API allows 50 MB)
 PLATFORM = "manylinux2014_x86_64"
+WHEELHOUSE = "CTS_AUTOTRACKER_WHEELHOUSE"  # a folder to keep downloaded wheels in between builds
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _SKIP_DIRS = {"tests", ".pytest_cache", ".mypy_cache"}
 _SKIP_SUFFIXES = (".pyo",)
@@ -118,24 +120,70 @@ def locked_for(python_version: str, lock: pathlib.Path) -> str:
     return "\n".join(chosen) + "\n"
 
 
-def install_dependencies(python_version: str, target: pathlib.Path, lock: pathlib.Path) -> None:
+def install_dependencies(
+    python_version: str, target: pathlib.Path, lock: pathlib.Path, wheelhouse: Optional[pathlib.Path] = None
+) -> None:
     """Install the locked runtime dependencies into `target`, as wheels for the target interpreter.
 
     Exactly the lock's versions and files (`--require-hashes`), so two builds of the same commit
     cannot differ because an index answered differently or published a release in between.
     Two steps on purpose: `pip download` checks the target's Requires-Python, while
     `pip install --target --python-version` ignores it; the install then takes exactly the
-    downloaded wheels.
+    downloaded wheels. With a `wheelhouse` (or `$CTS_AUTOTRACKER_WHEELHOUSE`) the downloaded
+    wheels are kept there and later builds of the same pins take them without asking the index.
     """
     wheel_for = ["--platform", PLATFORM, "--implementation", "cp", "--python-version", python_version]
     wheel_for += ["--only-binary=:all:", "--no-deps"]
+    pins = locked_for(python_version, lock)
+    kept = wheelhouse or (pathlib.Path(os.environ[WHEELHOUSE]) if os.environ.get(WHEELHOUSE) else None)
     with tempfile.TemporaryDirectory(prefix="cts-autotracker-wheels-") as tmp:
-        wheels = pathlib.Path(tmp) / "wheels"
-        pins = pathlib.Path(tmp) / "requirements.txt"
-        pins.write_text(locked_for(python_version, lock))
-        _pip("download", "--dest", str(wheels), *wheel_for, "--require-hashes", "-r", str(pins))
-        downloaded = sorted(str(path) for path in wheels.glob("*.whl"))
-        _pip("install", "--no-index", "--no-compile", "--target", str(target), *wheel_for, *downloaded)
+        wheels = fetch_wheels(python_version, pins, kept or pathlib.Path(tmp), wheel_for)
+        _pip("install", "--no-index", "--no-compile", "--target", str(target), *wheel_for, *wheels)
+
+
+def fetch_wheels(python_version: str, pins: str, wheelhouse: pathlib.Path, wheel_for: Sequence[str]) -> List[str]:
+    """The wheels for `pins`, one per pin, from the wheelhouse when an earlier build left them there
+    (checked again against the pins' hashes), else downloaded into it.
+
+    Each set of pins has its own folder (named for the target Python and a digest of the pins), filled
+    once: pip downloads into a scratch folder beside it, which is then renamed into place, so a build
+    never takes a half-filled folder, and two builds filling it at once both end up with the same files.
+    """
+    folder = wheel_folder(python_version, pins, wheelhouse)
+    if folder.is_dir():
+        return _checked(folder, pins)
+    wheelhouse.mkdir(parents=True, exist_ok=True)
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix=f"{folder.name}.partial-", dir=wheelhouse))
+    try:
+        requirements = scratch / "requirements.txt"
+        requirements.write_text(pins)
+        _pip("download", "--dest", str(scratch), *wheel_for, "--require-hashes", "-r", str(requirements))
+        requirements.unlink()
+        try:
+            scratch.rename(folder)
+        except OSError:  # another build filled it first
+            if not folder.is_dir():
+                raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return _checked(folder, pins)
+
+
+def wheel_folder(python_version: str, pins: str, wheelhouse: pathlib.Path) -> pathlib.Path:
+    """Where the wheelhouse keeps the wheels of these pins for this Python."""
+    digest = hashlib.sha256(f"{PLATFORM} cp{python_version}\n{pins}".encode()).hexdigest()[:16]
+    return wheelhouse / f"cp{python_version.replace('.', '')}-{digest}"
+
+
+def _checked(folder: pathlib.Path, pins: str) -> List[str]:
+    """The folder's wheels, if each pin has exactly one among them whose SHA-256 it lists and there
+    is nothing else; PackageError otherwise (a wheelhouse is a cache, never trusted as it stands)."""
+    wanted = [set(re.findall(r"--hash=sha256:([0-9a-f]{64})", line)) for line in pins.splitlines() if line.strip()]
+    wheels = {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in sorted(folder.glob("*.whl"))}
+    matched = [[digest for digest in wheels if digest in hashes] for hashes in wanted]
+    if len(wheels) != len(wanted) or any(len(found) != 1 for found in matched):
+        raise PackageError(f"{folder} does not hold exactly the locked wheels; delete it to download them again")
+    return sorted(str(path) for path in wheels.values())
 
 
 def find_interpreter(python_version: str) -> Optional[str]:
@@ -213,13 +261,15 @@ def build_package(
     output: pathlib.Path,
     lock: Optional[pathlib.Path] = None,
     function_dir: pathlib.Path = FUNCTION_DIR,
+    wheelhouse: Optional[pathlib.Path] = None,
 ) -> Package:
-    """Build the zip at `output`; PackageError if pip fails or it reaches MAX_BYTES."""
+    """Build the zip at `output`; PackageError if pip fails or it reaches MAX_BYTES. `wheelhouse`:
+    where to keep the downloaded wheels for the next build (`install_dependencies`)."""
     if not re.fullmatch(r"3\.\d+", python_version):
         raise PackageError(f"--python-version must look like 3.10, not {python_version!r}")
     with tempfile.TemporaryDirectory(prefix="cts-autotracker-pkg-") as tmp:
         deps = pathlib.Path(tmp) / "deps"
-        install_dependencies(python_version, deps, lock or ROOT / "requirements.lock")
+        install_dependencies(python_version, deps, lock or ROOT / "requirements.lock", wheelhouse)
         code = stage_function(function_dir, pathlib.Path(tmp) / "code")
         interpreter = find_interpreter(python_version)
         if interpreter:

@@ -9,22 +9,39 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
-from typing import Iterator, List
+from typing import Callable, Dict, List
 
 import pytest
 from conftest import PROJECT_ID, REGION, TOPIC_URN, TRACE_BUCKET, bucket_event, make_cloud
 
 from deployer.cli import package_main
-from deployer.package import MAX_BYTES, PackageError, build_package, find_interpreter, locked_for, python_version_of
+from deployer.package import (
+    MAX_BYTES,
+    WHEELHOUSE,
+    PackageError,
+    build_package,
+    find_interpreter,
+    locked_for,
+    python_version_of,
+)
 from deployer.template import RUNTIMES
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-LOCAL = f"{sys.version_info.major}.{sys.version_info.minor}"
+# one xdist group per runtime, so that runtime's tests share one worker and one build of its zip
+EACH_RUNTIME = pytest.mark.parametrize(
+    "runtime",
+    [
+        pytest.param(version, marks=pytest.mark.xdist_group(f"package-{version}"))
+        for version in (python_version_of(runtime) for runtime in RUNTIMES)
+    ],
+)
 DEV_ONLY = ("pytest", "_pytest", "responses", "hypothesis", "mypy", "ruff")
 RUN = r"""
 import json, sys
@@ -46,9 +63,9 @@ print(json.dumps({
 """
 
 
-def build(version: str, output: pathlib.Path) -> pathlib.Path:
+def build(version: str, output: pathlib.Path, wheelhouse: pathlib.Path) -> pathlib.Path:
     try:
-        build_package(version, output)
+        build_package(version, output, wheelhouse=wheelhouse)
     except PackageError as error:
         if error.network:
             pytest.skip(f"pip cannot download the runtime wheels here: {error}")
@@ -56,9 +73,30 @@ def build(version: str, output: pathlib.Path) -> pathlib.Path:
     return output
 
 
-@pytest.fixture(scope="module")
-def local_zip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pathlib.Path]:
-    yield build(LOCAL, tmp_path_factory.mktemp("pkg") / "local.zip")
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """One wheelhouse for the session (shared by the xdist workers): each runtime's wheels are
+    downloaded once. `$CTS_AUTOTRACKER_WHEELHOUSE` keeps them from one run to the next."""
+    if os.environ.get(WHEELHOUSE):
+        return pathlib.Path(os.environ[WHEELHOUSE])
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "wheelhouse"
+
+
+@pytest.fixture(scope="session")
+def package_for(tmp_path_factory: pytest.TempPathFactory, wheelhouse: pathlib.Path) -> Callable[[str], pathlib.Path]:
+    """Each runtime's zip, built once per session (per worker: the tests of one runtime share an
+    xdist group) for every test that looks at it, with the runtime's interpreter to compile and run."""
+    built: Dict[str, pathlib.Path] = {}
+
+    def package(version: str) -> pathlib.Path:
+        if find_interpreter(version) is None:
+            pytest.skip(f"no Python {version} interpreter on this machine to compile and run the package with")
+        if version not in built:
+            built[version] = build(version, tmp_path_factory.mktemp(f"py{version}") / f"py{version}.zip", wheelhouse)
+        return built[version]
+
+    return package
 
 
 def names(path: pathlib.Path) -> List[str]:
@@ -67,12 +105,16 @@ def names(path: pathlib.Path) -> List[str]:
 
 
 @pytest.mark.slow
-def test_the_zip_holds_the_function_and_runtime_dependencies_only(local_zip: pathlib.Path) -> None:
-    entries = names(local_zip)
+@EACH_RUNTIME
+def test_the_zip_holds_the_function_and_runtime_dependencies_only(
+    runtime: str, package_for: Callable[[str], pathlib.Path]
+) -> None:
+    package = package_for(runtime)
+    entries = names(package)
     assert "index.py" in entries and "autotracker/handler.py" in entries
-    assert (ROOT / "function" / "index.py").read_bytes() == zipfile.ZipFile(local_zip).read("index.py")
+    assert (ROOT / "function" / "index.py").read_bytes() == zipfile.ZipFile(package).read("index.py")
     tops = {entry.split("/", 1)[0] for entry in entries}
-    for package in (
+    for dependency in (
         "pydantic",
         "pydantic_core",
         "tenacity",
@@ -83,19 +125,17 @@ def test_the_zip_holds_the_function_and_runtime_dependencies_only(local_zip: pat
         "huaweicloudsdksts",
         "huaweicloudsdkfunctiongraph",
     ):
-        assert package in tops, package
+        assert dependency in tops, dependency
     assert not tops & set(DEV_ONLY)
     assert not tops & {"tests", "fakecloud", "deployer", "benchmarks", "bin"}
     assert not [e for e in entries if e.endswith((".pyo", "/RECORD"))]
     # bytecode for the target interpreter ships with the code: the code directory is read-only
-    tag = f"cpython-{LOCAL.replace('.', '')}"
+    tag = f"cpython-{runtime.replace('.', '')}"
     for source in [e for e in entries if e.startswith("autotracker/") and e.endswith(".py")]:
         folder, _, module = source.rpartition("/")
         assert f"{folder}/__pycache__/{module[:-3]}.{tag}.pyc" in entries, source
-    assert any(
-        e.startswith("pydantic_core/") and f"cpython-{LOCAL.replace('.', '')}-x86_64-linux-gnu.so" in e for e in entries
-    )
-    assert local_zip.stat().st_size < MAX_BYTES
+    assert any(e.startswith("pydantic_core/") and f"{tag}-x86_64-linux-gnu.so" in e for e in entries)
+    assert package.stat().st_size < MAX_BYTES
 
 
 def differences(first: pathlib.Path, second: pathlib.Path) -> List[str]:
@@ -113,31 +153,32 @@ def assert_identical(first: pathlib.Path, second: pathlib.Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_build_is_reproducible(local_zip: pathlib.Path, tmp_path: pathlib.Path) -> None:
-    assert_identical(build(LOCAL, tmp_path / "again.zip"), local_zip)
-
-
-@pytest.mark.slow
-def test_the_handler_runs_from_the_unzipped_package_alone(local_zip: pathlib.Path, tmp_path: pathlib.Path) -> None:
-    run_unzipped(local_zip, sys.executable, tmp_path)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("runtime", [python_version_of(runtime) for runtime in RUNTIMES])
-def test_packages_for_the_function_runtimes_are_reproducible_and_run_there(
-    runtime: str, tmp_path: pathlib.Path
+@EACH_RUNTIME
+def test_packages_for_the_function_runtimes_are_reproducible(
+    runtime: str, package_for: Callable[[str], pathlib.Path], wheelhouse: pathlib.Path, tmp_path: pathlib.Path
 ) -> None:
     """Every runtime the template allows: two builds are byte-identical (bytecode included, so a
-    plan right after an apply shows no code change), and the wheels suit the runtime's Python
-    (Requires-Python, compiled extensions), not the builder's."""
-    interpreter = find_interpreter(runtime)
-    if interpreter is None:
-        pytest.skip(f"no Python {runtime} interpreter on this machine to run the package with")
-    first = build(runtime, tmp_path / f"py{runtime}.zip")
-    second = build(runtime, tmp_path / f"py{runtime}-again.zip")
+    plan right after an apply shows no code change). The second build takes the first one's wheels
+    (the lock pins their hashes, so they are the same files either way) from a copy of the
+    wheelhouse elsewhere, so a build path that leaked into the zip would still show."""
+    first = package_for(runtime)
+    elsewhere = tmp_path / "wheelhouse"
+    shutil.copytree(wheelhouse, elsewhere, ignore=shutil.ignore_patterns("*.partial-*"))
+    second = build(runtime, tmp_path / f"py{runtime}-again.zip", elsewhere)
     assert any(name.endswith(".pyc") for name in names(first))
     assert_identical(first, second)
-    run_unzipped(first, interpreter, tmp_path)
+
+
+@pytest.mark.slow
+@EACH_RUNTIME
+def test_the_handler_runs_from_the_unzipped_package_alone_in_its_runtime(
+    runtime: str, package_for: Callable[[str], pathlib.Path], tmp_path: pathlib.Path
+) -> None:
+    """The wheels suit the runtime's Python (Requires-Python, compiled extensions), not the builder's."""
+    package = package_for(runtime)
+    interpreter = find_interpreter(runtime)
+    assert interpreter is not None
+    run_unzipped(package, interpreter, tmp_path)
 
 
 def run_unzipped(package: pathlib.Path, interpreter: str, tmp_path: pathlib.Path) -> None:
@@ -180,7 +221,10 @@ def run_unzipped(package: pathlib.Path, interpreter: str, tmp_path: pathlib.Path
 
 
 @pytest.mark.slow
-def test_the_cli_targets_the_template_runtime_and_prints_the_size(tmp_path: pathlib.Path) -> None:
+def test_the_cli_targets_the_template_runtime_and_prints_the_size(
+    tmp_path: pathlib.Path, wheelhouse: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(WHEELHOUSE, str(wheelhouse))
     output = tmp_path / "default.zip"
     out = io.StringIO()
     code = package_main(["--output", str(output)], out=out)
