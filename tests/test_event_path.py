@@ -15,7 +15,7 @@ from conftest import (
     sample,
 )
 
-from autotracker.naming import data_tracker_name
+from autotracker.pipeline.naming import data_tracker_name
 
 
 def only(result: Dict[str, Any]) -> Dict[str, Any]:

@@ -9,12 +9,12 @@ from typing import Iterator, List
 import pytest
 from conftest import AK, PROJECT_ID, REGION, SK, TOKEN, base_env
 
+from autotracker.cloud.credentials import Credentials
+from autotracker.cloud.gateway import Gateway
+from autotracker.cloud.retry import Deadline, RetryPolicy
 from autotracker.contract import Kind, Outcome, Target
-from autotracker.credentials import Credentials
-from autotracker.execute import execute
-from autotracker.gateway import Gateway
-from autotracker.plan import Mode, ProjectState, Step, Wanted, plan
-from autotracker.retry import Deadline, RetryPolicy
+from autotracker.pipeline.execute import execute
+from autotracker.pipeline.plan import Mode, ProjectState, Step, Wanted, plan
 from autotracker.settings import load_settings
 
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autotracker.handler import handle
-from autotracker.tracker_request import CreateTrackerBody, UpdateTrackerBody
+from autotracker.pipeline.tracker_request import CreateTrackerBody, UpdateTrackerBody
 
 # codes the fake uses for a request that breaks the API rules: the function must never provoke them
 RULE_VIOLATIONS = {

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from conftest import PROJECT_ID, REGION, bucket_event, sample
 
 from autotracker.contract import ErrorCode, Kind, Outcome, Target, TargetResult, failed
-from autotracker.notify import (
+from autotracker.outputs.notify import (
     MESSAGE_BYTES,
     NEXT_STEPS,
     SMS_LATIN,

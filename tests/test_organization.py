@@ -15,10 +15,10 @@ import pytest
 from conftest import AK, IAM_ACTIONS, PROJECT_ID, REGION, SK, TOKEN, FakeContext, index_env_names, make_cloud, sample
 from helpers.fanout import FANOUT_KEY
 
-from autotracker.credentials import Credentials
-from autotracker.gateway import CloudError, Gateway
+from autotracker.cloud.credentials import Credentials
+from autotracker.cloud.gateway import CloudError, Gateway
+from autotracker.cloud.retry import Deadline, RetryPolicy
 from autotracker.handler import TransientFailure
-from autotracker.retry import Deadline, RetryPolicy
 from autotracker.settings import load_settings, read_environment
 from deployer.policy import agency_resource, bucket_resource, function_resource, grants_for, member_grants
 from fakecloud import FakeCloud, FakeOrganization

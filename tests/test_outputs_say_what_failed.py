@@ -12,7 +12,7 @@ from helpers.log_contexts import BrokenLogger, LoggerContext
 
 from autotracker.contract import ErrorCode
 from autotracker.handler import TransientFailure
-from autotracker.notify import NEXT_STEPS
+from autotracker.outputs.notify import NEXT_STEPS
 
 
 def test_a_log_that_cannot_be_written_makes_the_run_not_ok(invoke, cloud) -> None:

@@ -15,7 +15,7 @@ import pytest
 from conftest import AK, REGION, SK, TOKEN, bucket_event
 from helpers.log_contexts import LoggerContext, RuntimeLogger
 
-from autotracker.reports import COLUMNS
+from autotracker.outputs.reports import COLUMNS
 
 REPORTS = "audit-reports"
 HOSTILE = '<img src=x onerror="alert(1)">&amp;'

@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from autotracker.naming import data_tracker_name
-from autotracker.rules import check_tracker_name
+from autotracker.pipeline.naming import data_tracker_name
+from autotracker.pipeline.rules import check_tracker_name
+from autotracker.pipeline.tracker_request import CreateTrackerBody, data_tracker_body, system_tracker_body
 from autotracker.settings import load_settings
-from autotracker.tracker_request import CreateTrackerBody, data_tracker_body, system_tracker_body
 
 DATA: Dict[str, Any] = {
     "tracker_type": "data",

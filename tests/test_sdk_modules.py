@@ -1,4 +1,4 @@
-"""The SDK loads one model module at a time (autotracker/sdk_modules.py), and still finds every
+"""The SDK loads one model module at a time (autotracker/cloud/sdk_modules.py), and still finds every
 class the gateway and the SDK's deserializer ask for. An SDK upgrade that moves a module fails
 here, loudly, rather than in the function."""
 
@@ -56,7 +56,7 @@ def test_every_path_works_and_loads_a_handful_of_models() -> None:
 def test_a_model_the_sdk_does_not_have_is_a_clear_attribute_error() -> None:
     import pytest
 
-    from autotracker import sdk_modules
+    from autotracker.cloud import sdk_modules
 
     sdk_modules.install()
     models = sys.modules["huaweicloudsdkcts.v3.model"]
@@ -67,9 +67,9 @@ def test_a_model_the_sdk_does_not_have_is_a_clear_attribute_error() -> None:
 
 
 def _client(monkeypatch, **environ: str):
-    from autotracker import gateway
-    from autotracker.credentials import Credentials
-    from autotracker.retry import Deadline, RetryPolicy
+    from autotracker.cloud import gateway
+    from autotracker.cloud.credentials import Credentials
+    from autotracker.cloud.retry import Deadline, RetryPolicy
     from autotracker.settings import load_settings
 
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NETRC", "REQUESTS_CA_BUNDLE"):

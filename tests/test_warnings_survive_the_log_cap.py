@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 
 from conftest import REGION
 
-from autotracker.logs import MAX_TARGET_LINES
+from autotracker.outputs.logs import MAX_TARGET_LINES
 
 
 def warnings(caplog) -> List[Dict[str, Any]]:

@@ -17,6 +17,9 @@ from datetime import datetime, timezone
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
+from .cloud.credentials import Credentials, CredentialsError, context_text, resolve_credentials, scrub
+from .cloud.gateway import Gateway, Unjudged
+from .cloud.retry import Deadline, RetryPolicy
 from .contract import (
     ASYNC_TRIGGERS,
     NOTHING_DONE,
@@ -31,20 +34,17 @@ from .contract import (
     Trigger,
     skipped,
 )
-from .credentials import Credentials, CredentialsError, context_text, resolve_credentials, scrub
 from .events.envelopes import EventError, Unauthenticated
 from .events.sources import Work, read_event, trigger_of
-from .execute import execute
-from .gateway import Gateway, Unjudged
-from .intents import wanted_from_trace
-from .logs import RunLog, log_invocation, log_problem
-from .notify import Heading, build_message, needs_attention, publish
-from .plan import Mode, ProjectState, Wanted, plan
-from .retry import Deadline, RetryPolicy
+from .outputs.logs import RunLog, log_invocation, log_problem
+from .outputs.notify import Heading, build_message, needs_attention, publish
+from .pipeline.execute import execute
+from .pipeline.intents import wanted_from_trace
+from .pipeline.plan import Mode, ProjectState, Wanted, plan
 from .settings import ConfigurationError, Settings, lenient_flag, load_settings, read_environment
 
 if TYPE_CHECKING:
-    from .reports import ReportObjects
+    from .outputs.reports import ReportObjects
 
 # The sweep's modules (manual, APIG, timer models; inventory) are imported only when such an
 # event arrives: a bucket event's cold start never pays for them.
@@ -224,14 +224,14 @@ def _report_standing_alone(
     except Exception as error:  # noqa: BLE001 - one output failing never takes the others down
         log_problem(log, "report not written", {"error": f"{type(error).__name__}: {error}"})
         message = f"writing the report failed: unexpected {type(error).__name__}; see the function's log"
-        from .reports import ReportObjects
+        from .outputs.reports import ReportObjects
 
         return ReportObjects(run.settings.report_bucket or "", (), ErrorInfo(ErrorCode.INTERNAL_ERROR, message))
 
 
 def _write_report(run: Run, results: List[TargetResult], problem: Optional[ErrorInfo]) -> ReportObjects:
-    from .organization import own_account
-    from .reports import RunFacts, write
+    from .organization.accounts import own_account
+    from .outputs.reports import RunFacts, write
 
     manual = run.work.manual
     account = _scope(run)
@@ -271,7 +271,7 @@ def _function_name(run: Run) -> Optional[str]:
 
 
 def _evaluate(run: Run) -> List[TargetResult]:
-    from .compliance import evaluate
+    from .jobs.config_rule import evaluate
 
     assert run.work.config is not None
     return evaluate(run.work.config, run.settings, run.gateway, run.credentials.project_id or "")
@@ -282,7 +282,7 @@ def _in_its_account(run: Run) -> Run:
     the named member's, else this function's own (one STS call)."""
     if not run.settings.per_account_bucket:
         return run
-    from .organization import own_account
+    from .organization.accounts import own_account
 
     manual = run.work.manual
     account_id = manual.account_id if manual and manual.account_id else own_account(run.gateway)
@@ -351,7 +351,7 @@ def _account_sweep(
 ) -> List[TargetResult]:
     """The inventory in scope, each project's state listed, planned and executed; `notice` may
     amend the listed states before planning (the organization tracker)."""
-    from .inventory import Scope, take_inventory
+    from .pipeline.inventory import Scope, take_inventory
 
     manual, settings = run.work.manual, run.settings
     scope = Scope(_regions(run), tuple(manual.buckets) if manual else (), tuple(manual.projects) if manual else ())
@@ -372,8 +372,14 @@ def _member_sweep(run: Run, account_id: str) -> List[TargetResult]:
     The organization tracker is looked up meanwhile, with the function's own credentials."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .member import act_in, in_account, note_organization_trackers, organization_trackers, project_regions
-    from .organization import refusal
+    from .organization.accounts import refusal
+    from .organization.member import (
+        act_in,
+        in_account,
+        note_organization_trackers,
+        organization_trackers,
+        project_regions,
+    )
 
     own, refused = refusal(account_id, run.settings, run.gateway)  # before anything in the account
     if refused is not None:
@@ -407,7 +413,7 @@ def _coordinate(run: Run, wanted: Optional[List[Target]], invited: Sequence[Targ
     """Queue one invocation per account in scope (`wanted`: only those new accounts; `invited`:
     those of them that were only invited), each request signed with FANOUT_KEY."""
     from .events.fanout import sign
-    from .organization import OrganizationError, choose, dispatch, function_urn, organization_accounts
+    from .organization.accounts import OrganizationError, choose, dispatch, function_urn, organization_accounts
 
     key = run.settings.fanout_key.get_secret_value() if run.settings.fanout_key else ""
     if not key:  # the settings require it in organization mode; never queue an unsigned request

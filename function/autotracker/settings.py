@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequen
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from .rules import COMPRESS_TYPES, DATA_EVENTS, FilePrefix, LifecycleDays, check_bucket_name
+from .pipeline.rules import COMPRESS_TYPES, DATA_EVENTS, FilePrefix, LifecycleDays, check_bucket_name
 
 TOPIC_URN = re.compile(r"urn:smn:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):(?P<name>[A-Za-z0-9_-]{1,255})\Z")
 REGION = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+\Z")

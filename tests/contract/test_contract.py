@@ -26,7 +26,7 @@ from huaweicloudsdkobs.v1 import ListBucketsRequest, ObsClient
 from huaweicloudsdkobs.v1.obs_credentials import ObsCredentials
 from huaweicloudsdksmn.v2 import PublishMessageRequest, SmnClient
 
-from autotracker.tracker_request import CreateTrackerBody
+from autotracker.pipeline.tracker_request import CreateTrackerBody
 from fakecloud import FakeCloud
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"

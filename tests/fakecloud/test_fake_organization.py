@@ -80,9 +80,9 @@ def test_list_accounts_pages_with_a_marker_and_shows_each_accounts_status(org: F
 
 
 def test_the_gateway_follows_every_page(org: FakeOrganization) -> None:
-    from autotracker.credentials import Credentials
-    from autotracker.gateway import Gateway
-    from autotracker.retry import Deadline, RetryPolicy
+    from autotracker.cloud.credentials import Credentials
+    from autotracker.cloud.gateway import Gateway
+    from autotracker.cloud.retry import Deadline, RetryPolicy
     from autotracker.settings import load_settings
 
     settings = load_settings({"REGION": REGION, "ENABLE_LTS": "true"})

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Literal, Optional, Tuple, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..rules import DATA_EVENTS, bucket_name_problem
+from ..pipeline.rules import DATA_EVENTS, bucket_name_problem
 from ..settings import ACCOUNT_ID, REGION
 from .envelopes import EventError
 

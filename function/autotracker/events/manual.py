@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..rules import PROJECT_ID, bucket_name_problem
+from ..pipeline.rules import PROJECT_ID, bucket_name_problem
 from ..settings import ACCOUNT_ID, REGION
 from .envelopes import EventError
 

@@ -11,13 +11,13 @@ from typing import Any, Dict, Optional, Union
 
 from pydantic import ValidationError
 
-from .contract import ErrorCode, Kind, Target, TargetResult, failed, skipped
-from .events.cts import CtsTrace
-from .events.envelopes import Rejected
+from ..contract import ErrorCode, Kind, Target, TargetResult, failed, skipped
+from ..events.cts import CtsTrace
+from ..events.envelopes import Rejected
+from ..settings import ACCOUNT_ID, REGION
+from ..untrusted import shown
 from .plan import Wanted
 from .rules import PROJECT_ID, bucket_name_problem
-from .settings import ACCOUNT_ID, REGION
-from .untrusted import shown
 
 BUCKET_CREATED = ("obs", "bucket", "createbucket")
 PROJECT_CREATED = ("iam", "project", "createproject")

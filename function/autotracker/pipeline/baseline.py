@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from .contract import Kind, Target, TrackerRef, TrackerStatus
+from ..cloud.records import TrackerRecord
+from ..contract import Kind, Target, TrackerRef, TrackerStatus
+from ..settings import AGENCY, Settings
 from .naming import data_tracker_name
-from .records import TrackerRecord
 from .rules import BUCKET_LIFECYCLE_DAYS, COMPRESS_TYPES, bucket_name_problem, check_file_prefix
-from .settings import AGENCY, Settings
 from .tracker_request import UpdateTrackerBody, data_tracker_body, system_tracker_body
 
 

@@ -17,8 +17,8 @@ import logging
 from collections import Counter
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from .contract import Outcome, TargetResult
-from .credentials import scrub
+from ..cloud.credentials import scrub
+from ..contract import Outcome, TargetResult
 from .notify import needs_attention
 
 STDLIB = logging.getLogger("cts_autotracker")

@@ -13,10 +13,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 
-from .contract import ErrorCode, Kind, Outcome, Target, TargetResult, failed, skipped
-from .gateway import CloudError, Gateway, Unjudged
+from ..cloud.gateway import CloudError, Gateway, Unjudged
+from ..contract import ErrorCode, Kind, Outcome, Target, TargetResult, failed, skipped
+from ..settings import REGION, Settings
 from .plan import ProjectState, Wanted, exclusion
-from .settings import REGION, Settings
 
 _T = TypeVar("_T")
 

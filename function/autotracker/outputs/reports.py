@@ -24,10 +24,10 @@ from datetime import datetime
 from html import escape
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from .contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult
-from .gateway import CloudError, Gateway
+from ..cloud.gateway import CloudError, Gateway
+from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult
+from ..untrusted import printable, shown
 from .notify import needs_attention
-from .untrusted import printable, shown
 
 COLUMNS = ("account", "region", "project", "kind", "name", "outcome", "tracker", "error_code", "reason")
 COVERED = (Outcome.ALREADY_TRACKED, Outcome.CREATED, Outcome.UPDATED)

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Mapping, NamedTuple, Opt
 
 from pydantic import ValidationError
 
-from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef, failed, skipped
+from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef, failed, skipped
+from ..settings import Settings
 from .naming import data_tracker_name
-from .settings import Settings
 from .tracker_request import CreateTrackerBody, UpdateTrackerBody, data_tracker_body, system_tracker_body
 
 if TYPE_CHECKING:  # the baseline and records load only when a project was listed
+    from ..cloud.gateway import CloudError
+    from ..cloud.records import TrackerRecord
     from .baseline import Assessment
-    from .gateway import CloudError
-    from .records import TrackerRecord
 
 DATA_TRACKER_QUOTA = 100  # per project, not raisable
 # In an audit, the failures that leave a target uncovered by its project's listed trackers (the

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 
-from .contract import TrackerStatus
+from ..contract import TrackerStatus
 
 
 def _text(value: Any) -> Optional[str]:

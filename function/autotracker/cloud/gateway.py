@@ -34,12 +34,12 @@ from huaweicloudsdkcore.exceptions.exceptions import (
 )
 from huaweicloudsdkcore.http.http_config import HttpConfig
 
+from ..contract import ErrorCode, ErrorInfo, TargetResult
+from ..settings import REGION, Settings
+from ..untrusted import encodable, shown
 from . import sdk_modules
-from .contract import ErrorCode, ErrorInfo, TargetResult
 from .credentials import Credentials, scrub
 from .retry import Deadline, RetryPolicy, call_with_retry
-from .settings import REGION, Settings
-from .untrusted import encodable, shown
 
 sdk_modules.install()  # the SDK's clients and models load one module at a time
 

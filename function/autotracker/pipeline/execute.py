@@ -22,13 +22,13 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Tuple, Union
 
-from .contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult, TrackerRef, failed
-from .gateway import CloudError, Gateway, is_transient, service_code
+from ..cloud.gateway import CloudError, Gateway, is_transient, service_code
+from ..cloud.retry import Deadline
+from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult, TrackerRef, failed
 from .plan import Create, ProjectState, Step, Update, Wanted
-from .retry import Deadline
 
 if TYPE_CHECKING:  # a new bucket's create needs neither: they load on a conflict or an update
-    from .records import TrackerRecord
+    from ..cloud.records import TrackerRecord
     from .tracker_request import CreateTrackerBody
 
 START_RESERVE_SECONDS = 4.0  # the report's 3 s plus one call's minimum: no new create/update with less left

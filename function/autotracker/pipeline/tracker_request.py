@@ -8,9 +8,9 @@ from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from .contract import TrackerStatus
+from ..contract import TrackerStatus
+from ..settings import Settings
 from .rules import DATA_EVENTS, BucketName, FilePrefix, LifecycleDays, check_tracker_name
-from .settings import Settings
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 

@@ -12,13 +12,13 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef
-from .credentials import context_text
-from .gateway import CloudError, Gateway
-from .organization import account_target
-from .plan import ProjectState
-from .retry import Deadline
-from .settings import Settings
+from ..cloud.credentials import context_text
+from ..cloud.gateway import CloudError, Gateway
+from ..cloud.retry import Deadline
+from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef
+from ..pipeline.plan import ProjectState
+from ..settings import Settings
+from .accounts import account_target
 
 SESSION_NAME_REFUSED = re.compile(r"[^A-Za-z0-9_+=,.@-]")  # AssumeAgency's agency_session_name alphabet
 MIN_SESSION_SECONDS, MAX_SESSION_SECONDS = 900, 3600  # at most 3600 when the caller's own are temporary

@@ -17,12 +17,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Tuple
 
-from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult
-from .events.config import BUCKETS, ConfigEvent, InvokingEvent
-from .gateway import CloudError, Gateway, Unjudged
-from .inventory import Scope, take_bucket, take_inventory
-from .plan import UNCOVERED, Mode, plan
-from .settings import Settings
+from ..cloud.gateway import CloudError, Gateway, Unjudged
+from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult
+from ..events.config import BUCKETS, ConfigEvent, InvokingEvent
+from ..pipeline.inventory import Scope, take_bucket, take_inventory
+from ..pipeline.plan import UNCOVERED, Mode, plan
+from ..settings import Settings
 
 COMPLIANT, NON_COMPLIANT = "Compliant", "NonCompliant"
 GLOBAL = "global"  # Config's region_id for a resource of no region (the account, an IAM project)

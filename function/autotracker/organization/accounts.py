@@ -15,13 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from .contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, failed, skipped
-from .credentials import context_text
-from .execute import START_RESERVE_SECONDS  # no queueing with less left, as for creates
-from .gateway import CloudError, Gateway, Unjudged
-from .retry import Deadline
-from .settings import ACCOUNT_ID, Settings
-from .untrusted import shown
+from ..cloud.credentials import context_text
+from ..cloud.gateway import CloudError, Gateway, Unjudged
+from ..cloud.retry import Deadline
+from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, failed, skipped
+from ..pipeline.execute import START_RESERVE_SECONDS  # no queueing with less left, as for creates
+from ..settings import ACCOUNT_ID, Settings
+from ..untrusted import shown
 
 DISABLED_CODE = "FSS.0429"  # FunctionGraph's code for throttling and for "Function Disabled" (gateway.is_disabled)
 ACTIVE = "active"  # Organizations' other states: suspended, pending_closure

@@ -21,10 +21,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from .contract import ErrorCode, Kind, Notification, Outcome, TargetResult, summarise
-from .gateway import CloudError, Gateway
-from .settings import TOPIC_URN
-from .untrusted import printable
+from ..cloud.gateway import CloudError, Gateway
+from ..contract import ErrorCode, Kind, Notification, Outcome, TargetResult, summarise
+from ..settings import TOPIC_URN
+from ..untrusted import printable
 
 SUBJECT_BYTES = 512
 MESSAGE_BYTES = 256 * 1024

@@ -1,0 +1,1 @@
+"""The organization: its accounts, the fan-out of member sweeps, one member account's sweep."""

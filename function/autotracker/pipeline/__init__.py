@@ -1,0 +1,1 @@
+"""From wanted targets to trackers: intents, inventory, plan, execute, and the rules they follow."""
