@@ -47,6 +47,9 @@ class TrackerStatus(_Text):
     ERROR = "error"
 
 
+QUIET = frozenset({Outcome.ALREADY_TRACKED, Outcome.SKIPPED, Outcome.JUDGED})  # nothing done and nothing wrong
+
+
 class Trigger(_Text):
     CTS = "cts"
     EVENTGRID = "eventgrid"
@@ -173,6 +176,11 @@ def failed(target: Optional[Target], code: str, message: str, reason: Optional[s
     return TargetResult(
         target=target, outcome=Outcome.FAILED, reason=reason or message, error=ErrorInfo(code=code, message=message)
     )
+
+
+def needs_attention(result: TargetResult) -> bool:
+    """Created, repaired, planned, failed or flagged: what a reader of a sweep report must see."""
+    return result.error is not None or result.outcome not in QUIET
 
 
 def summarise(results: Sequence[TargetResult]) -> Dict[str, int]:

@@ -1,9 +1,11 @@
-"""Which source sent an event and what it asks for, in one ordered table.
+"""Which source sent an event, what it asks for and which job does it: one ordered table.
 
-Each source is (trigger, matches, read): `matches` is a cheap key check, `read` parses the
-event into `Work` and raises EventError (or Unauthenticated) when it cannot. Sources are tried
-in order; the first that matches decides. Sweep sources import their models only when such an
-event arrives, so a bucket event's cold start never pays for them.
+Each row is a `Source`: `matches` is a cheap key check, `read` parses the event into `Work` and
+raises EventError (or Unauthenticated) when it cannot, `job` names the module in jobs/ that does
+the work, and APIG's row says how its caller is answered and how often it may be sent a report.
+Rows are tried in order; the first that matches decides, once. Sweep sources import their models
+(and jobs) only when such an event arrives, so a bucket event's cold start never pays for them.
+A new trigger is one module here and one row.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class Work(NamedTuple):
     caller: Optional[str] = None  # the APIG caller, for the report rate limit
     fanout: Optional[FanOut] = None  # the coordinator's verified fan-out (FANOUT only)
     report_id: str = ""  # the same for every delivery and retry of one event: a reader can drop repeats
+
+
+Reader = Callable[[Dict[str, Any], Optional[str]], Work]  # given FANOUT_KEY, which only the fan-out's reader uses
 
 
 def _apig(event: Dict[str, Any], _key: Optional[str]) -> Work:
@@ -80,22 +85,49 @@ def _manual(event: Dict[str, Any], _key: Optional[str]) -> Work:
     return Work(Trigger.MANUAL, manual=parse_manual(event))
 
 
-def _traces(trigger: Trigger) -> "Reader":
+def _traces(trigger: Trigger) -> Reader:
     def read(event: Dict[str, Any], _key: Optional[str]) -> Work:
         return Work(trigger, traces=unwrap(event))
 
     return read
 
 
-Reader = Callable[[Dict[str, Any], Optional[str]], Work]  # given FANOUT_KEY, which only the fan-out's reader uses
-SOURCES: Tuple[Tuple[Trigger, Callable[[Dict[str, Any]], bool], Reader], ...] = (
-    (Trigger.APIG, lambda event: "httpMethod" in event, _apig),
-    (Trigger.CONFIG, lambda event: "policy_assignment_id" in event, _config),
-    (Trigger.TIMER, lambda event: str(event.get("trigger_type", "")).upper() == "TIMER", _timer),
-    (Trigger.FANOUT, lambda event: FANOUT in event, _fanout),
-    (Trigger.MANUAL, lambda event: "action" in event, _manual),
-    (Trigger.CTS, lambda event: "cts" in event, _traces(Trigger.CTS)),
-    (Trigger.EVENTGRID, lambda event: "events" in event or "specversion" in event, _traces(Trigger.EVENTGRID)),
+def _http_answer(result: Dict[str, Any]) -> Dict[str, Any]:
+    from .apig import http_response
+
+    return http_response(result)
+
+
+def _caller_may_be_sent_a_report(work: Work) -> bool:
+    from .apig import REPORTS
+
+    return work.caller is None or REPORTS.allow(work.caller)
+
+
+class Source(NamedTuple):
+    trigger: Trigger
+    matches: Callable[[Dict[str, Any]], bool]
+    read: Reader
+    job: str  # its module in jobs/: track (the targets named), sweep, config_rule
+    answer: Optional[Callable[[Dict[str, Any]], Any]] = None  # the result as the caller gets it (APIG: HTTP)
+    may_report: Optional[Callable[[Work], bool]] = None  # whether an SMN report may go out now (APIG: rate limit)
+
+
+SOURCES: Tuple[Source, ...] = (
+    Source(
+        Trigger.APIG, lambda event: "httpMethod" in event, _apig, "sweep", _http_answer, _caller_may_be_sent_a_report
+    ),
+    Source(Trigger.CONFIG, lambda event: "policy_assignment_id" in event, _config, "config_rule"),
+    Source(Trigger.TIMER, lambda event: str(event.get("trigger_type", "")).upper() == "TIMER", _timer, "sweep"),
+    Source(Trigger.FANOUT, lambda event: FANOUT in event, _fanout, "sweep"),
+    Source(Trigger.MANUAL, lambda event: "action" in event, _manual, "sweep"),
+    Source(Trigger.CTS, lambda event: "cts" in event, _traces(Trigger.CTS), "track"),
+    Source(
+        Trigger.EVENTGRID,
+        lambda event: "events" in event or "specversion" in event,
+        _traces(Trigger.EVENTGRID),
+        "track",
+    ),
 )
 
 UNRECOGNISED = (
@@ -105,15 +137,16 @@ UNRECOGNISED = (
 )
 
 
-def trigger_of(event: Any) -> Trigger:
+def source_of(event: Any) -> Optional[Source]:
+    """The first row whose key check the event passes, or None."""
     if isinstance(event, dict):
-        for trigger, matches, _ in SOURCES:
-            if matches(event):
-                return trigger
-    return Trigger.UNKNOWN
+        for source in SOURCES:
+            if source.matches(event):
+                return source
+    return None
 
 
-def read_event(event: Any, fanout_key: Optional[str] = None) -> Work:
+def read_event(event: Any, source: Optional[Source], fanout_key: Optional[str] = None) -> Work:
     """The event's work; EventError says what is wrong with it (nothing is done then).
     `fanout_key` verifies the coordinator's queued member sweeps."""
     if not isinstance(event, dict):
@@ -125,7 +158,6 @@ def read_event(event: Any, fanout_key: Optional[str] = None) -> Work:
     canonical = json.dumps(event, default=str, sort_keys=True).encode("utf-8")
     if len(canonical) > MAX_EVENT_BYTES:
         raise EventError(f"the event is {len(canonical)} bytes; at most {MAX_EVENT_BYTES} are accepted")
-    for _, matches, read in SOURCES:
-        if matches(event):
-            return read(event, fanout_key)._replace(report_id=hashlib.sha256(canonical).hexdigest()[:16])
-    raise EventError(UNRECOGNISED)
+    if source is None:
+        raise EventError(UNRECOGNISED)
+    return source.read(event, fanout_key)._replace(report_id=hashlib.sha256(canonical).hexdigest()[:16])

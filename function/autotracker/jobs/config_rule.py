@@ -15,7 +15,7 @@ inventory could not be read at all (the invocation still fails with that error).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..cloud.gateway import CloudError, Gateway, Unjudged
 from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult
@@ -24,9 +24,22 @@ from ..pipeline.inventory import Scope, take_bucket, take_inventory
 from ..pipeline.plan import UNCOVERED, Mode, plan
 from ..settings import Settings
 
+if TYPE_CHECKING:
+    from ..invocation import Run
+
 COMPLIANT, NON_COMPLIANT = "Compliant", "NonCompliant"
 GLOBAL = "global"  # Config's region_id for a resource of no region (the account, an IAM project)
 AUDIT = Mode(mutate=False, audit=True)
+
+
+def perform(run: Run) -> List[TargetResult]:
+    assert run.work.config is not None  # the Config source's work
+    return evaluate(run.work.config, run.settings, run.gateway, run.credentials.project_id or "")
+
+
+def leaves_report(run: Run) -> bool:
+    """Config's periodic evaluations leave an auditor's report (when REPORT_BUCKET is set), as sweeps do."""
+    return run.work.config is not None and run.work.config.trigger_type == "period"
 
 
 def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_project_id: str) -> List[TargetResult]:

@@ -1,5 +1,9 @@
 """One member account's sweep: the single-account sweep, run with credentials in that account.
 
+A request naming an account is checked against the organization first (accounts.refusal),
+whoever sent it (a queued FanoutRequest, a manual or APIG caller); nothing is called in the
+account before that.
+
 The function's own credentials assume MEMBER_AGENCY_NAME in the member (STS AssumeAgency); the
 temporary credentials list and create there and nowhere else. The report still goes to the
 function's own topic with its own credentials, and the organization tracker (a management
@@ -10,18 +14,48 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 from ..cloud.credentials import context_text
 from ..cloud.gateway import CloudError, Gateway
 from ..cloud.retry import Deadline
 from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef
 from ..pipeline.plan import ProjectState
+from ..pipeline.sweep import inventory_of, regions, sweep_inventory
 from ..settings import Settings
-from .accounts import account_target
+from .accounts import account_target, refusal
+
+if TYPE_CHECKING:
+    from ..invocation import Run
 
 SESSION_NAME_REFUSED = re.compile(r"[^A-Za-z0-9_+=,.@-]")  # AssumeAgency's agency_session_name alphabet
 MIN_SESSION_SECONDS, MAX_SESSION_SECONDS = 900, 3600  # at most 3600 when the caller's own are temporary
+
+
+def member_sweep(run: Run, account_id: str) -> List[TargetResult]:
+    """One account of the organization, with credentials in it; every result names the account.
+    The organization tracker is looked up meanwhile, with the function's own credentials."""
+    refused = refusal(account_id, run.settings, run.scope)  # before anything in the account
+    if refused is not None:
+        return [refused]
+    own = run.scope.own_account()
+    new_account = bool(run.work.fanout and run.work.fanout.new_account)  # verified by its signature
+    acting = act_in(
+        account_id, own, run.gateway, run.settings, run.deadline, run.context, run.scope.run_id, new_account
+    )
+    if isinstance(acting, TargetResult):
+        return [acting]
+    if acting is run.gateway:  # this function's own account
+        return in_account(
+            sweep_inventory(run, inventory_of(run, acting, run.credentials.project_id or ""), acting), account_id
+        )
+    own_project = run.credentials.project_id or ""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        lookup = pool.submit(organization_trackers, regions(run), run.gateway, run.settings, own_project, own)
+        inventory = inventory_of(run, acting, "")
+        wanted_regions = project_regions([item.target for item in inventory.wanted])
+        note_organization_trackers(inventory.states, wanted_regions, lookup.result())
+        return in_account(sweep_inventory(run, inventory, acting), account_id)
 
 
 def agency_urn(account_id: str, agency: str) -> str:

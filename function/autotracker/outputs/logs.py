@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import Counter
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
 
 from ..cloud.credentials import scrub
-from ..contract import Outcome, TargetResult
-from .notify import needs_attention
+from ..contract import InvocationResult, Outcome, TargetResult, needs_attention
 
 STDLIB = logging.getLogger("cts_autotracker")
 LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
@@ -123,3 +123,31 @@ def _went_wrong(result: TargetResult) -> bool:
 
 def log_problem(log: RunLog, message: str, details: Optional[Mapping[str, Any]] = None) -> None:
     log.emit(logging.ERROR, {"event": "problem", "message": message, **(details or {})})
+
+
+def finish(result: InvocationResult, log: RunLog, started: float) -> Dict[str, Any]:
+    """The result as JSON data with any credential that slipped into a string scrubbed, and the
+    invocation's structured log lines. The usual case, nothing to scrub, is found without
+    dumping a 10,000-target result to JSON and back."""
+    answer = result.to_dict()
+    if log.secrets and _may_hold_secrets(answer, result, log.secrets):
+        text = json.dumps(answer, default=str)
+        scrubbed = scrub(text, [json.dumps(secret)[1:-1] for secret in log.secrets])  # as they appear in JSON
+        answer = json.loads(scrubbed) if scrubbed != text else answer
+    log_invocation(log, answer, (time.monotonic() - started) * 1000, result.results)
+    if log.failed:  # the log is one output: its failure is recorded, the result stands, and is not ok
+        answer["ok"] = False
+        answer["log_error"] = f"{log.failed} log line(s) could not be written"
+    return answer
+
+
+def _may_hold_secrets(answer: Dict[str, Any], result: InvocationResult, secrets: Sequence[str]) -> bool:
+    """Whether any string of the result holds a credential: the targets' distinct strings (a sweep
+    repeats most: reasons, errors, projects) joined once, and everything else, which is small, as JSON."""
+    strings: Set[Any] = set()
+    for item in result.results:  # the records are tuples of strings (or None)
+        strings.update(item.target or (), item.tracker or (), item.error or ())
+        strings.add(item.reason)
+    rest = json.dumps({key: value for key, value in answer.items() if key != "results"}, default=str)
+    joined = "\n".join(text for text in strings if isinstance(text, str)) + "\n" + rest
+    return any(secret in joined for secret in secrets)

@@ -19,12 +19,17 @@ import re
 import textwrap
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
+from ..cloud.credentials import scrub
 from ..cloud.gateway import CloudError, Gateway
-from ..contract import ErrorCode, Kind, Notification, Outcome, TargetResult, summarise
+from ..contract import ErrorCode, ErrorInfo, Kind, Notification, Outcome, TargetResult, needs_attention, summarise
 from ..settings import TOPIC_URN
 from ..untrusted import printable
+from .logs import RunLog, log_problem
+
+if TYPE_CHECKING:
+    from ..invocation import Run
 
 SUBJECT_BYTES = 512
 MESSAGE_BYTES = 256 * 1024
@@ -93,11 +98,6 @@ SERVICE_STEP = (
 
 def _summary(tally: Dict[str, int]) -> str:
     return ", ".join(f"{count} {outcome.replace('_', ' ')}" for outcome, count in tally.items()) or "nothing to do"
-
-
-def needs_attention(result: TargetResult) -> bool:
-    """Created, repaired, planned, failed or flagged: what a reader of a sweep report must see."""
-    return result.error is not None or result.outcome not in (Outcome.ALREADY_TRACKED, Outcome.SKIPPED, Outcome.JUDGED)
 
 
 def _fit_bytes(text: str, limit: int) -> str:
@@ -282,3 +282,30 @@ def publish(gateway: Gateway, topic_urn: Optional[str], body: Dict[str, Any]) ->
         reason = "publishing the report failed; the tracker work above stands"
         return Notification(False, reason, topic_urn, error=error.info(), publish_failed=True)
     return Notification(True, "published", topic_urn, answer.get("message_id"))
+
+
+def notify(
+    run: Run, heading: Heading, results: List[TargetResult], problem: Optional[ErrorInfo], log: RunLog
+) -> Notification:
+    """Publish the SMN report, unless NOTIFY or the source's limit (APIG: per caller) says not to.
+    A failure to build or publish it is recorded and logged, never raised: the results stand without it."""
+    settings, work = run.settings, run.work
+    if settings.notify == "never":
+        return Notification(False, "NOTIFY=never")
+    attention = problem is not None or heading.report_error is not None or any(needs_attention(r) for r in results)
+    if settings.notify == "attention" and not attention:
+        return Notification(False, "NOTIFY=attention: nothing needed attention")
+    if run.source.may_report is not None and not run.source.may_report(work):
+        return Notification(False, "rate limited: at most one APIG report per caller per minute")
+    try:
+        body = build_message(heading, results, attention_only=work.traces is None)
+        body = {name: scrub(value, run.credentials.secrets()) for name, value in body.items()}  # scrubbed too
+        notification = publish(run.gateway, settings.smn_topic_urn, body)
+    except Exception as error:  # noqa: BLE001 - a bug in the message must not take the results down
+        info = ErrorInfo(ErrorCode.INTERNAL_ERROR, f"building the report failed: unexpected {type(error).__name__}")
+        detail = f"{type(error).__name__}: {error}"
+        log_problem(log, "report not published", {"error": info.to_dict(), "detail": detail})
+        return Notification(False, "the report could not be built; the tracker work above stands", error=info)
+    if notification.error is not None:  # the log is then the only copy of the report
+        log_problem(log, "report not published", {"error": notification.error.to_dict(), "report": body})
+    return notification

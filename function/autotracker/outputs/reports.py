@@ -20,14 +20,26 @@ import secrets
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from html import escape
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
-from ..cloud.gateway import CloudError, Gateway
-from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult
+from ..cloud.gateway import CloudError, Gateway, Unjudged
+from ..contract import (
+    NOTHING_DONE,
+    ErrorCode,
+    ErrorInfo,
+    InvocationResult,
+    Kind,
+    Outcome,
+    TargetResult,
+    needs_attention,
+)
 from ..untrusted import printable, shown
-from .notify import needs_attention
+from .logs import RunLog, log_problem
+
+if TYPE_CHECKING:
+    from ..invocation import Run
 
 COLUMNS = ("account", "region", "project", "kind", "name", "outcome", "tracker", "error_code", "reason")
 COVERED = (Outcome.ALREADY_TRACKED, Outcome.CREATED, Outcome.UPDATED)
@@ -267,3 +279,51 @@ def write(
     what = "; ".join(failure.message for failure in failures)
     message = f"writing the report failed ({len(failures)} of {len(keys)} objects not written): {what}"
     return ReportObjects(bucket, written, ErrorInfo(first.code, message, first.request_id), facts.account)
+
+
+def report_standing_alone(
+    run: Run, results: List[TargetResult], problem: Optional[ErrorInfo], log: RunLog, function: Optional[str]
+) -> ReportObjects:
+    """The report written, or why not: a bug in writing it is recorded, never raised, so the
+    results, the SMN message and the log still go out."""
+    try:
+        return _write_report(run, results, problem, function)
+    except Exception as error:  # noqa: BLE001 - one output failing never takes the others down
+        log_problem(log, "report not written", {"error": f"{type(error).__name__}: {error}"})
+        message = f"writing the report failed: unexpected {type(error).__name__}; see the function's log"
+        return ReportObjects(run.settings.report_bucket or "", (), ErrorInfo(ErrorCode.INTERNAL_ERROR, message))
+
+
+def _write_report(
+    run: Run, results: List[TargetResult], problem: Optional[ErrorInfo], function: Optional[str]
+) -> ReportObjects:
+    scope = run.scope
+    account, account_id = scope.label, scope.named
+    if account is None:
+        try:
+            account_id = scope.own_account()
+        except Unjudged:
+            account_id = None
+        account = f"account {account_id}" if account_id else None
+    run_id, filed = run.own_id, None
+    fanout = run.work.fanout  # verified: the coordinator's run, and its day, so a run's members share a folder
+    if fanout is not None and account_id:  # side by side in the coordinator's folder (the key adds a nonce)
+        run_id = f"{fanout.run_id}/{account_id}.{run.own_id}"
+        filed = datetime.fromtimestamp(fanout.issued, timezone.utc)
+    facts = RunFacts(
+        datetime.now(timezone.utc),
+        str(run.work.trigger),
+        function,
+        run.request_id,
+        account,
+        account_id,
+        run.settings.region,
+        run.dry_run,
+        run_id,
+        filed,
+    )
+    summary = InvocationResult(run.work.trigger, run.dry_run, results, NOTHING_DONE, problem, run.request_id)
+    answer = summary.to_dict()
+    answer.pop("notification")
+    bucket, prefix = run.settings.report_bucket or "", run.settings.report_prefix
+    return write(run.gateway, run.settings.region, bucket, prefix, facts, answer, results)

@@ -1,0 +1,32 @@
+"""The job of a timer, manual, APIG or fan-out request: a sweep of this account, of one member
+account, or of the whole organization (queued per account)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, List
+
+from ..contract import TargetResult
+from ..pipeline.sweep import account_sweep
+
+if TYPE_CHECKING:
+    from ..invocation import Run
+
+
+def perform(run: Run) -> List[TargetResult]:
+    """A member account's (`account_id`), the organization's (ORGANIZATION_SWEEP, not for named
+    buckets or projects, which are this account's), or this account's."""
+    manual = run.work.manual
+    if manual and manual.account_id:
+        from ..organization.member import member_sweep
+
+        return member_sweep(run, manual.account_id)
+    if run.settings.organization_sweep and not (manual and (manual.buckets or manual.projects)):
+        from ..organization.fanout import coordinate
+
+        return coordinate(run, None)
+    return account_sweep(run, run.gateway, run.credentials.project_id or "")
+
+
+def leaves_report(run: Run) -> bool:  # noqa: ARG001 - every job answers
+    """A sweep leaves an auditor's report (when REPORT_BUCKET is set)."""
+    return True
