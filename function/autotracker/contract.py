@@ -112,9 +112,14 @@ class Target(NamedTuple):
         return f"{self.kind} {self.name or self.project_id or self.account_id or '?'}{where}"
 
 
+class TrackerType(_Text):
+    SYSTEM = "system"  # a management tracker: the project's management events
+    DATA = "data"  # a data tracker: one bucket's object events
+
+
 class TrackerRef(NamedTuple):
     name: str
-    type: str
+    type: str  # a TrackerType
     id: Optional[str] = None
     account_id: Optional[str] = None  # only when another account owns it (the organization tracker)
 

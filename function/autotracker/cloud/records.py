@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 
-from ..contract import TrackerStatus
+from ..contract import TrackerStatus, TrackerType
 
 
 def _text(value: Any) -> Optional[str]:
@@ -71,7 +71,7 @@ class TrackerRecord:
         return f"tracker status {self.status[:40]!r} is not known to mean recording"
 
     def tracks(self, bucket: str) -> bool:
-        return self.type == "data" and self.bucket == bucket
+        return self.type == TrackerType.DATA and self.bucket == bucket
 
     @classmethod
     def from_wire(cls, raw: Dict[str, Any]) -> "TrackerRecord":

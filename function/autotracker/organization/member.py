@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 from ..cloud.credentials import context_text
 from ..cloud.gateway import CloudError, Gateway
 from ..cloud.retry import Deadline
-from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef
+from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef, TrackerType
 from ..pipeline.plan import ProjectState
 from ..pipeline.sweep import inventory_of, regions, sweep_inventory
 from ..settings import Settings
@@ -117,11 +117,11 @@ def organization_trackers(
 
     def look(region: str) -> Optional[TrackerRef]:
         try:
-            trackers = gateway.list_trackers(region, own[region], tracker_type="system")
+            trackers = gateway.list_trackers(region, own[region], tracker_type=TrackerType.SYSTEM)
         except CloudError:
             return None
-        found = [t for t in trackers if t.type == "system" and t.organization and t.live]
-        return TrackerRef(found[0].name, "system", found[0].id, own_account) if found else None
+        found = [t for t in trackers if t.type == TrackerType.SYSTEM and t.organization and t.live]
+        return TrackerRef(found[0].name, TrackerType.SYSTEM, found[0].id, own_account) if found else None
 
     if not wanted:
         return {}
@@ -138,7 +138,7 @@ def note_organization_trackers(
         state = states.get(project_id)
         if state is None or state.trackers is None or region not in found:
             continue
-        if not any(tracker.type == "system" for tracker in state.trackers):
+        if not any(tracker.type == TrackerType.SYSTEM for tracker in state.trackers):
             state.organization_tracker = found[region]
 
 

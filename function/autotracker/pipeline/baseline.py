@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..cloud.records import TrackerRecord
-from ..contract import Kind, Target, TrackerRef, TrackerStatus
+from ..contract import Kind, Target, TrackerRef, TrackerStatus, TrackerType
 from ..settings import AGENCY, Settings
 from .naming import data_tracker_name
 from .rules import BUCKET_LIFECYCLE_DAYS, COMPRESS_TYPES, bucket_name_problem, check_file_prefix
@@ -36,7 +36,9 @@ class Assessment:
 
 
 def ref(tracker: TrackerRecord) -> TrackerRef:
-    return TrackerRef(tracker.name, "system" if tracker.type == "system" else "data", tracker.id)
+    return TrackerRef(
+        tracker.name, TrackerType.SYSTEM if tracker.type == TrackerType.SYSTEM else TrackerType.DATA, tracker.id
+    )
 
 
 def trackers_of_bucket(bucket: str, trackers: Sequence[TrackerRecord]) -> List[TrackerRecord]:
@@ -71,7 +73,7 @@ def assess_bucket(target: Target, covering: Sequence[TrackerRecord], settings: S
 
 
 def assess_project(target: Target, trackers: Sequence[TrackerRecord], settings: Settings) -> Assessment:
-    system = next((t for t in trackers if t.type == "system"), None)
+    system = next((t for t in trackers if t.type == TrackerType.SYSTEM), None)
     if system is None:
         return Assessment(target, State.MISSING)
     drift = _settings_drift(system, settings)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Tuple,
 
 from ..cloud.gateway import CloudError, Gateway, is_transient, service_code
 from ..cloud.retry import Deadline
-from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult, TrackerRef, failed
+from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult, TrackerRef, TrackerType, failed
 from .plan import Create, ProjectState, Step, Update, Wanted
 
 if TYPE_CHECKING:  # a new bucket's create needs neither: they load on a conflict or an update
@@ -155,7 +155,7 @@ def _create(step: Create, gateway: Gateway) -> TargetResult:
         if error.code in ALREADY_COVERED:
             return _already_covered(step.wanted, body, ours, error, gateway)
         # a bucket still invisible after the retries may appear later: let a later retry try again
-        transient = error.transient or (body.tracker_type == "data" and error.code == BUCKET_NOT_VISIBLE_YET)
+        transient = error.transient or (body.tracker_type == TrackerType.DATA and error.code == BUCKET_NOT_VISIBLE_YET)
         return TargetResult(target, Outcome.FAILED, _failure_reason(error), ours, error.info(), transient=transient)
     created = TrackerRef(name=str(record.get("tracker_name") or ours.name), type=ours.type, id=record.get("id"))
     why = f" ({step.wanted.source})" if step.wanted.source else ""
@@ -166,7 +166,9 @@ def _retry_on(tracker_type: str) -> Any:
     """A bucket may not be visible to CTS for a few seconds after creation: retry CTS.0211 too."""
 
     def retry(error: BaseException) -> bool:
-        return is_transient(error) or (tracker_type == "data" and service_code(error) == BUCKET_NOT_VISIBLE_YET)
+        return is_transient(error) or (
+            tracker_type == TrackerType.DATA and service_code(error) == BUCKET_NOT_VISIBLE_YET
+        )
 
     return retry
 
@@ -198,7 +200,7 @@ def _already_covered(
         message = f"{why} ({error.code}), but the covering tracker could not be checked: {lookup.code} {lookup.message}"
         unverified = ErrorInfo(ErrorCode.COVERAGE_UNVERIFIED, message)
         return TargetResult(target, Outcome.ALREADY_TRACKED, message, ours, unverified, transient=True)
-    covering = trackers if body.tracker_type == "system" else trackers_of_bucket(target.name or "", trackers)
+    covering = trackers if body.tracker_type == TrackerType.SYSTEM else trackers_of_bucket(target.name or "", trackers)
     if not covering:
         if error.code == "CTS.0208":
             message = f"tracker {ours.name!r} exists but does not track {target.label}"

@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Mapping, NamedTuple, Opt
 
 from pydantic import ValidationError
 
-from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef, failed, skipped
+from ..contract import (
+    ErrorCode,
+    ErrorInfo,
+    Kind,
+    Outcome,
+    Target,
+    TargetResult,
+    TrackerRef,
+    TrackerType,
+    failed,
+    skipped,
+)
 from ..settings import Settings
 from .naming import data_tracker_name
 from .tracker_request import CreateTrackerBody, UpdateTrackerBody, data_tracker_body, system_tracker_body
@@ -71,7 +82,7 @@ class ProjectState:
         if self._by_bucket is None:
             self._by_bucket = {}
             for tracker in self.trackers or ():
-                if tracker.type == "data" and tracker.bucket:
+                if tracker.type == TrackerType.DATA and tracker.bucket:
                     self._by_bucket.setdefault(tracker.bucket, []).append(tracker)
         return self._by_bucket.get(bucket, [])
 
@@ -232,7 +243,7 @@ def _rule_failure(target: Target, error: ValidationError) -> TargetResult:
 
 
 def _data_trackers(state: ProjectState) -> int:
-    return sum(tracker.type == "data" for tracker in state.trackers or ())
+    return sum(tracker.type == TrackerType.DATA for tracker in state.trackers or ())
 
 
 def _transfer_writers(states: Mapping[str, ProjectState]) -> Dict[str, List[Tuple[str, str]]]:

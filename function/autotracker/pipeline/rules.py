@@ -11,6 +11,8 @@ from typing import Annotated, Tuple
 
 from pydantic import AfterValidator
 
+from ..contract import TrackerType
+
 DATA_EVENTS: Tuple[str, ...] = ("READ", "WRITE")
 BUCKET_LIFECYCLE_DAYS: Tuple[int, ...] = (0, 30, 60, 90, 180, 1095)
 COMPRESS_TYPES: Tuple[str, ...] = ("gzip", "json")
@@ -66,7 +68,7 @@ LifecycleDays = Annotated[int, AfterValidator(check_lifecycle)]
 
 
 def check_tracker_name(name: str, tracker_type: str) -> str:
-    if tracker_type == "system":
+    if tracker_type == TrackerType.SYSTEM:
         if name != SYSTEM_TRACKER:
             raise ValueError("a management tracker is always named 'system'")
         return name

@@ -8,9 +8,9 @@ from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from ..contract import TrackerStatus
+from ..contract import TrackerStatus, TrackerType
 from ..settings import Settings
-from .rules import DATA_EVENTS, BucketName, FilePrefix, LifecycleDays, check_tracker_name
+from .rules import DATA_EVENTS, SYSTEM_TRACKER, BucketName, FilePrefix, LifecycleDays, check_tracker_name
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -54,7 +54,7 @@ class CreateTrackerBody(BaseModel):
 
     model_config = _STRICT
 
-    tracker_type: Literal["system", "data"]
+    tracker_type: Literal[TrackerType.SYSTEM, TrackerType.DATA]
     tracker_name: str
     is_lts_enabled: Optional[bool] = None
     is_organization_tracker: Optional[bool] = None
@@ -69,7 +69,7 @@ class CreateTrackerBody(BaseModel):
     @model_validator(mode="after")
     def _cross_field_rules(self) -> "CreateTrackerBody":
         check_tracker_name(self.tracker_name, self.tracker_type)
-        if self.tracker_type == "data":
+        if self.tracker_type == TrackerType.DATA:
             misplaced = [name for name in _SYSTEM_ONLY if getattr(self, name) is not None]
             if misplaced:
                 raise ValueError("only a management tracker takes " + ", ".join(misplaced))
@@ -108,7 +108,7 @@ def _obs_info(settings: Settings, data_tracker: bool) -> Optional[TrackerObsInfo
 def data_tracker_body(bucket: str, tracker_name: str, settings: Settings) -> CreateTrackerBody:
     """The data tracker that records object reads/writes of one bucket."""
     return CreateTrackerBody(
-        tracker_type="data",
+        tracker_type=TrackerType.DATA,
         tracker_name=tracker_name,
         is_lts_enabled=settings.enable_lts,
         obs_info=_obs_info(settings, data_tracker=True),
@@ -121,8 +121,8 @@ def data_tracker_body(bucket: str, tracker_name: str, settings: Settings) -> Cre
 def system_tracker_body(settings: Settings) -> CreateTrackerBody:
     """The project's single management tracker."""
     return CreateTrackerBody(
-        tracker_type="system",
-        tracker_name="system",
+        tracker_type=TrackerType.SYSTEM,
+        tracker_name=SYSTEM_TRACKER,
         is_lts_enabled=settings.enable_lts,
         is_organization_tracker=settings.organization_tracker or None,
         management_event_selector=ManagementEventSelector(exclude_service=["KMS"])
