@@ -34,9 +34,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
+from autotracker.cloud.services import GLOBAL, SERVICES, iam_action
 from autotracker.settings import ACCOUNT_PLACEHOLDER, FUNCTION_URN, Settings
 
-GLOBAL_SERVICES: Tuple[str, ...] = ("iam", "obs", "organizations", "sts", "rms")
+GLOBAL_SERVICES: Tuple[str, ...] = tuple(service.name for service in SERVICES if service.scope == GLOBAL)
 POLICY_VERSION = "1.1"
 MAX_ACTIONS_PER_STATEMENT = 100
 TRANSFER_BUCKET_ACL = ("obs:bucket:GetBucketAcl", "obs:bucket:PutBucketAcl")
@@ -84,25 +85,31 @@ def grants_for(
     `config_rule` says whether it is a Config custom rule's function."""
     grants = member_grants(settings)
     if settings.smn_topic_urn:
-        grants.append(Grant("smn:topic:publish"))
+        grants.append(Grant(iam_action("smn", "PublishMessage")))
     if settings.report_bucket:
-        grants.append(Grant("obs:object:PutObject", report_resource(settings.report_bucket, settings.report_prefix)))
+        grants.append(
+            Grant(iam_action("obs", "PutObject"), report_resource(settings.report_bucket, settings.report_prefix))
+        )
     if config_rule:
-        grants.append(Grant("rms:policyStates:update"))
+        grants.append(Grant(iam_action("rms", "UpdatePolicyState")))
     if settings.organization_sweep:
-        grants.append(Grant("organizations:accounts:list"))
-        grants.append(Grant("organizations:accounts:get"))
-        grants.append(Grant("sts:agencies:assume", agency_resource(settings.member_agency_name)))
-        grants.append(Grant("functiongraph:function:invokeAsync", function_resource(settings, *function)))
+        grants.append(Grant(iam_action("organizations", "ListAccounts")))
+        grants.append(Grant(iam_action("organizations", "ShowAccount")))
+        grants.append(Grant(iam_action("sts", "AssumeAgency"), agency_resource(settings.member_agency_name)))
+        grants.append(Grant(iam_action("functiongraph", "AsyncInvokeFunction"), function_resource(settings, *function)))
     return sorted(grants)
 
 
 def member_grants(settings: Settings) -> List[Grant]:
     """What the tracker work needs in an account: the function's own, or a member's agency."""
-    actions = ["cts:tracker:create", "cts:tracker:list", "iam:projects:listProjects"]
-    actions += ["obs:bucket:ListAllMyBuckets", "obs:bucket:HeadBucket"]
+    actions = [
+        iam_action("cts", "CreateTracker"),
+        iam_action("cts", "ListTrackers"),
+        iam_action("iam", "KeystoneListProjects"),
+    ]
+    actions += [iam_action("obs", "ListBuckets"), iam_action("obs", "GetBucketMetadata")]
     if settings.remediate_drift:
-        actions.append("cts:tracker:update")
+        actions.append(iam_action("cts", "UpdateTracker"))
     if settings.enable_lts:
         actions.extend(LTS_ACTIONS)
     if settings.kms_key_id:

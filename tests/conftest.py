@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, Iterator, Optional
 import index
 import pytest
 
+from autotracker.cloud.services import SERVICES
 from fakecloud import FakeCloud
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -28,19 +29,7 @@ TOPIC_URN = f"urn:smn:{REGION}:{PROJECT_ID}:autotracker-reports"
 # The IAM action each call the function makes needs, by the fake's (service, action); "" when the
 # API page says none. tests/test_policy.py and tests/test_organization.py hold the grants to it.
 IAM_ACTIONS = {
-    ("cts", "CreateTracker"): "cts:tracker:create",
-    ("cts", "ListTrackers"): "cts:tracker:list",
-    ("cts", "UpdateTracker"): "cts:tracker:update",
-    ("iam", "KeystoneListProjects"): "iam:projects:listProjects",
-    ("obs", "ListBuckets"): "obs:bucket:ListAllMyBuckets",
-    ("obs", "GetBucketMetadata"): "obs:bucket:HeadBucket",
-    ("obs", "PutObject"): "obs:object:PutObject",  # scoped to the object (tests/test_policy.py: needed())
-    ("smn", "PublishMessage"): "smn:topic:publish",
-    ("organizations", "ListAccounts"): "organizations:accounts:list",
-    ("organizations", "ShowAccount"): "organizations:accounts:get",
-    ("sts", "AssumeAgency"): "sts:agencies:assume",
-    ("sts", "GetCallerIdentity"): "",  # no permission needed (its API page)
-    ("functiongraph", "AsyncInvokeFunction"): "functiongraph:function:invokeAsync",
+    **{(service.name, call): action for service in SERVICES for call, action in service.actions.items()},
     # the deployer's, with a config_rule (deployer/policy.py remediation_grants; their API pages)
     ("rms", "ShowRemediationConfiguration"): "rms:policyAssignmentsRemediation:getRemediationConfiguration",
     ("rms", "CreateOrUpdateRemediationConfiguration"): "rms:policyAssignmentsRemediation:putRemediationConfiguration",

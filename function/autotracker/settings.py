@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequen
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from .cloud.services import BY_NAME, SERVICES
 from .pipeline.rules import COMPRESS_TYPES, DATA_EVENTS, FilePrefix, LifecycleDays, check_bucket_name
 
 TOPIC_URN = re.compile(r"urn:smn:(?P<region>[a-z0-9-]+):(?P<project_id>[A-Za-z0-9]+):(?P<name>[A-Za-z0-9_-]{1,255})\Z")
@@ -25,49 +26,6 @@ MEMBER_AGENCY = "cts_autotracker_member"
 REPORT_PREFIX = "cts-autotracker/reports/"
 ACCOUNT_PLACEHOLDER = "{account_id}"  # in TRACE_BUCKET: each account's own transfer bucket
 
-VARIABLES: Tuple[str, ...] = (
-    "REGION",
-    "TRACE_BUCKET",
-    "TRACE_FILE_PREFIX",
-    "TRACE_LIFECYCLE_DAYS",
-    "TRACE_COMPRESS",
-    "TRACE_SORT_BY_SERVICE",
-    "DATA_EVENTS",
-    "ENABLE_LTS",
-    "ENABLE_VALIDATION",
-    "KMS_KEY_ID",
-    "EXCLUDE_KMS_DATAKEY_TRACES",
-    "ORGANIZATION_TRACKER",
-    "AGENCY_NAME",
-    "SMN_TOPIC_URN",
-    "EXCLUDE_BUCKETS",
-    "DRY_RUN",
-    "CTS_ENDPOINT",
-    "SMN_ENDPOINT",
-    "IAM_ENDPOINT",
-    "OBS_ENDPOINT",
-    "RETRY_MAX_ATTEMPTS",
-    "RETRY_BASE_DELAY_MS",
-    "BASELINE_REGIONS",
-    "REMEDIATE_DRIFT",
-    "SWEEP_CONCURRENCY",
-    "PRIORITY_BUCKETS",
-    "RAISE_ON_TRANSIENT",
-    "ORGANIZATION_SWEEP",
-    "MEMBER_AGENCY_NAME",
-    "ACCOUNTS",
-    "EXCLUDE_ACCOUNTS",
-    "FUNCTION_URN",
-    "ORGANIZATIONS_ENDPOINT",
-    "STS_ENDPOINT",
-    "FGS_ENDPOINT",
-    "RMS_ENDPOINT",
-    "REPORT_BUCKET",
-    "REPORT_PREFIX",
-    "NOTIFY",
-    "LOG_LEVEL",
-    "FANOUT_KEY",
-)
 SECRET_VARIABLES: Tuple[str, ...] = ("FANOUT_KEY",)  # only ever set as encrypted user data
 FANOUT_KEY_CHARS = (32, 512)
 MAKE_FANOUT_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
@@ -121,10 +79,6 @@ class Settings(BaseModel):
     smn_topic_urn: Optional[str] = Field(default=None, alias="SMN_TOPIC_URN")
     exclude_buckets: Tuple[str, ...] = Field(default=(), alias="EXCLUDE_BUCKETS")
     dry_run: bool = Field(default=False, alias="DRY_RUN")
-    cts_endpoint: Optional[str] = Field(default=None, alias="CTS_ENDPOINT")
-    smn_endpoint: Optional[str] = Field(default=None, alias="SMN_ENDPOINT")
-    iam_endpoint: Optional[str] = Field(default=None, alias="IAM_ENDPOINT")
-    obs_endpoint: Optional[str] = Field(default=None, alias="OBS_ENDPOINT")
     retry_max_attempts: int = Field(default=5, ge=1, le=10, alias="RETRY_MAX_ATTEMPTS")
     retry_base_delay_ms: int = Field(default=500, ge=0, le=10_000, alias="RETRY_BASE_DELAY_MS")
     baseline_regions: Tuple[str, ...] = Field(default=(), alias="BASELINE_REGIONS")
@@ -137,15 +91,12 @@ class Settings(BaseModel):
     accounts: Tuple[str, ...] = Field(default=(), alias="ACCOUNTS")
     exclude_accounts: Tuple[str, ...] = Field(default=(), alias="EXCLUDE_ACCOUNTS")
     function_urn: Optional[str] = Field(default=None, alias="FUNCTION_URN")
-    organizations_endpoint: Optional[str] = Field(default=None, alias="ORGANIZATIONS_ENDPOINT")
-    sts_endpoint: Optional[str] = Field(default=None, alias="STS_ENDPOINT")
-    fgs_endpoint: Optional[str] = Field(default=None, alias="FGS_ENDPOINT")
-    rms_endpoint: Optional[str] = Field(default=None, alias="RMS_ENDPOINT")
     report_bucket: Optional[str] = Field(default=None, alias="REPORT_BUCKET")
     report_prefix: str = Field(default=REPORT_PREFIX, alias="REPORT_PREFIX")
     notify: Literal["always", "attention", "never"] = Field(default="always", alias="NOTIFY")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="LOG_LEVEL")
     fanout_key: Optional[SecretStr] = Field(default=None, alias="FANOUT_KEY")  # signs the fan-out
+    endpoints: Tuple[Tuple[str, str], ...] = ()  # (service, URL), from each service's endpoint variable
 
     _flags = field_validator(
         "trace_sort_by_service",
@@ -167,15 +118,7 @@ class Settings(BaseModel):
         "trace_compress",
         "kms_key_id",
         "smn_topic_urn",
-        "cts_endpoint",
-        "smn_endpoint",
-        "iam_endpoint",
-        "obs_endpoint",
         "function_urn",
-        "organizations_endpoint",
-        "sts_endpoint",
-        "fgs_endpoint",
-        "rms_endpoint",
         "report_bucket",
         mode="before",
     )(_blank_to_none)
@@ -317,21 +260,27 @@ class Settings(BaseModel):
             raise ValueError("must look like urn:fss:{region}:{project_id}:function:{package}:{name}[:{version}]")
         return value
 
-    @field_validator(
-        "cts_endpoint",
-        "smn_endpoint",
-        "iam_endpoint",
-        "obs_endpoint",
-        "organizations_endpoint",
-        "sts_endpoint",
-        "fgs_endpoint",
-        "rms_endpoint",
-    )
+    @model_validator(mode="before")
     @classmethod
-    def _endpoint(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not re.match(r"https?://[^\s/]+(/[^\s]*)?\Z", value):
-            raise ValueError("must be a full URL such as https://cts.ap-southeast-1.myhuaweicloud.com")
-        return None if value is None else value.rstrip("/")
+    def _gather_endpoints(cls, values: Any) -> Any:
+        """Each service's endpoint variable (cloud/services.py), gathered into `endpoints`."""
+        if not isinstance(values, dict):
+            return values
+        found = {s.name: values[s.endpoint_variable] for s in SERVICES if s.endpoint_variable in values}
+        given = {name: value.strip() if isinstance(value, str) else value for name, value in found.items()}
+        return {**values, "endpoints": tuple((name, value) for name, value in given.items() if value != "")}
+
+    @field_validator("endpoints")
+    @classmethod
+    def _endpoint(cls, value: Tuple[Tuple[str, str], ...]) -> Tuple[Tuple[str, str], ...]:
+        problems = [
+            f"{BY_NAME[name].endpoint_variable}: must be a full URL such as https://cts.ap-southeast-1.myhuaweicloud.com"
+            for name, url in value
+            if not re.match(r"https?://[^\s/]+(/[^\s]*)?\Z", url)
+        ]
+        if problems:
+            raise ValueError("\n".join(problems))
+        return tuple((name, url.rstrip("/")) for name, url in value)
 
     @model_validator(mode="after")
     def _coherent(self) -> "Settings":
@@ -346,6 +295,10 @@ class Settings(BaseModel):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def endpoint(self, service: str) -> Optional[str]:
+        """The service's endpoint: its variable's, else a global service's one, else None (the SDK's region's)."""
+        return dict(self.endpoints).get(service) or BY_NAME[service].default_endpoint
 
     @property
     def per_account_bucket(self) -> bool:
@@ -380,6 +333,13 @@ class Settings(BaseModel):
     def is_excluded(self, bucket: str) -> Optional[str]:
         """The EXCLUDE_BUCKETS pattern that matches the bucket, if any."""
         return next((glob for glob in self.exclude_buckets if fnmatch.fnmatchcase(bucket, glob)), None)
+
+
+# Every variable the function reads: the settings' aliases and the services' endpoint variables.
+VARIABLES: Tuple[str, ...] = tuple(
+    [str(field.alias) for field in Settings.model_fields.values() if field.alias]
+    + [service.endpoint_variable for service in SERVICES]
+)
 
 
 class ConfigurationError(Exception):
@@ -480,6 +440,8 @@ def _describe(item: Any) -> str:
     if not location:
         return message
     name = str(location[0])
+    if name == "endpoints":  # each line names its variable
+        return message
     if item.get("type") == "missing":
         extra = " (or set SMN_TOPIC_URN to derive it)" if name == "REGION" else ""
         return f"{name}: required{extra}"

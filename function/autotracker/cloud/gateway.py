@@ -557,43 +557,41 @@ class Gateway:
     def _cts(self, region: str, project_id: str) -> Any:
         from huaweicloudsdkcts.v3.cts_client import CtsClient
 
-        return self._client("cts", CtsClient, self._settings.cts_endpoint, region, project_id)
+        return self._client("cts", CtsClient, region, project_id)
 
     def _smn(self, region: str, project_id: str) -> Any:
         from huaweicloudsdksmn.v2.smn_client import SmnClient
 
-        return self._client("smn", SmnClient, self._settings.smn_endpoint, region, project_id)
+        return self._client("smn", SmnClient, region, project_id)
 
     def _iam(self, region: str, project_id: str) -> Any:
         from huaweicloudsdkiam.v3.iam_client import IamClient
 
         account_id = self._credentials.account_id
         if account_id and not project_id:  # a member's credentials: IAM's global APIs by account
-            return self._client("iam", IamClient, self._settings.iam_endpoint, region, "", self._global(account_id))
-        return self._client("iam", IamClient, self._settings.iam_endpoint, region, project_id)
+            return self._client("iam", IamClient, region, "", self._global(account_id))
+        return self._client("iam", IamClient, region, project_id)
 
     def _sts(self) -> Any:
         from huaweicloudsdksts.v1.sts_client import StsClient
 
         region, project_id = self._settings.region, self._credentials.project_id or ""
-        return self._client("sts", StsClient, self._settings.sts_endpoint, region, project_id)
+        return self._client("sts", StsClient, region, project_id)
 
     def _organizations(self, account_id: str) -> Any:
         from huaweicloudsdkorganizations.v1.organizations_client import OrganizationsClient
 
-        endpoint = self._settings.organizations_endpoint or "https://organizations.myhuaweicloud.com"  # global
-        return self._client("organizations", OrganizationsClient, endpoint, "", "", self._global(account_id))
+        return self._client("organizations", OrganizationsClient, "", "", self._global(account_id))  # global
 
     def _rms(self, domain_id: str) -> Any:
         from huaweicloudsdkrms.v1.rms_client import RmsClient
 
-        endpoint = self._settings.rms_endpoint or "https://rms.myhuaweicloud.com"  # a global service
-        return self._client("rms", RmsClient, endpoint, "", "", self._global(domain_id))
+        return self._client("rms", RmsClient, "", "", self._global(domain_id))  # a global service
 
     def _fgs(self, region: str, project_id: str) -> Any:
         from huaweicloudsdkfunctiongraph.v2.functiongraph_client import FunctionGraphClient
 
-        return self._client("functiongraph", FunctionGraphClient, self._settings.fgs_endpoint, region, project_id)
+        return self._client("functiongraph", FunctionGraphClient, region, project_id)
 
     def _global(self, account_id: str) -> Any:
         from huaweicloudsdkcore.auth.credentials import GlobalCredentials
@@ -607,19 +605,20 @@ class Gateway:
         from huaweicloudsdkobs.v1.obs_credentials import ObsCredentials
 
         credentials = ObsCredentials(self._credentials.ak, self._credentials.sk, self._credentials.security_token)
-        return self._client("obs", ObsClient, self._settings.obs_endpoint, region, "", credentials, OBS_ERRORS)
+        return self._client("obs", ObsClient, region, "", credentials, OBS_ERRORS)
 
     def _client(
         self,
         service: str,
         client_type: Any,
-        override: Optional[str],
         region: str,
         project_id: str,
         credentials: Any = None,
         errors: Optional[DefaultExceptionHandler] = None,
     ) -> Any:
-        # an override may name the region ("https://cts.{region}.example"), for multi-region sweeps
+        # the service's endpoint variable may name the region ("https://cts.{region}.example"), for
+        # multi-region sweeps; a global service has one endpoint (cloud/services.py)
+        override = self._settings.endpoint(service)
         endpoint = override.replace("{region}", region) if override else f"https://{service}.{region}.myhuaweicloud.com"
 
         def build() -> Any:

@@ -21,17 +21,9 @@ import sys
 import types
 from typing import Dict, Iterable, Optional
 
-# (service package, version): the clients the gateway builds
-PACKAGES = (
-    ("huaweicloudsdkcts", "v3"),
-    ("huaweicloudsdksmn", "v2"),
-    ("huaweicloudsdkiam", "v3"),
-    ("huaweicloudsdkobs", "v1"),
-    ("huaweicloudsdksts", "v1"),
-    ("huaweicloudsdkorganizations", "v1"),
-    ("huaweicloudsdkfunctiongraph", "v2"),
-    ("huaweicloudsdkrms", "v1"),
-)
+from .services import SERVICES
+
+PACKAGES = tuple((service.package, service.version) for service in SERVICES)  # the clients the gateway builds
 
 
 class LazyPackage(types.ModuleType):
