@@ -16,7 +16,8 @@ from conftest import AK, IAM_ACTIONS, PROJECT_ID, REGION, SK, TOKEN, FakeContext
 from helpers.fanout import FANOUT_KEY
 
 from autotracker.cloud.credentials import Credentials
-from autotracker.cloud.gateway import CloudError, Gateway
+from autotracker.cloud.errors import CloudError
+from autotracker.cloud.gateway import Gateway
 from autotracker.cloud.retry import Deadline, RetryPolicy
 from autotracker.handler import TransientFailure
 from autotracker.settings import load_settings, read_environment

@@ -164,7 +164,7 @@ def test_sdk_debug_logging_never_shows_credentials(invoke, cloud, env, caplog):
 
 
 def test_client_cache_is_keyed_bounded_and_expires():
-    from autotracker.cloud.gateway import ClientCache
+    from autotracker.cloud.clients import ClientCache
 
     built = []
 

@@ -67,7 +67,7 @@ def test_a_model_the_sdk_does_not_have_is_a_clear_attribute_error() -> None:
 
 
 def _client(monkeypatch, **environ: str):
-    from autotracker.cloud import gateway
+    from autotracker.cloud import clients, gateway
     from autotracker.cloud.credentials import Credentials
     from autotracker.cloud.retry import Deadline, RetryPolicy
     from autotracker.settings import load_settings
@@ -76,7 +76,7 @@ def _client(monkeypatch, **environ: str):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(gateway, "CLIENTS", gateway.ClientCache())  # built afresh for this environment
+    monkeypatch.setattr(clients, "CLIENTS", clients.ClientCache())  # built afresh for this environment
     settings = load_settings({"REGION": "ap-southeast-1", "ENABLE_LTS": "true"})
     credentials = Credentials("SDKMODULESTESTAK0001", "sdk-modules-test-secret-key", None, "p" * 32)
     return gateway.Gateway(credentials, settings, Deadline(30_000), RetryPolicy(1, 0.0))._cts(

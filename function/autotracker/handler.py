@@ -18,7 +18,8 @@ from importlib import import_module
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .cloud.credentials import Credentials, CredentialsError, context_text, resolve_credentials
-from .cloud.gateway import Gateway, Unjudged
+from .cloud.errors import Unjudged
+from .cloud.gateway import Gateway
 from .cloud.retry import Deadline, RetryPolicy
 from .contract import ASYNC_TRIGGERS, NOTHING_DONE, ErrorCode, ErrorInfo, InvocationResult, TargetResult, Trigger
 from .events.envelopes import EventError, Unauthenticated

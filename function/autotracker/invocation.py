@@ -12,7 +12,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, List, Mapping, NamedTuple, Optional, Union
 
-from .cloud.gateway import CloudError, Gateway, Unjudged
+from .cloud.errors import CloudError, Unjudged
+from .cloud.gateway import Gateway
 from .cloud.retry import Deadline
 from .pipeline.plan import Mode
 from .settings import Settings

@@ -17,7 +17,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-from ..cloud.gateway import CloudError, Gateway, Unjudged
+from ..cloud.errors import CloudError, Unjudged
+from ..cloud.gateway import Gateway
 from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult
 from ..events.config import BUCKETS, ConfigEvent, InvokingEvent
 from ..pipeline.inventory import Scope, take_bucket, take_inventory

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-from ..cloud.gateway import CloudError, Unjudged
+from ..cloud.errors import CloudError, Unjudged
 from ..contract import ErrorCode, Kind, Target, TargetResult, failed
 from ..settings import Settings
 from ..untrusted import shown

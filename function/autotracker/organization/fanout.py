@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, Collection, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..cloud.credentials import context_text
-from ..cloud.gateway import CloudError, Gateway, Unjudged
+from ..cloud.errors import CloudError, Unjudged
+from ..cloud.gateway import Gateway
 from ..cloud.retry import Deadline
 from ..contract import ErrorCode, ErrorInfo, Outcome, Target, TargetResult, failed, skipped
 from ..events.fanout import sign

@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 from ..cloud.credentials import context_text
-from ..cloud.gateway import CloudError, Gateway
+from ..cloud.errors import CloudError
+from ..cloud.gateway import Gateway
 from ..cloud.retry import Deadline
 from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult, TrackerRef, TrackerType
 from ..pipeline.plan import ProjectState

@@ -22,7 +22,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..cloud.credentials import scrub
-from ..cloud.gateway import CloudError, Gateway
+from ..cloud.errors import CloudError
+from ..cloud.gateway import Gateway
 from ..contract import ErrorCode, ErrorInfo, Kind, Notification, Outcome, TargetResult, needs_attention, summarise
 from ..settings import TOPIC_URN
 from ..untrusted import printable

@@ -24,7 +24,8 @@ from datetime import datetime, timezone
 from html import escape
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
-from ..cloud.gateway import CloudError, Gateway, Unjudged
+from ..cloud.errors import CloudError, Unjudged
+from ..cloud.gateway import Gateway
 from ..contract import (
     NOTHING_DONE,
     ErrorCode,

@@ -22,7 +22,8 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Tuple, Union
 
-from ..cloud.gateway import CloudError, Gateway, is_transient, service_code
+from ..cloud.errors import CloudError, is_transient, service_code
+from ..cloud.gateway import Gateway
 from ..cloud.retry import Deadline
 from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, TargetResult, TrackerRef, TrackerType, failed
 from .plan import Create, ProjectState, Step, Update, Wanted

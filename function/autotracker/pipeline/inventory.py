@@ -13,7 +13,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 
-from ..cloud.gateway import CloudError, Gateway, Unjudged
+from ..cloud.errors import CloudError, Unjudged
+from ..cloud.gateway import Gateway
 from ..contract import ErrorCode, Kind, Outcome, Target, TargetResult, failed, skipped
 from ..settings import REGION, Settings
 from .plan import ProjectState, Wanted, exclusion

@@ -33,7 +33,7 @@ from .naming import data_tracker_name
 from .tracker_request import CreateTrackerBody, UpdateTrackerBody, data_tracker_body, system_tracker_body
 
 if TYPE_CHECKING:  # the baseline and records load only when a project was listed
-    from ..cloud.gateway import CloudError
+    from ..cloud.errors import CloudError
     from ..cloud.records import TrackerRecord
     from .baseline import Assessment
 
