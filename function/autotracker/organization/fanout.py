@@ -1,8 +1,9 @@
 """The organization run's coordinator: one member sweep queued per account in scope.
 
 The coordinator lists the organization's accounts (accounts.py) and queues one asynchronous
-invocation of this same function per account (AsyncInvokeFunction), each a `FanoutRequest`
-(request.py) that the account's sweep (member.py) reads back. FunctionGraph's async queue,
+invocation of this same function per account (AsyncInvokeFunction), each signed with FANOUT_KEY
+(events/fanout.py, which also verifies it when the account's sweep reads it back; member.py
+sweeps the account). FunctionGraph's async queue,
 retries and on_failure destination do the distributing; the coordinator only lists and queues,
 so it stays far inside one invocation's time limit however many accounts there are. Accounts
 that join the organization (a CTS trace) are queued the same way, one by one.

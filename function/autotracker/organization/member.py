@@ -1,7 +1,7 @@
 """One member account's sweep: the single-account sweep, run with credentials in that account.
 
 A request naming an account is checked against the organization first (accounts.refusal),
-whoever sent it (a queued FanoutRequest, a manual or APIG caller); nothing is called in the
+whoever sent it (the coordinator's signed fan-out, a manual or APIG caller); nothing is called in the
 account before that.
 
 The function's own credentials assume MEMBER_AGENCY_NAME in the member (STS AssumeAgency); the
