@@ -11,7 +11,7 @@ from typing import Any, Dict
 from conftest import REGION
 from helpers.config import account_record, config_event
 
-from autotracker.notify import NEXT_STEPS, SERVICE_STEP
+from autotracker.outputs.notify import NEXT_STEPS, SERVICE_STEP
 from fakecloud import FakeCloud
 
 TIMER = {"trigger_type": "TIMER", "trigger_name": "baseline", "time": "2026-12-03T08:30:00+08:00"}
