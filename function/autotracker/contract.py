@@ -57,12 +57,14 @@ class Trigger(_Text):
     MANUAL = "manual"
     APIG = "apig"
     CONFIG = "config"  # a Config (RMS) custom-rule evaluation
+    REMEDIATION = "remediation"  # Config's remediation of one noncompliant resource (answered, not retried)
     FANOUT = "fanout"  # an organization run's member sweep, queued by the coordinator (async invoke)
     UNKNOWN = "unknown"
 
 
 # FunctionGraph retries these (Config invokes its rule functions asynchronously too; the
-# coordinator queues FANOUT with AsyncInvokeFunction). MANUAL and APIG callers wait for the answer.
+# coordinator queues FANOUT with AsyncInvokeFunction). MANUAL and APIG callers wait for the answer,
+# and so does Config's remediation (it counts attempts and reports a failed execution: README).
 ASYNC_TRIGGERS = frozenset({Trigger.CTS, Trigger.EVENTGRID, Trigger.TIMER, Trigger.CONFIG, Trigger.FANOUT})
 
 
@@ -95,6 +97,7 @@ class ErrorCode(_Text):
     TRANSFER_BUCKET_CONFLICT = "TransferBucketConflict"
     AGENCY_UNAVAILABLE = "AgencyUnavailable"
     OUT_OF_SCOPE = "OutOfScope"  # an account this function may not act in now (organization checks)
+    NOT_IN_SCOPE = "NotInScope"  # a Config remediation named a resource this function does not cover
 
 
 class Target(NamedTuple):

@@ -23,6 +23,7 @@ from .fanout import FANOUT, FanOut, verify
 if TYPE_CHECKING:
     from .config import ConfigEvent
     from .manual import ManualRequest
+    from .remediation import RemediationParameters
 
 MAX_EVENT_BYTES = 256 * 1024  # FunctionGraph's async payload limit
 MAX_EVENT_DEPTH = 400  # keeps the size check's encoder off the recursion limit; each CloudEvent is held to 32
@@ -36,6 +37,7 @@ class Work(NamedTuple):
     traces: Optional[List[Any]] = None  # raw traces, or Rejected values for unreadable batch items
     manual: Optional["ManualRequest"] = None
     config: Optional["ConfigEvent"] = None
+    remediation: Optional["RemediationParameters"] = None  # Config's remediation: the resource it names
     caller: Optional[str] = None  # the APIG caller, for the report rate limit
     fanout: Optional[FanOut] = None  # the coordinator's verified fan-out (FANOUT only)
     report_id: str = ""  # the same for every delivery and retry of one event: a reader can drop repeats
@@ -63,6 +65,18 @@ def _config(event: Dict[str, Any], _key: Optional[str]) -> Work:
     from .config import parse_config
 
     return Work(Trigger.CONFIG, config=parse_config(event))
+
+
+def _remediation(event: Dict[str, Any], _key: Optional[str]) -> Work:
+    from .remediation import parse_remediation
+
+    return Work(Trigger.REMEDIATION, remediation=parse_remediation(event))
+
+
+def _is_remediation(event: Dict[str, Any]) -> bool:
+    from .remediation import is_remediation
+
+    return is_remediation(event)
 
 
 def _fanout(event: Dict[str, Any], key: Optional[str]) -> Work:
@@ -108,7 +122,7 @@ class Source(NamedTuple):
     trigger: Trigger
     matches: Callable[[Dict[str, Any]], bool]
     read: Reader
-    job: str  # its module in jobs/: track (the targets named), sweep, config_rule
+    job: str  # its module in jobs/: track (the targets named), sweep, config_rule, remediate
     answer: Optional[Callable[[Dict[str, Any]], Any]] = None  # the result as the caller gets it (APIG: HTTP)
     may_report: Optional[Callable[[Work], bool]] = None  # whether an SMN report may go out now (APIG: rate limit)
 
@@ -117,6 +131,7 @@ SOURCES: Tuple[Source, ...] = (
     Source(
         Trigger.APIG, lambda event: "httpMethod" in event, _apig, "sweep", _http_answer, _caller_may_be_sent_a_report
     ),
+    Source(Trigger.REMEDIATION, _is_remediation, _remediation, "remediate"),
     Source(Trigger.CONFIG, lambda event: "policy_assignment_id" in event, _config, "config_rule"),
     Source(Trigger.TIMER, lambda event: str(event.get("trigger_type", "")).upper() == "TIMER", _timer, "sweep"),
     Source(Trigger.FANOUT, lambda event: FANOUT in event, _fanout, "sweep"),
@@ -132,7 +147,8 @@ SOURCES: Tuple[Source, ...] = (
 
 UNRECOGNISED = (
     'unrecognised event: expected a CTS trigger event {"cts": {...}}, an EventGrid CloudEvent '
-    '(alone or as {"events": [...]}), a timer event, a Config rule event, or a manual request '
+    '(alone or as {"events": [...]}), a timer event, a Config rule event, a Config remediation '
+    '{"resource_id", "resource_type"}, or a manual request '
     '{"action": "backfill"|"audit", ...}'
 )
 

@@ -4,7 +4,7 @@ The evaluation reuses the sweep's inventory, state and planner in audit mode, so
 judged exactly as a sweep judges it: covered by a live data tracker recording `DATA_EVENTS`
 with the configured transfer settings (or the rule's `data_events`), a project by its
 management tracker. It never creates or repairs: remediation is the sweep's (REMEDIATE_DRIFT)
-or Config's own, which can invoke this function with a manual backfill. Each judged resource
+or Config's remediation, which invokes this function for one resource (jobs/remediate.py). Each judged resource
 gets one UpdatePolicyState; a periodic evaluation that names the account record (as Config's
 documented periodic event does) gets one more, for that record: Compliant only when every
 resource in scope was judged Compliant. Nothing unverified is left Compliant: a resource that

@@ -88,6 +88,8 @@ NEXT_STEPS: Dict[str, str] = {
     "to EXCLUDE_BUCKETS if it should stay untracked.",
     ErrorCode.AGENCY_UNAVAILABLE: "Create the member agency named in the message, in that account, trusting this "
     "one (scripts/deploy.py --emit-member-terraform).",
+    ErrorCode.NOT_IN_SCOPE: "Nothing was changed: point Config's remediation only at this rule's bucket and project "
+    "assignments, add a remediation exception for the resource, or widen BASELINE_REGIONS if it should be covered.",
     ErrorCode.OUT_OF_SCOPE: "Nothing was done in that account: this function acts only in active accounts of its "
     "organization, with ORGANIZATION_SWEEP=true, that ACCOUNTS admits and EXCLUDE_ACCOUNTS does not name.",
 }
@@ -299,7 +301,7 @@ def notify(
     if run.source.may_report is not None and not run.source.may_report(work):
         return Notification(False, "rate limited: at most one APIG report per caller per minute")
     try:
-        body = build_message(heading, results, attention_only=work.traces is None)
+        body = build_message(heading, results, attention_only=work.traces is None and work.remediation is None)
         body = {name: scrub(value, run.credentials.secrets()) for name, value in body.items()}  # scrubbed too
         notification = publish(run.gateway, settings.smn_topic_urn, body)
     except Exception as error:  # noqa: BLE001 - a bug in the message must not take the results down
