@@ -313,6 +313,7 @@ def test_result_shape_is_the_same_for_every_outcome(invoke, cloud):
         "results",
         "notification",
         "report",
+        "quota",
         "error",
     }
     assert set(result) == keys

@@ -414,7 +414,8 @@ def test_quota_leaves_uncovered_buckets_reported_by_name_in_priority_order(invok
     assert len(data_creates) == 1
     structure = json.loads(account.smn.messages[-1]["message_structure"])
     assert "aa-scratch" in structure["email"] and "PRIORITY_BUCKETS" in structure["email"]
-    assert structure["sms"] == f"cts-autotracker {REGION}: 3 created, 99 already tracked, 1 skipped, 4 failed"
+    sms = f"cts-autotracker {REGION}: 3 created, 99 already tracked, 1 skipped, 4 failed; data tracker quota 100/100"
+    assert structure["sms"] == sms
 
 
 def test_quota_filled_by_someone_else_mid_sweep_stops_further_creates(invoke, account, env):

@@ -98,6 +98,7 @@ class ErrorCode(_Text):
     AGENCY_UNAVAILABLE = "AgencyUnavailable"
     OUT_OF_SCOPE = "OutOfScope"  # an account this function may not act in now (organization checks)
     NOT_IN_SCOPE = "NotInScope"  # a Config remediation named a resource this function does not cover
+    QUOTA_NEARLY_FULL = "QuotaNearlyFull"  # a project's data trackers at or above QUOTA_WARN_PERCENT (a warning)
 
 
 class Target(NamedTuple):
@@ -230,6 +231,7 @@ class InvocationResult(NamedTuple):
     error: Optional[ErrorInfo] = None  # the invocation as a whole failed (bad event, inventory unreadable)
     request_id: Optional[str] = None  # FunctionGraph's, for the logs
     report: Optional[Any] = None  # reports.ReportObjects: where the auditor's report was written
+    quota: Sequence[Dict[str, Any]] = ()  # per project: data trackers in use (pipeline/quota.py QuotaUse.to_dict)
 
     def to_dict(self) -> Dict[str, Any]:
         summary = summarise(self.results)
@@ -246,5 +248,6 @@ class InvocationResult(NamedTuple):
             "results": [result.to_dict() for result in self.results],
             "notification": self.notification.to_dict(),
             "report": self.report.to_dict() if self.report is not None else None,
+            "quota": list(self.quota),
             "error": self.error.to_dict() if self.error else None,
         }

@@ -28,6 +28,7 @@ from .invocation import AccountScope, Run
 from .outputs.logs import RunLog, finish, log_problem
 from .outputs.notify import Heading, notify
 from .pipeline.plan import Mode
+from .pipeline.quota import QuotaBook
 from .settings import ConfigurationError, Settings, lenient_flag, load_settings, read_environment
 
 NOTIFY_RESERVE_SECONDS = 3.0
@@ -125,6 +126,7 @@ def _run(
         request_id,
         own_id,
         scope,
+        QuotaBook(),
     )
     job = import_module(f"{__package__}.jobs.{source.job}")
     problem: Optional[ErrorInfo] = None
@@ -137,6 +139,7 @@ def _run(
         results, problem = list(error.results), ErrorInfo(error.code, str(error))
         transient_problem = error.transient
     function = context_text(context, "getFunctionName") or environ.get("RUNTIME_FUNC_NAME") or None
+    quota = run.quota.figures()
     report = None
     if settings.report_bucket is not None and job.leaves_report(run):
         from .outputs.reports import report_standing_alone
@@ -156,9 +159,10 @@ def _run(
         report_bucket=report.bucket if report else None,
         report_keys=report.keys if report else (),  # the objects written, and only those
         report_error=report.error.message if report and report.error else None,
+        quota=quota,
     )
     notification = notify(run, heading, results, problem, log)
-    result = InvocationResult(work.trigger, dry_run, results, notification, problem, request_id, report)
+    result = InvocationResult(work.trigger, dry_run, results, notification, problem, request_id, report, quota)
     return finish(result, log, started), _retry_reason(work, settings, result, transient_problem)
 
 

@@ -16,6 +16,7 @@ from .cloud.errors import CloudError, Unjudged
 from .cloud.gateway import Gateway
 from .cloud.retry import Deadline
 from .pipeline.plan import Mode
+from .pipeline.quota import QuotaBook
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -91,3 +92,4 @@ class Run(NamedTuple):
     request_id: Optional[str]
     own_id: str  # FunctionGraph's request id, else a random one: never the event's hash, which repeats
     scope: AccountScope
+    quota: QuotaBook  # the data-tracker quota figures the job saw, for the outputs

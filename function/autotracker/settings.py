@@ -85,6 +85,7 @@ class Settings(BaseModel):
     remediate_drift: bool = Field(default=False, alias="REMEDIATE_DRIFT")
     sweep_concurrency: int = Field(default=8, ge=1, le=64, alias="SWEEP_CONCURRENCY")
     priority_buckets: Tuple[str, ...] = Field(default=(), alias="PRIORITY_BUCKETS")
+    quota_warn_percent: int = Field(default=90, ge=1, le=100, alias="QUOTA_WARN_PERCENT")
     raise_on_transient: bool = Field(default=True, alias="RAISE_ON_TRANSIENT")
     organization_sweep: bool = Field(default=False, alias="ORGANIZATION_SWEEP")
     member_agency_name: str = Field(default=MEMBER_AGENCY, alias="MEMBER_AGENCY_NAME")

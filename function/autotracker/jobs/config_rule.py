@@ -23,6 +23,7 @@ from ..contract import ErrorCode, ErrorInfo, Kind, Outcome, Target, TargetResult
 from ..events.config import BUCKETS, ConfigEvent, InvokingEvent
 from ..pipeline.inventory import Scope, take_bucket, take_inventory
 from ..pipeline.plan import UNCOVERED, Mode, plan
+from ..pipeline.quota import QuotaBook, count
 from ..settings import Settings
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ AUDIT = Mode(mutate=False, audit=True)
 
 def perform(run: Run) -> List[TargetResult]:
     assert run.work.config is not None  # the Config source's work
-    return evaluate(run.work.config, run.settings, run.gateway, run.credentials.project_id or "")
+    return evaluate(run.work.config, run.settings, run.gateway, run.credentials.project_id or "", run.quota)
 
 
 def leaves_report(run: Run) -> bool:
@@ -43,8 +44,15 @@ def leaves_report(run: Run) -> bool:
     return run.work.config is not None and run.work.config.trigger_type == "period"
 
 
-def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_project_id: str) -> List[TargetResult]:
-    """Judge the event's resource (or every resource in scope), then report each state."""
+def evaluate(
+    event: ConfigEvent,
+    settings: Settings,
+    gateway: Gateway,
+    default_project_id: str,
+    quota: Optional[QuotaBook] = None,
+) -> List[TargetResult]:
+    """Judge the event's resource (or every resource in scope), then report each state; a periodic
+    evaluation also counts each listed project's data-tracker quota in use (`quota`)."""
     if event.data_events:
         settings = settings.model_copy(update={"data_events": event.data_events})
     regions = event.regions or settings.scope_regions
@@ -63,6 +71,8 @@ def evaluate(event: ConfigEvent, settings: Settings, gateway: Gateway, default_p
     wanted = {"buckets": Kind.BUCKET, "projects": Kind.PROJECT}.get(event.resource_type or "")
     if wanted is not None:
         judged = [result for result in judged if result.target is None or _in_scope(result, wanted)]
+    if quota is not None and event.trigger_type == "period":
+        quota.add(count(inventory.states, judged, settings.quota_warn_percent))
     if event.account_record is not None:
         judged.append(_account(event.account_record, judged))
     return _report(event, judged, gateway, settings.sweep_concurrency)

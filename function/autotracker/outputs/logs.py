@@ -20,11 +20,13 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
 
 from ..cloud.credentials import scrub
 from ..contract import InvocationResult, Outcome, TargetResult, needs_attention
+from ..pipeline.quota import LEFT_OUT_SHOWN, warning
 
 STDLIB = logging.getLogger("cts_autotracker")
 LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
 MAX_TARGET_LINES = 200  # a huge sweep logs this many attention lines, then says how many more
 REASON_CHARS = 300
+QUOTA_CHARS = 2000  # the warning with its left-out buckets and what to do
 
 
 class RunLog:
@@ -83,6 +85,12 @@ def log_invocation(log: RunLog, answer: Dict[str, Any], duration_ms: float, resu
     log.emit(logging.INFO, fields)
     if answer.get("error"):  # the invocation failed: whatever NOTIFY says, this line is written
         log.emit(logging.ERROR, {"event": "problem", "message": "the invocation failed", "error": answer["error"]})
+    for use in answer.get("quota") or ():  # each project at or above QUOTA_WARN_PERCENT, whatever NOTIFY says
+        if use.get("warn"):
+            line = {key: use.get(key) for key in ("project_id", "region", "account_id", "used", "limit", "free")}
+            line.update(percent=use.get("percent"), warn_percent=use.get("warn_percent"))
+            line.update(left_out=(use.get("left_out") or [])[:LEFT_OUT_SHOWN], message=warning(use)[:QUOTA_CHARS])
+            log.emit(logging.WARNING, {"event": "quota", "request_id": answer.get("request_id"), **line})
     report = answer.get("report") or {}
     if report.get("error"):
         written = {"bucket": report.get("bucket"), "keys_written": report.get("keys"), "error": report["error"]}

@@ -25,6 +25,7 @@ from ..cloud.credentials import scrub
 from ..cloud.errors import CloudError
 from ..cloud.gateway import Gateway
 from ..contract import ErrorCode, ErrorInfo, Kind, Notification, Outcome, TargetResult, needs_attention, summarise
+from ..pipeline.quota import WHAT_TO_DO, warning
 from ..settings import TOPIC_URN
 from ..untrusted import printable
 from .logs import RunLog, log_problem
@@ -56,6 +57,11 @@ class Heading(NamedTuple):
     report_bucket: Optional[str] = None
     report_keys: Tuple[str, ...] = ()  # the report objects written
     report_error: Optional[str] = None  # why (some of) the report could not be written
+    quota: Tuple[Dict[str, Any], ...] = ()  # data trackers in use per project (pipeline/quota.py)
+
+    @property
+    def quota_warnings(self) -> List[Dict[str, Any]]:
+        return [use for use in self.quota if use.get("warn")]
 
 
 # What a reader does about each of the function's own codes; a service's code gets the generic line.
@@ -90,6 +96,7 @@ NEXT_STEPS: Dict[str, str] = {
     "one (scripts/deploy.py --emit-member-terraform).",
     ErrorCode.NOT_IN_SCOPE: "Nothing was changed: point Config's remediation only at this rule's bucket and project "
     "assignments, add a remediation exception for the resource, or widen BASELINE_REGIONS if it should be covered.",
+    ErrorCode.QUOTA_NEARLY_FULL: WHAT_TO_DO,
     ErrorCode.OUT_OF_SCOPE: "Nothing was done in that account: this function acts only in active accounts of its "
     "organization, with ORGANIZATION_SWEEP=true, that ACCOUNTS admits and EXCLUDE_ACCOUNTS does not name.",
 }
@@ -184,9 +191,22 @@ def _sms(heading: Heading, tally: Dict[str, int]) -> str:
     text = f"cts-autotracker {where}: " + ("FAILED: " + heading.problem if heading.problem else _summary(tally))
     text += " (dry run)" if heading.dry_run else ""
     text += " (report not written)" if heading.report_error and not heading.problem else ""
+    text += _quota_summary(heading, short=True)
     text = " ".join(_SMS_FORBIDDEN.sub("", printable(text)).split())
     limit = SMS_LATIN if all(ord(char) < 128 for char in text) else SMS_OTHER
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _quota_summary(heading: Heading, short: bool = False) -> str:
+    """The fullest project at or above QUOTA_WARN_PERCENT, for the subject (and, shorter, the SMS)."""
+    warned = heading.quota_warnings
+    if not warned:
+        return ""
+    top = max(warned, key=lambda use: use["used"])
+    if short:
+        return f"; data tracker quota {top['used']}/{top['limit']}"
+    more = f" (+{len(warned) - 1} more project(s))" if len(warned) > 1 else ""
+    return f"; quota {top['used']}/{top['limit']} data trackers in project {top['project_id']}{more}"
 
 
 def _head(heading: Heading, tally: Dict[str, int], unlisted: int) -> List[str]:
@@ -196,6 +216,8 @@ def _head(heading: Heading, tally: Dict[str, int], unlisted: int) -> List[str]:
         head += _wrapped(f"PROBLEM: the run failed: {heading.problem}", "")
     if heading.report_error:
         head += _wrapped(f"REPORT NOT WRITTEN: {heading.report_error}", "")
+    for use in heading.quota_warnings:  # before the targets: a truncated message still says it
+        head += _wrapped(f"QUOTA WARNING: {warning(use)}", "")
     head += [""] if head else []
     head += [f"cts-autotracker report{flag}", ""]
     facts = [
@@ -220,9 +242,10 @@ def _head(heading: Heading, tally: Dict[str, int], unlisted: int) -> List[str]:
 
 def _tail(heading: Heading, results: Sequence[TargetResult]) -> List[str]:
     """Next steps, the run's own failure first (it may have no target to carry it), then the
-    targets' codes; then the report objects."""
+    targets' codes, then a quota warning's; then the report objects."""
     first = [heading.problem_code] if heading.problem_code else []
     codes = [str(code) for code in dict.fromkeys([*first, *(r.error.code for r in results if r.error is not None)])]
+    codes += [str(ErrorCode.QUOTA_NEARLY_FULL)] if heading.quota_warnings else []
     tail: List[str] = []
     if codes:
         tail.append("What to do next:")
@@ -245,6 +268,7 @@ def build_message(heading: Heading, results: Sequence[TargetResult], attention_o
     flag = " (dry run)" if heading.dry_run else ""
     summary = f"FAILED: {heading.problem}" if heading.problem else _summary(tally)
     summary += "; report not written" if heading.report_error else ""
+    summary += _quota_summary(heading)
     where = f"{heading.scope}, {heading.region}" if heading.scope else heading.region
     subject = _fit_bytes(" ".join(printable(f"cts-autotracker {where}: {summary}{flag}").split()), SUBJECT_BYTES)
     listed = [r for r in results if needs_attention(r)] if attention_only else list(results)
@@ -295,7 +319,8 @@ def notify(
     settings, work = run.settings, run.work
     if settings.notify == "never":
         return Notification(False, "NOTIFY=never")
-    attention = problem is not None or heading.report_error is not None or any(needs_attention(r) for r in results)
+    attention = problem is not None or heading.report_error is not None or bool(heading.quota_warnings)
+    attention = attention or any(needs_attention(r) for r in results)
     if settings.notify == "attention" and not attention:
         return Notification(False, "NOTIFY=attention: nothing needed attention")
     if run.source.may_report is not None and not run.source.may_report(work):

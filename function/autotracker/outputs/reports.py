@@ -36,6 +36,7 @@ from ..contract import (
     TargetResult,
     needs_attention,
 )
+from ..pipeline.quota import warning
 from ..untrusted import printable, shown
 from .logs import RunLog, log_problem
 
@@ -134,13 +135,30 @@ def problem_row(problem: Dict[str, Any], account_id: Optional[str] = None) -> Di
     return row
 
 
+def quota_rows(quota: Optional[Sequence[Dict[str, Any]]], account_id: Optional[str] = None) -> List[Dict[str, str]]:
+    """A row per project at or above QUOTA_WARN_PERCENT (kind `quota`), above the targets."""
+    out = []
+    for use in quota or ():
+        if use.get("warn"):
+            row = dict.fromkeys(COLUMNS, "")
+            row.update(account=use.get("account_id") or account_id or "", region=use.get("region") or "")
+            row.update(project=use["project_id"], kind="quota", name=f"{use['used']}/{use['limit']} data trackers")
+            row.update(error_code=str(ErrorCode.QUOTA_NEARLY_FULL), reason=warning(use))
+            out.append(row)
+    return out
+
+
 def to_csv(
-    results: Sequence[TargetResult], account_id: Optional[str] = None, problem: Optional[Dict[str, Any]] = None
+    results: Sequence[TargetResult],
+    account_id: Optional[str] = None,
+    problem: Optional[Dict[str, Any]] = None,
+    quota: Optional[Sequence[Dict[str, Any]]] = None,
 ) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
-    table = ([problem_row(problem, account_id)] if problem else []) + rows(results, account_id)
+    table = ([problem_row(problem, account_id)] if problem else []) + quota_rows(quota, account_id)
+    table += rows(results, account_id)
     # a cell a spreadsheet would run as a formula starts with `'`, and every cell is quoted (OWASP)
     starts = FORMULA_STARTS
     writer.writerows([("'" + v if v.startswith(starts) else v) for v in map(row.__getitem__, COLUMNS)] for row in table)
@@ -176,7 +194,12 @@ def _text(value: str) -> str:
     return escape(printable(value))
 
 
-def to_html(facts: RunFacts, results: Sequence[TargetResult], problem: Optional[Dict[str, Any]] = None) -> str:
+def to_html(
+    facts: RunFacts,
+    results: Sequence[TargetResult],
+    problem: Optional[Dict[str, Any]] = None,
+    quota: Optional[Sequence[Dict[str, Any]]] = None,
+) -> str:
     attention = [r for r in results if needs_attention(r)]
     attention.sort(key=lambda r: r.outcome != Outcome.FAILED)
     rest = [r for r in results if not needs_attention(r)]
@@ -194,6 +217,9 @@ def to_html(facts: RunFacts, results: Sequence[TargetResult], problem: Optional[
             f'<p class="problem"><strong>The run failed:</strong> {_text(what)}. Nothing below covers the '
             "whole scope: what was not judged is not listed.</p>"
         )
+    for use in quota or ():
+        if use.get("warn"):
+            parts.append(f'<p class="problem"><strong>Quota warning:</strong> {_text(warning(use))}</p>')
     parts.append("<table>")
     facts_rows = [
         ("Time", facts.time.strftime("%Y-%m-%d %H:%M:%S UTC")),
@@ -214,11 +240,33 @@ def to_html(facts: RunFacts, results: Sequence[TargetResult], problem: Optional[
             f'<td><div class="bar"><div class="fill" style="width:{share:.1f}%"></div></div></td></tr>'
         )
     parts.append("</table>")
+    parts += _quota_table(quota or ())
     none = "None listed: the run failed before its targets were judged." if problem else "None."
     parts += _target_table(f"Needing attention ({len(attention)})", attention, facts.account_id, none)
     parts += _target_table(f"Compliant or skipped ({len(rest)})", rest, facts.account_id, none)
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
+
+
+def _quota_table(quota: Sequence[Dict[str, Any]]) -> List[str]:
+    """Each project's data trackers in use (CTS allows 100 per project, not raisable)."""
+    if not quota:
+        return []
+    lines = ["<h2>Data tracker quota by project</h2>", "<table>"]
+    heads = ("Project", "Region", "Account", "Used", "Limit", "Free", "Used %", "Warning")
+    lines.append("<tr>" + "".join(f"<th>{escape(head)}</th>" for head in heads) + "</tr>")
+    for use in quota:
+        flag = f"at or above {use['warn_percent']}%" if use.get("warn") else ""
+        cells = (use["project_id"], use.get("region") or "", use.get("account_id") or "")
+        numbers = (use["used"], use["limit"], use["free"], f"{use['percent']}%")
+        css = ' class="failed"' if flag else ""
+        lines.append(
+            "<tr>"
+            + "".join(f"<td>{_text(str(cell))}</td>" for cell in (*cells, *numbers))
+            + f"<td{css}>{escape(flag)}</td></tr>"
+        )
+    lines.append("</table>")
+    return lines
 
 
 def _target_table(
@@ -255,8 +303,8 @@ def write(
     builders = {
         # the run's failure first: a reader of the JSON sees it before the facts and the results
         "json": lambda: json.dumps({"error": problem, "run": facts.to_dict(), **result}, indent=1, default=str),
-        "csv": lambda: to_csv(results, facts.account_id, problem),
-        "html": lambda: to_html(facts, results, problem),
+        "csv": lambda: to_csv(results, facts.account_id, problem, result.get("quota")),
+        "html": lambda: to_html(facts, results, problem, result.get("quota")),
     }
 
     def put(ext: str) -> Optional[ErrorInfo]:
@@ -323,7 +371,10 @@ def _write_report(
         run_id,
         filed,
     )
-    summary = InvocationResult(run.work.trigger, run.dry_run, results, NOTHING_DONE, problem, run.request_id)
+    quota = run.quota.figures()
+    summary = InvocationResult(
+        run.work.trigger, run.dry_run, results, NOTHING_DONE, problem, run.request_id, None, quota
+    )
     answer = summary.to_dict()
     answer.pop("notification")
     bucket, prefix = run.settings.report_bucket or "", run.settings.report_prefix

@@ -14,6 +14,7 @@ from ..contract import TargetResult
 from .execute import execute
 from .inventory import Inventory, Scope, take_inventory
 from .plan import plan
+from .quota import count
 
 if TYPE_CHECKING:
     from ..invocation import Run
@@ -35,7 +36,9 @@ def inventory_of(run: Run, gateway: Gateway, default_project_id: str) -> Invento
 def sweep_inventory(run: Run, inventory: Inventory, gateway: Gateway) -> List[TargetResult]:
     """The inventory's targets planned and executed, after what it decided on its own."""
     steps = chain(inventory.decided, plan(inventory.wanted, inventory.states, run.mode, run.settings))
-    return execute(steps, inventory.states, gateway, run.deadline, run.settings.sweep_concurrency, run.own_id)
+    results = execute(steps, inventory.states, gateway, run.deadline, run.settings.sweep_concurrency, run.own_id)
+    run.quota.add(count(inventory.states, results, run.settings.quota_warn_percent, run.scope.named))
+    return results
 
 
 def account_sweep(run: Run, gateway: Gateway, default_project_id: str) -> List[TargetResult]:
