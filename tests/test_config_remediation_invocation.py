@@ -133,3 +133,9 @@ def test_a_transient_failure_is_answered_not_raised(invoke, cloud) -> None:
     assert result["ok"] is False
     [line] = result["results"]
     assert line["outcome"] == "failed" and created(cloud)  # tried, and said so
+
+
+def test_a_manual_request_with_a_stray_resource_id_stays_a_manual_request(invoke, cloud) -> None:
+    result = invoke({"action": "backfill", "buckets": ["photos-2026"], "resource_id": "invoices-archive"})
+    assert result["trigger"] == "manual" and result["error"]["code"] == ErrorCode.INVALID_EVENT
+    assert "resource_id" in result["error"]["message"] and created(cloud) == []

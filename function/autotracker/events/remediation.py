@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..pipeline.rules import PROJECT_ID, bucket_name_problem
 from .envelopes import EventError
+from .fanout import FANOUT
 
 PARAMETERS = ("resource_id", "resource_type")
 NESTED = "parameters"
@@ -52,9 +53,14 @@ class RemediationParameters(BaseModel):
         return self
 
 
+# The keys other sources are recognised by: an event holding one is never read as a remediation
+# (a manual request with a stray resource_id stays a manual request, refused as such).
+OTHER_SOURCES = ("invoking_event", "trigger_type", "action", FANOUT, "cts", "events", "specversion", "httpMethod")
+
+
 def is_remediation(event: Dict[str, Any]) -> bool:
-    """Names a resource_id (at the top or under `parameters`), and is no Config rule evaluation."""
-    if "invoking_event" in event or "trigger_type" in event:
+    """Names a resource_id (at the top or under `parameters`), and no other source's key."""
+    if any(key in event for key in OTHER_SOURCES):
         return False
     nested = event.get(NESTED)
     return "resource_id" in event or (isinstance(nested, dict) and "resource_id" in nested)
