@@ -95,6 +95,7 @@ def test_a_resource_outside_scope_changes_nothing_and_says_why(invoke, cloud, en
     assert line["outcome"] == "skipped"
     assert why in line["reason"]
     assert created(cloud) == [] and not cloud.calls_of("UpdateTracker")
+    assert result["quota"] == []  # nothing of a resource outside scope is counted either
     assert why in message_text(cloud)
     if line["error"] is not None:  # not covered by design (excluded) is quiet; a misdirected remediation is not
         assert line["error"]["code"] == ErrorCode.NOT_IN_SCOPE

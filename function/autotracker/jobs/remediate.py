@@ -30,11 +30,10 @@ def perform(run: Run) -> List[TargetResult]:
     default_project_id = run.credentials.project_id or ""
     kind = asked.resource_type
     if kind not in RESOURCE_TYPES:  # no bucket or project is named: the result names no target
-        what = (
-            "no resource_type (the periodic assignment's record is the account)"
-            if kind is None
-            else (f"resource_type {kind[:64]!r}")
-        )
+        if kind is None:
+            what = "no resource_type (the periodic assignment's record is the account)"
+        else:
+            what = f"resource_type {kind[:64]!r}"
         message = (
             f"the remediation of {asked.resource_id[:80]!r} names {what}: only a bucket (buckets) or a "
             f"project (projects) is remediated{NOTHING}"
@@ -49,7 +48,8 @@ def perform(run: Run) -> List[TargetResult]:
 
 
 def _in_scope(inventory: Inventory, regions: Tuple[str, ...]) -> Inventory:
-    """The inventory without targets in a region outside the function's scope (each said)."""
+    """The inventory without targets in a region outside the function's scope (each said), and
+    without their projects' states: nothing of theirs is planned or counted."""
     outside = [item for item in inventory.wanted if item.target.region not in regions]
     if not outside:
         return inventory
@@ -62,7 +62,8 @@ def _in_scope(inventory: Inventory, regions: Tuple[str, ...]) -> Inventory:
         )
         decided.append(_not_in_scope(target, message))
     wanted = [item for item in inventory.wanted if item.target.region in regions]
-    return Inventory(wanted, decided, inventory.states)
+    projects = {item.target.project_id for item in wanted}
+    return Inventory(wanted, decided, {pid: state for pid, state in inventory.states.items() if pid in projects})
 
 
 def _not_in_scope(target: Optional[Target], message: str) -> TargetResult:
