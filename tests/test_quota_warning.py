@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import logging
-from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 import pytest
@@ -45,12 +44,11 @@ def reporting(cloud, env) -> Dict[str, str]:
     return env
 
 
-def report(cloud) -> Dict[str, str]:
-    day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
-    return {
-        ext: cloud.obs.object(REPORTS, f"cts-autotracker/reports/{day}/req-0001.{ext}")["body"].decode("utf-8")
-        for ext in ("json", "csv", "html")
-    }
+def report(cloud, result: Dict[str, Any]) -> Dict[str, str]:
+    """The report's three objects, found by the keys the result names (they carry a nonce)."""
+    keys = {key.rsplit(".", 1)[1]: key for key in result["report"]["keys"]}
+    assert set(keys) == {"json", "csv", "html"}, result["report"]
+    return {ext: cloud.obs.object(REPORTS, key)["body"].decode("utf-8") for ext, key in keys.items()}
 
 
 def quota_of(result: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
@@ -103,7 +101,7 @@ def test_a_sweep_with_92_of_100_data_trackers_used_warns_in_every_output(invoke,
     assert f"{ErrorCode.QUOTA_NEARLY_FULL}: The quota cannot be raised" in text
     assert "data tracker quota 92/100" in structure["sms"]
     # the report: JSON (the same figures), CSV (a quota row first), HTML (a warning and a table)
-    written = report(cloud)
+    written = report(cloud, result)
     assert json.loads(written["json"])["quota"] == result["quota"]
     rows = list(csv.DictReader(io.StringIO(written["csv"])))
     assert rows[0]["kind"] == "quota" and rows[0]["project"] == PROJECT_ID
@@ -129,7 +127,7 @@ def test_below_the_threshold_the_figures_are_reported_without_a_warning(invoke, 
     assert quota_of(result)[PROJECT_ID]["used"] == 89 and quota_of(result)[PROJECT_ID]["warn"] is False
     [message] = cloud.smn.messages
     assert "QUOTA" not in message["message_structure"] and "quota" not in message["subject"]
-    written = report(cloud)
+    written = report(cloud, result)
     assert "quota" not in {row["kind"] for row in csv.DictReader(io.StringIO(written["csv"]))}
     assert "Quota warning" not in written["html"] and "<td>89</td>" in written["html"]
     assert quota_lines(caplog) == []
