@@ -17,9 +17,11 @@ import json
 import logging
 import os
 import pathlib
+import shutil
 import socket
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+import textwrap
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import _venv
 
@@ -30,14 +32,27 @@ def _parser() -> argparse.ArgumentParser:
         prog="scripts/demo.sh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("events", nargs="*", help="event JSON files (default: the samples in events/)")
+    parser.add_argument(
+        "--organization",
+        action="store_true",
+        help="a local organization (management account and four members) in organization mode: "
+        "the sweep (default: events/timer.json), every queued member invocation played, one table per account",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also print the function's JSON log lines on stderr (always written to dist/demo-log.jsonl)",
+    )
     return parser
 
 
 _venv.enter(_parser)
 
+import _demo_org  # noqa: E402
 import index  # noqa: E402  (after entering the venv)
 
-from fakecloud import FakeCloud  # noqa: E402
+from autotracker.handler import TransientFailure  # noqa: E402
+from fakecloud import FakeCloud, FakeOrganization  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -59,14 +74,26 @@ DEFAULT_EVENTS = [
 DOMAIN_ID = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"  # the account id in the sample Config events
 ASSIGNMENT_ID = "5f0c2a7e9b1d4e3f8a6b7c8d"
 REPORTS = "cts-reports"
-RESULTS_FILE = ROOT / "dist" / "demo-results.json"
+FUNCTION = "cts-autotracker"
+DIST = ROOT / "dist"
+RESULTS_FILE = DIST / "demo-results.json"
+LOG_FILE = DIST / "demo-log.jsonl"  # the function's JSON log lines, one per line, as FunctionGraph keeps them
+REPORTS_DIR = DIST / "reports"  # the report objects of REPORT_BUCKET, to open locally
+
+# The organization report (issue 22) is built on a parallel branch. If its design needs a request
+# after the members ran (e.g. lambda run_id: {"action": "report", "run_id": run_id}), set it here:
+# the demo then invokes it in the management account and shows its table; its files reach
+# dist/reports/ with every other report object, and the demo names them.
+ORGANIZATION_REPORT_REQUEST: Optional[Callable[[str], Dict[str, Any]]] = None
 
 
 class DemoContext:
-    """A FunctionGraph-like context; credentials come from the environment (CLOUD_SDK_*)."""
+    """A FunctionGraph-like context; credentials come from the environment (CLOUD_SDK_*), the
+    encrypted user data (FANOUT_KEY in organization mode) from `user_data`."""
 
-    def __init__(self, request_id: str = "demo") -> None:
+    def __init__(self, request_id: str = "demo", user_data: Optional[Dict[str, str]] = None) -> None:
         self.request_id = request_id
+        self.user_data = user_data or {}
 
     def getRemainingTimeInMilliSeconds(self) -> int:
         return 60_000
@@ -75,11 +102,19 @@ class DemoContext:
         return self.request_id
 
     def getFunctionName(self) -> str:
-        return "cts-autotracker"
+        return FUNCTION
+
+    def getVersion(self) -> str:
+        return "latest"
+
+    def getUserData(self, key: str) -> str:
+        return self.user_data.get(key, "")
 
 
-def _events(paths: List[str]) -> List[pathlib.Path]:
-    return [pathlib.Path(p) for p in paths] if paths else [ROOT / "events" / name for name in DEFAULT_EVENTS]
+def _events(paths: List[str], organization: bool = False) -> List[pathlib.Path]:
+    if paths:
+        return [pathlib.Path(p) for p in paths]
+    return [ROOT / "events" / name for name in (["timer.json"] if organization else DEFAULT_EVENTS)]
 
 
 Events = List[Tuple[pathlib.Path, Any]]
@@ -106,32 +141,46 @@ def _load(paths: List[pathlib.Path]) -> Tuple[Events, List[str]]:
     return events, problems
 
 
-def _run(events: Events) -> List[Dict[str, Any]]:
-    """Each event's outcome as a compact table; the full JSON results go to RESULTS_FILE."""
-    results = []
+Result = Dict[str, Any]
+Handle = Callable[[Any, str], Result]
+
+
+def _answer(result: Result) -> Result:
+    """The result as the caller reads it (APIG wraps it in an HTTP answer)."""
+    return json.loads(result["body"]) if "statusCode" in result else result
+
+
+def _run(events: Events, handle: Handle, after: Optional[Callable[[Result], List[Result]]] = None) -> List[Result]:
+    """Each event's outcome as a compact table; `after` plays what the invocation queued (the
+    organization's member sweeps) and returns their results. The full JSON results go to RESULTS_FILE."""
+    results: List[Result] = []
     for number, (path, event) in enumerate(events, 1):
-        result = index.handler(event, DemoContext(f"demo-{number:02d}-{path.stem}"))
-        answer = json.loads(result["body"]) if "statusCode" in result else result
+        result = handle(event, f"demo-{number:02d}-{path.stem}")
         results.append(result)
-        verdict = "ok" if answer["ok"] else "ok: false"
-        print(f"\n=== {path.name}: {answer['trigger']} trigger, {_counts(answer)} ({verdict}) ===")
-        if answer["error"]:
-            print(f"  error {answer['error']['code']}: {answer['error']['message']}")
-        for row in _table(answer["results"]):
-            print("  " + row)
-        if not answer["ok"] and answer["error"] is None:
-            print("  (ok: false means something needs attention: " + _why_not_ok(answer) + ")")
+        _show(f"{path.name}: {_answer(result)['trigger']} trigger", _answer(result))
+        if after is not None:
+            results.extend(after(_answer(result)))
     RESULTS_FILE.parent.mkdir(exist_ok=True)
     RESULTS_FILE.write_text(json.dumps(results, indent=2))
-    print(f"\nfull results (JSON, one per event): {RESULTS_FILE.relative_to(ROOT)}")
     return results
 
 
-def _counts(answer: Dict[str, Any]) -> str:
+def _show(title: str, answer: Result) -> None:
+    verdict = "ok" if answer["ok"] else "ok: false"
+    print(f"\n=== {title}, {_counts(answer)} ({verdict}) ===")
+    if answer["error"]:
+        print(f"  error {answer['error']['code']}: {answer['error']['message']}")
+    for row in _table(answer["results"]):
+        print("  " + row)
+    if not answer["ok"] and answer["error"] is None:
+        print("  (ok: false means something needs attention: " + _why_not_ok(answer) + ")")
+
+
+def _counts(answer: Result) -> str:
     return ", ".join(f"{count} {outcome}" for outcome, count in answer["summary"].items()) or "nothing to do"
 
 
-def _why_not_ok(answer: Dict[str, Any]) -> str:
+def _why_not_ok(answer: Result) -> str:
     if answer["trigger"] == "manual" and any(r["outcome"] == "planned" for r in answer["results"]):
         return "the audit found targets without a tracker; that is its finding, not a failure of the run"
     if answer["notification"]["error"]:
@@ -139,7 +188,8 @@ def _why_not_ok(answer: Dict[str, Any]) -> str:
     return "a target failed or carries an error"
 
 
-def _table(entries: List[Dict[str, Any]]) -> List[str]:
+def _table(entries: List[Result]) -> List[str]:
+    """OUTCOME, TARGET, TRACKER, then the whole reason, wrapped to the terminal under its column."""
     rows = [("OUTCOME", "TARGET", "TRACKER", "REASON")]
     for entry in entries:
         target = entry["target"] or {}
@@ -147,13 +197,20 @@ def _table(entries: List[Dict[str, Any]]) -> List[str]:
         name = f"{target.get('kind', '-')} {shown}" if target else "-"
         tracker = (entry["tracker"] or {}).get("name") or "-"
         reason = entry["reason"] if not entry["error"] else f"{entry['error']['code']}: {entry['reason']}"
-        rows.append((entry["outcome"], name, tracker, reason[:70] + ("..." if len(reason) > 70 else "")))
+        rows.append((entry["outcome"], name, tracker, reason))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3] for row in rows]
+    indent = sum(widths) + 2 * 3
+    room = max(40, shutil.get_terminal_size((120, 24)).columns - 2 - indent)
+    lines = []
+    for row in rows:
+        wrapped = textwrap.wrap(row[3], room, break_long_words=False, break_on_hyphens=False) or [""]
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + wrapped[0])
+        lines.extend(" " * indent + more for more in wrapped[1:])
+    return lines
 
 
-def _fake_cloud() -> FakeCloud:
-    cloud = FakeCloud(default_region=REGION, domain_id=DOMAIN_ID)
+def _fake_cloud(name: Optional[str] = None) -> FakeCloud:
+    cloud = FakeCloud(default_region=REGION, domain_id=DOMAIN_ID, domain_name=name)
     cloud.add_credentials(DEMO_AK, DEMO_SK)
     cloud.add_project(REGION, project_id=PROJECT_ID)
     cloud.add_project(f"{REGION}_analytics", project_id=ANALYTICS_PROJECT_ID)
@@ -161,7 +218,7 @@ def _fake_cloud() -> FakeCloud:
     for bucket in ("trace-archive", "photos-2026", "invoices-archive", REPORTS):
         cloud.add_bucket(bucket, REGION)
     cloud.add_topic("autotracker-reports", region=REGION, project_id=PROJECT_ID)
-    urn = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:cts-autotracker:latest"
+    urn = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:{FUNCTION}:latest"
     cloud.rms.add_assignment("cts-coverage-buckets", urn, "buckets", assignment_id=ASSIGNMENT_ID)
     return cloud
 
@@ -179,37 +236,44 @@ def _resolve_bucket_hosts() -> None:
     socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
 
 
+def _environment(base_url: str) -> Dict[str, str]:
+    return {
+        "CLOUD_SDK_AK": DEMO_AK,
+        "CLOUD_SDK_SK": DEMO_SK,
+        "CLOUD_SDK_PROJECT_ID": PROJECT_ID,
+        "RUNTIME_PROJECT_ID": PROJECT_ID,
+        "REGION": REGION,
+        "TRACE_BUCKET": "trace-archive",
+        "TRACE_FILE_PREFIX": "audit",
+        "TRACE_LIFECYCLE_DAYS": "180",
+        "SMN_TOPIC_URN": f"urn:smn:{REGION}:{PROJECT_ID}:autotracker-reports",
+        "CTS_ENDPOINT": base_url,
+        "SMN_ENDPOINT": base_url,
+        "IAM_ENDPOINT": base_url,
+        "OBS_ENDPOINT": base_url.replace("127.0.0.1", "localhost"),
+        "STS_ENDPOINT": base_url,
+        "RMS_ENDPOINT": base_url,
+        "REPORT_BUCKET": REPORTS,
+        "EXCLUDE_BUCKETS": REPORTS,
+    }
+
+
+def _handle(user_data: Optional[Dict[str, str]] = None) -> Handle:
+    def handle(event: Any, request_id: str) -> Result:
+        result: Result = index.handler(event, DemoContext(request_id, user_data))
+        return result
+
+    return handle
+
+
 def run_against_fake(events: Events) -> int:
     cloud = _fake_cloud()
     _resolve_bucket_hosts()
     with cloud.serve() as base_url:
-        os.environ.update(
-            {
-                "CLOUD_SDK_AK": DEMO_AK,
-                "CLOUD_SDK_SK": DEMO_SK,
-                "CLOUD_SDK_PROJECT_ID": PROJECT_ID,
-                "REGION": REGION,
-                "TRACE_BUCKET": "trace-archive",
-                "TRACE_FILE_PREFIX": "audit",
-                "TRACE_LIFECYCLE_DAYS": "180",
-                "SMN_TOPIC_URN": f"urn:smn:{REGION}:{PROJECT_ID}:autotracker-reports",
-                "CTS_ENDPOINT": base_url,
-                "SMN_ENDPOINT": base_url,
-                "IAM_ENDPOINT": base_url,
-                "OBS_ENDPOINT": base_url.replace("127.0.0.1", "localhost"),
-                "STS_ENDPOINT": base_url,
-                "RMS_ENDPOINT": base_url,
-                "REPORT_BUCKET": REPORTS,
-                "EXCLUDE_BUCKETS": REPORTS,
-            }
-        )
+        os.environ.update(_environment(base_url))
         print(f"fake cloud serving on {base_url} (no credentials given, so nothing real is touched)")
-        results = _run(events)
-    print("\n=== SMN messages published (email form, then SMS) ===")
-    for message in cloud.smn.messages:
-        structure = json.loads(message["message_structure"])
-        print(f"\nSubject: {message['subject']}\n{structure['email']}")
-        print(f"SMS: {structure['sms']}")
+        results = _run(events, _handle())
+    _show_messages(cloud)
     print("\n=== trackers now in the fake ===")
     for project_id, name in ((PROJECT_ID, REGION), (ANALYTICS_PROJECT_ID, f"{REGION}_analytics")):
         for tracker in cloud.cts.trackers(project_id):
@@ -219,41 +283,163 @@ def run_against_fake(events: Events) -> int:
         resource = state["policy_resource"]
         kind = resource["resource_type"] or "account"  # the account record's type is null, as Config sends it
         print(f"  {kind:<8} {resource['resource_name'] or resource['resource_id']:<20} {state['compliance_state']}")
-    keys = cloud.obs.keys(REPORTS)
-    print(f"\n=== auditor's report objects in bucket {REPORTS} ===")
-    print("\n".join(f"  {key}" for key in keys))
-    csv_keys = [key for key in keys if key.endswith(".csv")]
-    if csv_keys:
-        found = cloud.obs.object(REPORTS, csv_keys[-1])
-        print(f"\n--- {csv_keys[-1]} ---\n" + (found["body"].decode("utf-8") if found else ""))
+    _files(_write_reports(cloud))
     return _exit_code(results)
 
 
-def _exit_code(results: List[Dict[str, Any]]) -> int:
-    """0 when every event was understood and handled; findings such as an audit's gaps are
-    in the results, not failures of the run."""
-    answers = [json.loads(r["body"]) if "statusCode" in r else r for r in results]
-    return 0 if all(answer["error"] is None for answer in answers) else 1
+def run_organization(events: Events) -> int:
+    """The events in organization mode; after each, FunctionGraph's queue is run as FunctionGraph
+    would: each queued member sweep through index.handler with a context of its own request id."""
+    management = _fake_cloud("demo-management")
+    org = _demo_org.organization(management, REGION, FUNCTION)
+    user_data = _demo_org.user_data()
+    handle = _handle(user_data)
+    _resolve_bucket_hosts()
+
+    def play(coordinator: Result) -> List[Result]:
+        played: Dict[str, Result] = {}
+        for queued in management.fgs.take_async_invocations():
+            account_id = str(queued.payload.get("account_id"))
+            try:
+                played[account_id] = handle(queued.payload, queued.request_id)
+            except TransientFailure as failure:  # FunctionGraph would retry it, up to max_async_retry_attempts
+                played[account_id] = {"account_id": account_id, "raised": "TransientFailure", "message": str(failure)}
+        _show_accounts(org, coordinator, played)
+        run_id = coordinator.get("request_id") or ""
+        if ORGANIZATION_REPORT_REQUEST is not None and played:
+            report = handle(ORGANIZATION_REPORT_REQUEST(run_id), f"{run_id}-report")
+            _show("the organization report", _answer(report))
+            return [*played.values(), report]
+        return list(played.values())
+
+    with org.serve() as base_url:
+        os.environ.update(_environment(base_url))
+        os.environ.update(_demo_org.environment(base_url))
+        names = ", ".join(f"{m.name} ({m.status}{'' if m.agency else ', no member agency'})" for m in _demo_org.MEMBERS)
+        print(f"fake organization serving on {base_url} (nothing real is touched)")
+        print(f"  management account {management.domain_id}; members: {names}")
+        results = _run(events, handle, play)
+    _show_messages(management)
+    _files(_write_reports(management), organization=True)
+    return _exit_code(results)
+
+
+def _show_accounts(org: FakeOrganization, coordinator: Result, played: Dict[str, Result]) -> None:
+    """One table per account of the coordinator's result: its member sweep's result when it was
+    queued and played, else the coordinator's own entry (skipped, failed)."""
+
+    def order(entry: Result) -> Tuple[bool, str]:
+        target = entry["target"] or {}
+        return org.accounts.get(target.get("account_id") or "") is not org.management, target.get("name") or ""
+
+    for entry in sorted(coordinator["results"], key=order):
+        target = entry["target"] or {}
+        account_id = target.get("account_id") or "-"
+        cloud = org.accounts.get(account_id)
+        role = "management account" if cloud is org.management else "member"
+        title = f"account {target.get('name') or '-'} ({account_id}, {role})"
+        answer = played.get(account_id)
+        if answer is None:
+            print(f"\n=== {title}: not swept, the coordinator's entry ===")
+            for row in _table([entry]):
+                print("  " + row)
+        elif "raised" in answer:
+            print(f"\n=== {title}: raised {answer['raised']} (FunctionGraph retries it) ===\n  {answer['message']}")
+        else:
+            _show(f"{title}: {answer['trigger']} trigger", _answer(answer))
+
+
+def _show_messages(cloud: FakeCloud) -> None:
+    print("\n=== SMN messages published (email form, then SMS) ===")
+    for message in cloud.smn.messages:
+        structure = json.loads(message["message_structure"])
+        print(f"\nSubject: {message['subject']}\n{structure['email']}")
+        print(f"SMS: {structure['sms']}")
+
+
+def _write_reports(cloud: FakeCloud) -> List[pathlib.Path]:
+    """Every object of the report bucket as a file under REPORTS_DIR (emptied first, so what is
+    there is this run's); a key that would leave the folder is not written."""
+    shutil.rmtree(REPORTS_DIR, ignore_errors=True)
+    written = []
+    for key in cloud.obs.keys(REPORTS):
+        target = (REPORTS_DIR / key).resolve()
+        found = cloud.obs.object(REPORTS, key)
+        if found is None or not target.is_relative_to(REPORTS_DIR.resolve()):
+            print(f"  (report object {key!r} not written: not a plain path under {REPORTS_DIR.relative_to(ROOT)})")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(found["body"])
+        written.append(target)
+    return written
+
+
+def _files(reports: List[pathlib.Path], organization: bool = False) -> None:
+    """Where everything the demo did not print in full is."""
+    print("\n=== files ===")
+    print(f"  full results (JSON, one per invocation): {RESULTS_FILE.relative_to(ROOT)}")
+    print(f"  the function's JSON log lines: {LOG_FILE.relative_to(ROOT)} (--verbose prints them too)")
+    print(f"  report files ({len(reports)}, copied from bucket {REPORTS}): {REPORTS_DIR.relative_to(ROOT)}/")
+    pages = [path for path in reports if path.suffix == ".html"]
+    if pages:  # the last run's own page (an organization's members file theirs one folder deeper)
+        page = max(pages, key=lambda path: (-len(path.parts), str(path)))
+        print(f"  open in a browser: {page.relative_to(ROOT)}")
+    if organization:
+        named = [path for path in reports if "organization" in path.name]
+        print(
+            "  the organization report: " + ", ".join(str(path.relative_to(ROOT)) for path in named)
+            if named
+            else "  the organization report: not written by this version of the function (each account's own is above)"
+        )
+
+
+def _exit_code(results: List[Result]) -> int:
+    """0 when every event was understood and handled; findings such as an audit's gaps or a member
+    without the agency are in the results, not failures of the run."""
+    answers = [_answer(result) for result in results]
+    return 0 if all(answer.get("error") is None and "raised" not in answer for answer in answers) else 1
 
 
 def run_against_cloud(events: Events) -> int:
     os.environ.setdefault("DRY_RUN", "true")
     print(f"credentials found: calling the real cloud (DRY_RUN={os.environ['DRY_RUN']})")
-    return _exit_code(_run(events))
+    code = _exit_code(_run(events, _handle()))
+    print(f"\nfull results (JSON, one per invocation): {RESULTS_FILE.relative_to(ROOT)}")
+    print(f"the function's JSON log lines: {LOG_FILE.relative_to(ROOT)} (--verbose prints them too)")
+    return code
+
+
+def _logs(verbose: bool) -> None:
+    """The function's JSON log lines go to LOG_FILE, and with --verbose to stderr as well (in
+    FunctionGraph they are the function's log stream); other warnings stay on stderr."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logger = logging.getLogger("cts_autotracker")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    LOG_FILE.parent.mkdir(exist_ok=True)
+    handlers: List[logging.Handler] = [logging.FileHandler(LOG_FILE, mode="w", encoding="utf-8")]
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    logging.getLogger("cts_autotracker").setLevel(logging.INFO)  # the function's JSON lines, as in FunctionGraph
     args = _parser().parse_args(argv)
-    events, problems = _load(_events(args.events))
+    events, problems = _load(_events(args.events, args.organization))
     if problems:
         for problem in problems:
             print(f"demo: {problem}", file=sys.stderr)
         return 2
-    if os.environ.get("CLOUD_SDK_AK") and os.environ.get("CLOUD_SDK_SK"):
+    real = bool(os.environ.get("CLOUD_SDK_AK") and os.environ.get("CLOUD_SDK_SK"))
+    if real and args.organization:
+        print("demo: --organization runs only against the local fake (unset CLOUD_SDK_AK/SK)", file=sys.stderr)
+        return 2
+    _logs(args.verbose)
+    if real:
         return run_against_cloud(events)
-    return run_against_fake(events)
+    return run_organization(events) if args.organization else run_against_fake(events)
 
 
 if __name__ == "__main__":
