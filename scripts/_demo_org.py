@@ -28,7 +28,7 @@ class Member(NamedTuple):
 
 MEMBERS = (
     Member("alpha", "a1a2a3a4a5a6a7a8a9aaabacadaeaf00", "active", AGENCY, ("alpha-invoices", "alpha-media")),
-    Member("beta", "b1b2b3b4b5b6b7b8b9babbbcbdbebf00", "active", AGENCY, ("beta-backups",)),
+    Member("team-payments", "b1b2b3b4b5b6b7b8b9babbbcbdbebf00", "active", AGENCY, ("payments-ledger",)),
     Member("gamma", "c1c2c3c4c5c6c7c8c9cacbcccdcecf00", "suspended", AGENCY, ("gamma-old",)),
     Member("delta", "d1d2d3d4d5d6d7d8d9dadbdcdddedf00", "active", None, ("delta-data",)),
 )

@@ -16,7 +16,7 @@ DIST = ROOT / "dist"
 MANAGEMENT = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
 MEMBERS = {  # as scripts/_demo_org.py builds them
     "alpha": "a1a2a3a4a5a6a7a8a9aaabacadaeaf00",
-    "beta": "b1b2b3b4b5b6b7b8b9babbbcbdbebf00",
+    "team-payments": "b1b2b3b4b5b6b7b8b9babbbcbdbebf00",
     "gamma": "c1c2c3c4c5c6c7c8c9cacbcccdcecf00",  # suspended
     "delta": "d1d2d3d4d5d6d7d8d9dadbdcdddedf00",  # no member agency
 }
@@ -56,7 +56,7 @@ def test_the_organization_demo_shows_every_accounts_outcome() -> None:
     assert coordinator["trigger"] == "timer" and coordinator["summary"] == {"dispatched": 4, "skipped": 1}
     assert "=== timer.json: timer trigger, 4 dispatched, 1 skipped (ok) ===" in out
     by_account = {m["results"][0]["target"]["account_id"]: m for m in members}
-    assert set(by_account) == {MANAGEMENT, MEMBERS["alpha"], MEMBERS["beta"], MEMBERS["delta"]}
+    assert set(by_account) == {MANAGEMENT, MEMBERS["alpha"], MEMBERS["team-payments"], MEMBERS["delta"]}
     assert all(m["trigger"] == "fanout" for m in members)  # signed with FANOUT_KEY and verified
 
     suspended = section(out, MEMBERS["gamma"])
@@ -69,7 +69,7 @@ def test_the_organization_demo_shows_every_accounts_outcome() -> None:
     assert "failed   account" in lone and "AgencyUnavailable: cannot act in account" in lone
     assert words(entry["reason"]) in words(lone)  # the whole reason, wrapped, with what to create
 
-    for account_id in (MANAGEMENT, MEMBERS["alpha"], MEMBERS["beta"]):
+    for account_id in (MANAGEMENT, MEMBERS["alpha"], MEMBERS["team-payments"]):
         result = by_account[account_id]
         assert result["ok"] is True and result["summary"]["created"] >= 3
         table = section(out, account_id)
@@ -79,7 +79,7 @@ def test_the_organization_demo_shows_every_accounts_outcome() -> None:
 
     run = DIST / "reports" / "cts-autotracker" / "reports"
     pages = {path.name.split(".")[0] for path in run.glob("*/*/*/demo-01-timer/*.html")}
-    assert pages == {MANAGEMENT, MEMBERS["alpha"], MEMBERS["beta"], MEMBERS["delta"]}
+    assert pages == {MANAGEMENT, MEMBERS["alpha"], MEMBERS["team-payments"], MEMBERS["delta"]}
     assert "the organization report:" in out
     assert not JSON_LINE.search(out + answer.stderr)
 
