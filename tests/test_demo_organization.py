@@ -101,10 +101,10 @@ def test_the_default_demo_prints_tables_not_log_lines_and_no_reason_is_cut() -> 
     assert "dist/demo-log.jsonl" in out and "dist/demo-results.json" in out and "dist/reports/" in out
 
     reports = DIST / "reports" / "cts-autotracker" / "reports"
-    stems = {path.name for path in reports.glob("*/*/*/*.*")}
+    written = {(path.name.split(".")[0], path.suffix) for path in reports.glob("*/*/*/*.*")}
     for run in ("demo-05-manual-audit", "demo-06-timer", "demo-08-config-period"):
-        assert {f"{run}.json", f"{run}.csv", f"{run}.html"} <= stems
-    (page,) = reports.glob("*/*/*/demo-08-config-period.html")
+        assert {(run, ".json"), (run, ".csv"), (run, ".html")} <= written
+    (page,) = reports.glob("*/*/*/demo-08-config-period*.html")
     assert "<html" in page.read_text() and f"open in a browser: {page.relative_to(ROOT)}" in out
 
 
