@@ -82,6 +82,7 @@ REPORTS = "cts-reports"
 FUNCTION = "cts-autotracker"
 DIST = ROOT / "dist"
 RESULTS_FILE = DIST / "demo-results.json"
+MESSAGES_FILE = DIST / "demo-messages.txt"  # every SMN message in full (email form, then SMS)
 LOG_FILE = DIST / "demo-log.jsonl"  # the function's JSON log lines, one per line, as FunctionGraph keeps them
 REPORTS_DIR = DIST / "reports"  # the report objects of REPORT_BUCKET, to open locally
 
@@ -362,11 +363,14 @@ def _show_accounts(org: FakeOrganization, coordinator: Result, played: Dict[str,
 
 
 def _show_messages(cloud: FakeCloud) -> None:
-    print("\n=== SMN messages published (email form, then SMS) ===")
+    """Each SMN message's subject and SMS form; the email forms in full go to MESSAGES_FILE."""
+    print("\n=== SMN messages published (subject and SMS; the email forms in full: see files) ===")
+    full = []
     for message in cloud.smn.messages:
         structure = json.loads(message["message_structure"])
-        print(f"\nSubject: {message['subject']}\n{structure['email']}")
-        print(f"SMS: {structure['sms']}")
+        print(f"  Subject: {message['subject']}\n  SMS: {structure['sms']}")
+        full.append(f"Subject: {message['subject']}\n\n{structure['email']}\nSMS: {structure['sms']}\n")
+    MESSAGES_FILE.write_text(("\n" + "=" * 72 + "\n\n").join(full), encoding="utf-8")
 
 
 def _write_reports(cloud: FakeCloud) -> List[pathlib.Path]:
@@ -390,6 +394,7 @@ def _files(reports: List[pathlib.Path], organization: bool = False) -> None:
     """Where everything the demo did not print in full is."""
     print("\n=== files ===")
     print(f"  full results (JSON, one per invocation): {RESULTS_FILE.relative_to(ROOT)}")
+    print(f"  the SMN messages in full (email form, then SMS): {MESSAGES_FILE.relative_to(ROOT)}")
     print(f"  the function's JSON log lines: {LOG_FILE.relative_to(ROOT)} (--verbose prints them too)")
     print(f"  report files ({len(reports)}, copied from bucket {REPORTS}): {REPORTS_DIR.relative_to(ROOT)}/")
     pages = [path for path in reports if path.suffix == ".html"]

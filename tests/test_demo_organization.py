@@ -99,6 +99,9 @@ def test_the_default_demo_prints_tables_not_log_lines_and_no_reason_is_cut() -> 
     logged = (DIST / "demo-log.jsonl").read_text().splitlines()
     assert sum(json.loads(line)["event"] == "invocation" for line in logged) == 8
     assert "dist/demo-log.jsonl" in out and "dist/demo-results.json" in out and "dist/reports/" in out
+    messages = (DIST / "demo-messages.txt").read_text()  # the email forms in full, on disk rather than on screen
+    assert messages.count("cts-autotracker report\n") == 8 and "cts-autotracker report\n" not in out
+    assert out.count("\n  Subject: cts-autotracker") == 8 and "dist/demo-messages.txt" in out
 
     reports = DIST / "reports" / "cts-autotracker" / "reports"
     written = {(path.name.split(".")[0], path.suffix) for path in reports.glob("*/*/*/*.*")}
