@@ -375,17 +375,24 @@ def _show_messages(cloud: FakeCloud) -> None:
 
 def _write_reports(cloud: FakeCloud) -> List[pathlib.Path]:
     """Every object of the report bucket as a file under REPORTS_DIR (emptied first, so what is
-    there is this run's); a key that would leave the folder is not written."""
+    there is this run's). A key is the function's output, so it is checked like any untrusted
+    name: one that is no plain file path under the folder, or a file that cannot be written, is
+    one line, and the others are still written."""
     shutil.rmtree(REPORTS_DIR, ignore_errors=True)
+    folder = REPORTS_DIR.resolve()
     written = []
     for key in cloud.obs.keys(REPORTS):
         target = (REPORTS_DIR / key).resolve()
         found = cloud.obs.object(REPORTS, key)
-        if found is None or not target.is_relative_to(REPORTS_DIR.resolve()):
-            print(f"  (report object {key!r} not written: not a plain path under {REPORTS_DIR.relative_to(ROOT)})")
+        if found is None or key.endswith("/") or target == folder or not target.is_relative_to(folder):
+            print(f"  (report object {key!r} not written: not a file path under {REPORTS_DIR.relative_to(ROOT)})")
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(found["body"])
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(found["body"])
+        except OSError as error:
+            print(f"  (report object {key!r} not written: {error.strerror})")
+            continue
         written.append(target)
     return written
 
