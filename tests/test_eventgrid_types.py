@@ -39,8 +39,9 @@ def deploy(cloud: FakeCloud, tmp_path: pathlib.Path, **eventgrid: Any) -> List[s
     path, package = tmp_path / "template.yaml", tmp_path / "pkg.zip"
     path.write_text(yaml.safe_dump(template(**eventgrid)))
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return {}\n")
+    with zipfile.ZipFile(buffer, "w") as archive:  # a fixed timestamp: the same code, the same zip on every deploy
+        entry = zipfile.ZipInfo("index.py", date_time=(2026, 1, 1, 0, 0, 0))
+        archive.writestr(entry, "def handler(event, context):\n    return {}\n")
     package.write_bytes(buffer.getvalue())
     environ = {
         "CLOUD_SDK_AK": AK,

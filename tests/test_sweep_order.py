@@ -61,11 +61,13 @@ def test_each_run_takes_the_targets_in_an_order_of_its_own(invoke: Any, cloud: F
 
 
 def test_targets_not_reached_are_told_what_really_happens(invoke: Any, cloud: FakeCloud, env: Dict[str, str]) -> None:
+    # as in test_sweep's test_work_not_reached_before_the_deadline_is_reported: 10 - 4 = 6 s for the
+    # listings, whatever the machine's load, and at least 40 x 0.2 = 8 s for two workers' 80 creates
     env["SWEEP_CONCURRENCY"] = "2"
-    for index in range(40):
+    for index in range(80):
         cloud.add_bucket(f"bulk-{index:04d}", REGION)
-    cloud.faults.latency(0.1, action="CreateTracker")
-    result = invoke(TIMER, context=RequestContext("run-late", remaining_ms=6_000))
+    cloud.faults.latency(0.2, action="CreateTracker")
+    result = invoke(TIMER, context=RequestContext("run-late", remaining_ms=10_000))
     not_reached = [r for r in result["results"] if (r["error"] or {}).get("code") == "NotReached"]
     assert not_reached
     for entry in not_reached:
