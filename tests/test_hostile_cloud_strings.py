@@ -128,7 +128,8 @@ def reports(cloud: FakeCloud) -> Dict[str, str]:
         assert key.startswith(f"cts-autotracker/reports/{day}/")
         stored = cloud.obs.object(REPORTS, key)
         assert stored is not None
-        found[key.rsplit(".", 1)[1]] = stored["body"].decode("utf-8")  # strict: valid UTF-8
+        form = "ocsf" if key.endswith(".ocsf.json") else key.rsplit(".", 1)[1]
+        found[form] = stored["body"].decode("utf-8")  # strict: valid UTF-8
     return found
 
 
@@ -164,6 +165,9 @@ def assert_every_form_holds(result: Dict[str, Any], cloud: FakeCloud, caplog) ->
         assert "script" not in tags and "b" not in tags
         assert all(text.isprintable() or text.strip() == "" for text in page.itertext()), "HTML text"
         seen["html"] = objects["html"]
+    if "ocsf" in objects:
+        json.loads(objects["ocsf"])
+        seen["ocsf"] = objects["ocsf"]
     if "json" in objects:
         json.loads(objects["json"])
         seen["json"] = objects["json"]
@@ -187,8 +191,8 @@ def test_hostile_strings_from_a_cloud_answer_reach_no_output_form_unneutralised(
     SOURCES[source](cloud)
     result = run(cloud, {"action": "backfill", "all": True}, FakeContext())
     forms = assert_every_form_holds(result, cloud, caplog)
-    written = 2 if source.startswith("OBS PutObject") else 3
-    assert len({"csv", "html", "json"} & set(forms)) == written and "log" in forms  # which one failed: any
+    written = 3 if source.startswith("OBS PutObject") else 4
+    assert len({"csv", "html", "json", "ocsf"} & set(forms)) == written and "log" in forms  # which one failed: any
     assert bool(cloud.smn.messages) is (source != "SMN error code and message")  # SMN accepted the message
     shown = forms.get(SHOWN_IN[source], "")
     assert MARK in shown or "-=cmd@x" in shown  # the hostile text did reach the outputs

@@ -19,7 +19,7 @@ def test_a_put_object_404_is_reported_with_obs_code_message_and_request_id(invok
     assert error["code"] == "NoSuchBucket"
     assert "The specified bucket does not exist." in error["message"] and "<Error>" not in error["message"]
     assert OBS_REQUEST_ID.match(error["request_id"] or "")
-    assert [call.error_code for call in cloud.calls_of("PutObject")] == ["NoSuchBucket"] * 3
+    assert [call.error_code for call in cloud.calls_of("PutObject")] == ["NoSuchBucket"] * 4
 
 
 def test_an_injected_obs_error_keeps_its_code_and_message(invoke, cloud, env) -> None:

@@ -33,7 +33,7 @@ def test_a_member_files_under_its_coordinators_day(
     event = signed_fanout({"action": "backfill", "all": True, "account_id": target}, issued=issued)
     result = invoke(org, env, monkeypatch, event, FunctionContext("member-late"))
     day = datetime.fromtimestamp(issued, timezone.utc).strftime("%Y/%m/%d")
-    assert result["ok"] is True and len(result["report"]["keys"]) == 3
+    assert result["ok"] is True and len(result["report"]["keys"]) == 4
     for key in result["report"]["keys"]:
         assert key.startswith(f"cts-autotracker/reports/{day}/coordinator-0001/{target}.member-late."), key
 
@@ -45,7 +45,7 @@ def test_the_same_request_id_delivered_twice_adds_objects(
     first = invoke(org, env, monkeypatch, event, FunctionContext("member-retried"))
     second = invoke(org, env, monkeypatch, event, FunctionContext("member-retried"))
     assert set(first["report"]["keys"]).isdisjoint(second["report"]["keys"])
-    assert len(org.management.obs.keys(REPORTS)) == 6
+    assert len(org.management.obs.keys(REPORTS)) == 8
 
 
 class NoRequestId(FunctionContext):
@@ -61,4 +61,4 @@ def test_without_a_request_id_the_same_event_never_reuses_a_key(
     for _ in range(2):
         result = invoke(org, env, monkeypatch, {"action": "audit"}, NoRequestId())
         keys.append(set(result["report"]["keys"]))
-    assert keys[0].isdisjoint(keys[1]) and len(org.management.obs.keys(REPORTS)) == 6
+    assert keys[0].isdisjoint(keys[1]) and len(org.management.obs.keys(REPORTS)) == 8

@@ -124,7 +124,7 @@ def test_a_failed_report_write_is_in_the_message_the_warnings_and_lists_only_wha
     with caplog.at_level(logging.DEBUG, logger="cts_autotracker"):
         result = invoke({"action": "backfill", "all": True})
     written = sorted(cloud.obs.keys(REPORTS))
-    assert len(written) == 2  # the two other objects were written all the same
+    assert len(written) == 3  # the three other objects were written all the same
     assert result["report"]["error"]["message"].startswith("writing the report failed")
     assert sorted(result["report"]["keys"]) == written
     message = email(cloud)

@@ -15,6 +15,7 @@ import pytest
 from conftest import AK, REGION, SK, TOKEN, bucket_event
 from helpers.log_contexts import LoggerContext, RuntimeLogger
 
+from autotracker.outputs.page import TARGET_COLUMNS
 from autotracker.outputs.reports import COLUMNS
 
 REPORTS = "audit-reports"
@@ -28,15 +29,18 @@ class WrittenKeys:
     def __init__(self, cloud) -> None:
         self.cloud = cloud
         day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
-        self.pattern = re.compile(rf"^cts-autotracker/reports/{day}/req-0001\.[0-9a-f]{{12}}\.(json|csv|html)$")
+        self.pattern = re.compile(
+            rf"^(cts-autotracker/reports/{day}/req-0001\.[0-9a-f]{{12}})\.(json|csv|html|ocsf\.json)$"
+        )
 
     def __getitem__(self, ext: str) -> str:
-        (key,) = [k for k in self.cloud.obs.keys(REPORTS) if self.pattern.match(k) and k.endswith(f".{ext}")]
+        found = [self.pattern.match(k) for k in self.cloud.obs.keys(REPORTS)]
+        (key,) = [m.group(0) for m in found if m and m.group(2) == ext]
         return key
 
     def values(self) -> List[str]:
-        keys = [self[ext] for ext in ("json", "csv", "html")]
-        assert len({key.rsplit(".", 1)[0] for key in keys}) == 1  # one attempt's objects share the nonce
+        keys = [self[ext] for ext in ("json", "csv", "html", "ocsf.json")]
+        assert len({self.pattern.match(key).group(1) for key in keys}) == 1  # type: ignore[union-attr]  # one nonce
         return keys
 
 
@@ -69,7 +73,7 @@ def test_a_sweep_writes_json_csv_and_html_and_the_message_names_them(invoke, clo
     text = json.loads(cloud.smn.messages[-1]["message_structure"])["email"]
     assert f"Report objects (bucket {REPORTS}):" in text
     assert all(f"  {key}" in text.splitlines() for key in reporting.values())
-    assert [c.action for c in cloud.calls_of("PutObject")] == ["PutObject"] * 3
+    assert [c.action for c in cloud.calls_of("PutObject")] == ["PutObject"] * 4
 
 
 def test_the_csv_parses_back_to_the_results_targets(invoke, cloud, reporting) -> None:
@@ -113,7 +117,7 @@ def test_the_html_is_well_formed_escapes_cloud_strings_and_states_the_coverage(i
     assert coverage == [
         [REGION, str(len(covered)), str(len(in_scope)), f"{100 * len(covered) / len(in_scope):.1f}%", ""]
     ]
-    names = [row[4] for row in cells if len(row) == len(COLUMNS)]
+    names = [row[1] for row in cells if len(row) == len(TARGET_COLUMNS)]  # grouped: account/region/project above
     assert names[:2] == ["name", HOSTILE]  # the failure, first among the targets needing attention
 
 
@@ -130,7 +134,7 @@ def test_an_event_writes_no_report_and_a_config_period_does(invoke, cloud, repor
         "evaluation_hash": "h",
     }
     result = invoke(event)
-    assert result["report"]["keys"] == list(reporting.values()) and len(cloud.obs.keys(REPORTS)) == 3
+    assert result["report"]["keys"] == list(reporting.values()) and len(cloud.obs.keys(REPORTS)) == 4
 
 
 def test_a_report_that_cannot_be_written_is_said_in_the_result(invoke, cloud, env) -> None:

@@ -1,14 +1,14 @@
-"""The auditor's report: every sweep's result written to OBS as JSON, CSV and one HTML page.
+"""The auditor's report: every sweep's result written to OBS as JSON, CSV, one HTML page and OCSF findings.
 
-Keys: `REPORT_PREFIX` + `yyyy/mm/dd/<run id>.<nonce>.{json,csv,html}` (UTC); a member sweep's
-`yyyy/mm/dd/<run id>/<account id>.<request id>.<nonce>.{json,csv,html}`. The JSON is the full
-result; the CSV has one row per target; the HTML is one self-contained page (no external
-assets, no scripts) with the run's facts, coverage per region as numbers and a bar, and the
-targets needing attention first. A failed run says so first in every form: the JSON's `error`,
-the CSV's first row, a banner atop the page. Every string from the cloud or an event is
-untrusted: escaped and stripped of control characters in the page (well-formed XML, so any
-XML or HTML parser reads it), and a CSV cell a spreadsheet would run as a formula is quoted
-and starts with `'` (OWASP's CSV-injection advice). Each object is written, or fails, alone.
+Keys: `REPORT_PREFIX` + `yyyy/mm/dd/<run id>.<nonce>.{json,csv,html,ocsf.json}` (UTC); a member
+sweep's `yyyy/mm/dd/<run id>/<account id>.<request id>.<nonce>.{json,csv,html,ocsf.json}`. The
+JSON is the full result; the CSV has one row per target; the HTML is one self-contained page
+(outputs/page.py); `.ocsf.json` is the targets as OCSF Compliance Findings (outputs/ocsf.py). A
+failed run says so first in every form: the JSON's `error`, the CSV's first row, a banner atop
+the page, a FAIL finding first. Every string from the cloud or an event is untrusted: escaped
+and stripped of control characters in the page (well-formed XML, so any XML or HTML parser reads
+it), and a CSV cell a spreadsheet would run as a formula is quoted and starts with `'` (OWASP's
+CSV-injection advice). Each object is written, or fails, alone.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from html import escape
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from ..cloud.errors import CloudError, Unjudged
@@ -34,10 +33,10 @@ from ..contract import (
     Kind,
     Outcome,
     TargetResult,
-    needs_attention,
 )
 from ..pipeline.quota import warning
-from ..untrusted import printable, shown
+from ..untrusted import shown
+from ..version import __version__
 from .logs import RunLog, log_problem
 
 if TYPE_CHECKING:
@@ -46,7 +45,12 @@ if TYPE_CHECKING:
 COLUMNS = ("account", "region", "project", "kind", "name", "outcome", "tracker", "error_code", "reason")
 COVERED = (Outcome.ALREADY_TRACKED, Outcome.CREATED, Outcome.UPDATED)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run (OWASP)
-TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
+TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "ocsf.json": "application/json",  # OCSF findings (outputs/ocsf.py)
+}
 
 
 @dataclass(frozen=True)
@@ -179,50 +183,33 @@ def coverage(results: Sequence[TargetResult]) -> List[Tuple[str, int, int]]:
     return [(region, counts[0], counts[1]) for region, counts in sorted(tally.items())]
 
 
-_STYLE = (
-    "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
-    "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
-    "th{background:#f2f2f2}.bar{width:200px;height:12px;background:#eee}"
-    ".fill{height:12px;background:#3a7d44}.failed{color:#b00020;font-weight:bold}"
-    ".problem{border:2px solid #b00020;padding:8px;color:#b00020}"
-)
-
-
-def _text(value: str) -> str:
-    """Untrusted text as XHTML character data: escaped, and without the control characters
-    XML forbids (a `\\x01` would make the page not well-formed)."""
-    return escape(printable(value))
-
-
 def to_html(
     facts: RunFacts,
     results: Sequence[TargetResult],
     problem: Optional[Dict[str, Any]] = None,
     quota: Optional[Sequence[Dict[str, Any]]] = None,
 ) -> str:
-    attention = [r for r in results if needs_attention(r)]
-    attention.sort(key=lambda r: r.outcome != Outcome.FAILED)
-    rest = [r for r in results if not needs_attention(r)]
+    """The page (outputs/page.py renders it from plain rows, as it does the organization's); a
+    project at or above QUOTA_WARN_PERCENT is a warning under the problem banner."""
+    from . import page  # only a report needs it: never on a bucket event's cold path
+
     title = f"cts-autotracker report {facts.time.strftime('%Y-%m-%d %H:%M:%S UTC')}"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
-        f'<head><meta charset="utf-8" /><title>{escape(title)}</title><style>{_STYLE}</style></head>',
-        "<body>",
-        f"<h1>{escape(title)}</h1>",
-    ]
-    if problem:
-        what = f"{problem.get('code') or ''}: {problem.get('message') or ''}"
-        parts.append(
-            f'<p class="problem"><strong>The run failed:</strong> {_text(what)}. Nothing below covers the '
-            "whole scope: what was not judged is not listed.</p>"
-        )
-    for use in quota or ():
-        if use.get("warn"):
-            parts.append(f'<p class="problem"><strong>Quota warning:</strong> {_text(warning(use))}</p>')
-    parts.append("<table>")
-    facts_rows = [
+    warnings = [warning(use) for use in quota or () if use.get("warn")]
+    return page.render(
+        title=title,
+        facts=facts_rows(facts),
+        rows=rows(results, facts.account_id),
+        problem=problem,
+        warnings=warnings,
+        quota=quota or (),
+    )
+
+
+def facts_rows(facts: RunFacts) -> List[Tuple[str, str]]:
+    """The run's facts as the page shows them, the version first after the time."""
+    return [
         ("Time", facts.time.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("Version", f"cts-autotracker {__version__}"),
         ("Account", facts.account or "this function's account"),
         ("Region", facts.region),
         ("Function", facts.function or "unknown"),
@@ -230,61 +217,21 @@ def to_html(
         ("Request id", facts.request_id or "unknown"),
         ("Run id", facts.run_id),
     ]
-    parts += [f"<tr><th>{escape(k)}</th><td>{_text(v)}</td></tr>" for k, v in facts_rows]
-    parts += ["</table>", "<h2>Coverage by region</h2>", "<table>"]
-    parts.append("<tr><th>Region</th><th>Covered</th><th>In scope</th><th>Coverage</th><th></th></tr>")
-    for region, covered, total in coverage(results):
-        share = 100.0 * covered / total if total else 100.0
-        parts.append(
-            f"<tr><td>{_text(region)}</td><td>{covered}</td><td>{total}</td><td>{share:.1f}%</td>"
-            f'<td><div class="bar"><div class="fill" style="width:{share:.1f}%"></div></div></td></tr>'
-        )
-    parts.append("</table>")
-    parts += _quota_table(quota or ())
-    none = "None listed: the run failed before its targets were judged." if problem else "None."
-    parts += _target_table(f"Needing attention ({len(attention)})", attention, facts.account_id, none)
-    parts += _target_table(f"Compliant or skipped ({len(rest)})", rest, facts.account_id, none)
-    parts += ["</body>", "</html>", ""]
-    return "\n".join(parts)
 
 
-def _quota_table(quota: Sequence[Dict[str, Any]]) -> List[str]:
-    """Each project's data trackers in use (CTS allows 100 per project, not raisable)."""
-    if not quota:
-        return []
-    lines = ["<h2>Data tracker quota by project</h2>", "<table>"]
-    heads = ("Project", "Region", "Account", "Used", "Limit", "Free", "Used %", "Warning")
-    lines.append("<tr>" + "".join(f"<th>{escape(head)}</th>" for head in heads) + "</tr>")
-    for use in quota:
-        flag = f"at or above {use['warn_percent']}%" if use.get("warn") else ""
-        cells = (use["project_id"], use.get("region") or "", use.get("account_id") or "")
-        numbers = (use["used"], use["limit"], use["free"], f"{use['percent']}%")
-        css = ' class="failed"' if flag else ""
-        lines.append(
-            "<tr>"
-            + "".join(f"<td>{_text(str(cell))}</td>" for cell in (*cells, *numbers))
-            + f"<td{css}>{escape(flag)}</td></tr>"
-        )
-    lines.append("</table>")
-    return lines
+def to_ocsf(facts: RunFacts, results: Sequence[TargetResult], problem: Optional[Dict[str, Any]] = None) -> str:
+    """The OCSF findings (outputs/ocsf.py), one per target, as a JSON array."""
+    from . import ocsf  # only a report needs it
 
-
-def _target_table(
-    heading: str, results: Sequence[TargetResult], account_id: Optional[str], none: str = "None."
-) -> List[str]:
-    lines = [f"<h2>{escape(heading)}</h2>"]
-    if not results:
-        return lines + [f"<p>{escape(none)}</p>"]
-    lines.append("<table>")
-    lines.append("<tr>" + "".join(f"<th>{escape(column)}</th>" for column in COLUMNS) + "</tr>")
-    for row in rows(results, account_id):
-        cells = []
-        for column in COLUMNS:
-            css = ' class="failed"' if column == "outcome" and row[column] == Outcome.FAILED else ""
-            cells.append(f"<td{css}>{_text(row[column])}</td>")
-        lines.append("<tr>" + "".join(cells) + "</tr>")
-    lines.append("</table>")
-    return lines
+    found = ocsf.findings(
+        rows(results, facts.account_id),
+        time=facts.time,
+        run_id=facts.run_id,
+        region=facts.region,
+        account_id=facts.account_id,
+        problem=problem,
+    )
+    return json.dumps(found, indent=1)
 
 
 def write(
@@ -296,7 +243,7 @@ def write(
     result: Dict[str, Any],
     results: Sequence[TargetResult],
 ) -> ReportObjects:
-    """Write the three objects at once, each alone: one that cannot be built or written does not
+    """Write every object at once, each alone: one that cannot be built or written does not
     keep the others back. The answer lists the keys written; a failure is in it, never raised."""
     keys = object_keys(prefix, facts)
     problem = result.get("error")
@@ -305,6 +252,7 @@ def write(
         "json": lambda: json.dumps({"error": problem, "run": facts.to_dict(), **result}, indent=1, default=str),
         "csv": lambda: to_csv(results, facts.account_id, problem, result.get("quota")),
         "html": lambda: to_html(facts, results, problem, result.get("quota")),
+        "ocsf.json": lambda: to_ocsf(facts, results, problem),
     }
 
     def put(ext: str) -> Optional[ErrorInfo]:
