@@ -27,17 +27,19 @@ TARGET_COLUMNS = ("kind", "name", "outcome", "tracker", "error_code", "reason")
 GROUP_BY = ("account", "region", "project")
 CHANGED = frozenset({Outcome.CREATED, Outcome.UPDATED})
 Coverage = Tuple[str, str, int, int]  # (account, region, covered, in scope)
+# short values never wrap; long untrusted names may break anywhere; the reason keeps a readable width
+_CELL = {"kind": "nw", "name": "w", "outcome": "nw", "tracker": "w", "error_code": "nw", "reason": "reason"}
 
 _STYLE = (
     "*{box-sizing:border-box}"
     "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;padding:1rem 1.25rem;"
     "max-width:1240px;color:#1f2328;line-height:1.4}"
     "h1{font-size:1.35rem;margin:.2rem 0 .6rem;overflow-wrap:anywhere}h2{font-size:1.1rem;margin:1.2rem 0 .3rem}"
-    "td,th,p,li,summary{overflow-wrap:anywhere}"
+    "p,li,summary,td{overflow-wrap:break-word}.w,.facts td,.problem{overflow-wrap:anywhere}th{white-space:nowrap}"
     ".box{overflow-x:auto;max-width:100%}"
     "table{border-collapse:collapse;margin:.3rem 0}td,th{border:1px solid #d0d7de;padding:3px 7px;"
     "text-align:left;vertical-align:top}th{background:#f6f8fa}"
-    "table.targets{width:100%}table.targets td.reason{min-width:16rem}"
+    "table.targets{width:100%;min-width:46rem}td.reason{min-width:16rem}"
     "tr.group th{background:#ddf4ff;font-weight:600}.nw{white-space:nowrap}"
     ".problem{border:2px solid #b00020;background:#fff0f0;padding:.5rem .75rem;color:#b00020;margin:.3rem 0 .8rem}"
     ".counts{display:flex;flex-wrap:wrap;gap:.3rem .9rem;padding:0;margin:.3rem 0;list-style:none}"
@@ -46,7 +48,7 @@ _STYLE = (
     ".ok{background:#1a7f37}.warn{background:#bf8700}.bad{background:#cf222e}"
     ".failed{color:#b00020;font-weight:bold}.map{font-size:.85rem;color:#57606a}"
     "details>summary{cursor:pointer;font-weight:600;margin:.4rem 0}"
-    "@media (max-width:600px){body{padding:.5rem}.bar{width:5rem}h1{font-size:1.1rem}}"
+    "@media (max-width:600px){body{padding:.5rem}.bar{width:3.5rem}h1{font-size:1.1rem}td,th{padding:2px 4px}}"
     "@media print{body{max-width:none;padding:0;font-size:9pt}.box{overflow:visible}"
     "details::details-content{content-visibility:visible;display:contents}"
     "tr{break-inside:avoid}.problem,.fill,tr.group th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}"
@@ -170,6 +172,8 @@ def _quota(quota: Sequence[Mapping[str, Any]]) -> List[str]:
 
 
 def _coverage(coverage: Sequence[Coverage]) -> List[str]:
+    if not coverage:
+        return ["<h2>Coverage by region</h2>", "<p>No target in scope was judged.</p>"]
     lines = ["<h2>Coverage by region</h2>", '<div class="box"><table class="coverage">']
     lines.append("<tr><th>Region</th><th>Covered</th><th>In scope</th><th>Coverage</th><th></th></tr>")
     account: Optional[str] = None
@@ -204,9 +208,8 @@ def _targets(heading: str, rows: Sequence[Mapping[str, str]], none: str) -> List
             cells = []
             for column in TARGET_COLUMNS:
                 value = row.get(column, "")
-                css = ' class="failed"' if column == "outcome" and value == Outcome.FAILED else ""
-                css = ' class="reason"' if column == "reason" else css
-                cells.append(f"<td{css}>{_text(value)}</td>")
+                css = _CELL[column] + (" failed" if column == "outcome" and value == Outcome.FAILED else "")
+                cells.append(f'<td class="{css}">{_text(value)}</td>')
             lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</table></div>")
     return lines
@@ -224,6 +227,8 @@ def _mapping(rows: Sequence[Mapping[str, str]]) -> List[str]:
     lines.append("</table></div>")
     sources = frameworks.mapping()["frameworks"]
     lines.append('<ul class="map">')
-    lines += [f"<li>{_text(name)}: {_text(entry['source'])}</li>" for name, entry in sources.items()]
+    for name, entry in sources.items():
+        note = f" ({entry['note']})" if entry.get("note") else ""
+        lines.append(f"<li>{_text(name)}: {_text(entry['source'] + note)}</li>")
     lines.append("</ul>")
     return lines
