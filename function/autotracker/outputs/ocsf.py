@@ -16,8 +16,9 @@ so the same target keeps its id across runs and a SIEM deduplicates.
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, Mapping, Optional
 
 from ..contract import ErrorCode, Kind, Outcome
 from ..version import __version__
@@ -58,7 +59,7 @@ def finding_uid(check: str, account: str, region: str, kind: str, resource: str)
 
 
 def findings(
-    rows: Sequence[Mapping[str, str]],
+    rows: Iterable[Mapping[str, str]],
     *,
     time: datetime,
     run_id: str,
@@ -66,80 +67,93 @@ def findings(
     account_id: Optional[str] = None,
     problem: Optional[Mapping[str, Any]] = None,
     version: str = __version__,
-) -> List[Dict[str, Any]]:
+) -> Iterator[Dict[str, Any]]:
     """One finding per row, and first, when the invocation itself failed, a FAIL finding for the
-    account saying so: a failed run's findings never read as all well."""
-    millis = int(time.timestamp() * 1000)
-    out = []
+    account saying so: a failed run's findings never read as all well. A generator: `to_json`
+    writes 10,000 findings holding one at a time, not 10,000 dicts (~50 MB)."""
+    build = _Builder(int(time.timestamp() * 1000), run_id, region, account_id, version)
     if problem:
         account = account_id or ""
         message = f"the run failed, so the findings below are not the whole scope: {problem.get('message') or ''}"
         row = {"account": account, "region": region, "project": "", "kind": str(Kind.ACCOUNT), "name": account}
         row.update(outcome=str(Outcome.FAILED), error_code=str(problem.get("code") or ErrorCode.INTERNAL_ERROR))
         row.update(tracker="", reason=message, status=FAIL)
-        out.append(_finding(row, millis, run_id, region, account_id, version))
-    out.extend(_finding(row, millis, run_id, region, account_id, version) for row in rows)
-    return out
+        yield build(row)
+    yield from map(build, rows)
+
+
+def to_json(found: Iterable[Dict[str, Any]]) -> str:
+    """The findings as one compact JSON array, serialised one finding at a time."""
+    return "[" + ",".join(json.dumps(finding, separators=(",", ":")) for finding in found) + "]"
+
+
+class _Builder:
+    """Builds findings for one report: what is the same for every finding of a check (its title,
+    controls and standards) is worked out once, not 10,000 times."""
+
+    def __init__(self, millis: int, run_id: str, region: str, account_id: Optional[str], version: str) -> None:
+        self.millis, self.region, self.account_id = millis, region, account_id
+        product = {"name": "cts-autotracker", "vendor_name": "cts-autotracker", "version": version}
+        self.metadata = {"version": OCSF_VERSION, "profiles": ["cloud"], "correlation_uid": run_id, "product": product}
+        self.checks: Dict[str, Dict[str, Any]] = {}
+
+    def check(self, kind: str) -> Dict[str, Any]:
+        check = frameworks.check_of(kind)
+        found = self.checks.get(check)
+        if found is None:
+            controls = frameworks.controls(check)
+            found = self.checks[check] = {
+                "check": check,
+                "title": frameworks.mapping()["checks"][check]["title"],
+                "requirements": [f"{c['framework']} {c['control']}" for c in controls],
+                "standards": sorted({c["framework"] for c in controls}),
+            }
+        return found
+
+    def __call__(self, row: Mapping[str, str]) -> Dict[str, Any]:
+        kind = row.get("kind") or str(Kind.ACCOUNT)
+        check = self.check(kind)
+        account = row.get("account") or self.account_id or ""
+        where = row.get("region") or self.region
+        resource = row.get("name") or row.get("project") or account
+        status = status_of(row)
+        status_id, status_name = COMPLIANCE_STATUS.get(status, COMPLIANCE_STATUS[UNKNOWN])
+        severity_id, severity = SEVERITY.get(status, SEVERITY[UNKNOWN])
+        reason = row.get("reason", "")
+        details = {k: row.get(k, "") for k in ("project", "outcome", "tracker", "error_code")}
+        return {
+            "activity_id": ACTIVITY_CREATE,
+            "activity_name": "Create",
+            "category_uid": 2,
+            "category_name": "Findings",
+            "class_uid": COMPLIANCE_FINDING,
+            "class_name": "Compliance Finding",
+            "type_uid": COMPLIANCE_FINDING * 100 + ACTIVITY_CREATE,
+            "type_name": "Compliance Finding: Create",
+            "time": self.millis,
+            "severity_id": severity_id,
+            "severity": severity,
+            "status_code": status,
+            "status_detail": reason,
+            "metadata": self.metadata,
+            "cloud": {"provider": "Huawei Cloud", "region": where, "account": _account(row, account)},
+            "resources": [{"uid": resource, "name": resource, "type": kind, "region": where, "data": details}],
+            "finding_info": {
+                "uid": finding_uid(check["check"], account, where, kind, resource),
+                "title": check["title"],
+                "created_time": self.millis,
+                "types": [check["check"]],
+            },
+            "compliance": {
+                "control": check["check"],
+                "requirements": check["requirements"],
+                "standards": check["standards"],
+                "status_id": status_id,
+                "status": status_name,
+            },
+        }
 
 
 def _account(row: Mapping[str, str], account: str) -> Dict[str, Any]:
     name = row.get("account_name") or account
     return {"uid": account, "name": name, "type_id": 99, "type": "Huawei Cloud account"}
-
-
-def _finding(
-    row: Mapping[str, str], millis: int, run_id: str, region: str, account_id: Optional[str], version: str
-) -> Dict[str, Any]:
-    kind = row.get("kind") or str(Kind.ACCOUNT)
-    check = frameworks.check_of(kind)
-    account = row.get("account") or account_id or ""
-    where = row.get("region") or region
-    resource = row.get("name") or row.get("project") or account
-    status = status_of(row)
-    status_id, status_name = COMPLIANCE_STATUS.get(status, COMPLIANCE_STATUS[UNKNOWN])
-    severity_id, severity = SEVERITY.get(status, SEVERITY[UNKNOWN])
-    controls = frameworks.controls(check)
-    title = frameworks.mapping()["checks"][check]["title"]
-    details = {k: row.get(k, "") for k in ("project", "outcome", "tracker", "error_code")}
-    return {
-        "activity_id": ACTIVITY_CREATE,
-        "activity_name": "Create",
-        "category_uid": 2,
-        "category_name": "Findings",
-        "class_uid": COMPLIANCE_FINDING,
-        "class_name": "Compliance Finding",
-        "type_uid": COMPLIANCE_FINDING * 100 + ACTIVITY_CREATE,
-        "type_name": "Compliance Finding: Create",
-        "time": millis,
-        "severity_id": severity_id,
-        "severity": severity,
-        "status_code": status,
-        "status_detail": row.get("reason", ""),
-        "message": f"{kind} {resource}: {status} ({row.get('outcome', '')})",
-        "metadata": {
-            "version": OCSF_VERSION,
-            "profiles": ["cloud"],
-            "correlation_uid": run_id,
-            "product": {"name": "cts-autotracker", "vendor_name": "cts-autotracker", "version": version},
-        },
-        "cloud": {"provider": "Huawei Cloud", "region": where, "account": _account(row, account)},
-        "resources": [
-            {"uid": resource, "name": resource, "type": kind, "region": where, "data": details},
-        ],
-        "finding_info": {
-            "uid": finding_uid(check, account, where, kind, resource),
-            "title": title,
-            "desc": row.get("reason", ""),
-            "created_time": millis,
-            "types": [check],
-        },
-        "compliance": {
-            "control": check,
-            "desc": title,
-            "requirements": [f"{c['framework']} {c['control']}" for c in controls],
-            "standards": sorted({c["framework"] for c in controls}),
-            "status_id": status_id,
-            "status": status_name,
-        },
-        "unmapped": {"controls": controls},
-    }

@@ -231,7 +231,7 @@ def to_ocsf(facts: RunFacts, results: Sequence[TargetResult], problem: Optional[
         account_id=facts.account_id,
         problem=problem,
     )
-    return json.dumps(found, indent=1)
+    return ocsf.to_json(found)
 
 
 def write(
