@@ -134,7 +134,7 @@ def test_a_replayed_fanout_never_overwrites_that_runs_reports(
     run({"action": "backfill", "all": True})
     before = {key: org.management.obs.object(REPORTS, key)["body"] for key in org.management.obs.keys(REPORTS)}
     theirs = [key for key in before if f"/coordinator-0001/{victim.domain_id}." in key]
-    assert len(theirs) == 3 and b"failed" in before[[k for k in theirs if k.endswith(".csv")][0]]
+    assert len(theirs) == 4 and b"failed" in before[[k for k in theirs if k.endswith(".csv")][0]]
 
     # the coordinator's own (signed) request, delivered again: with a new request id, and with
     # the one it had (an async retry may reuse it)
@@ -147,12 +147,12 @@ def test_a_replayed_fanout_never_overwrites_that_runs_reports(
     added: List[str] = []
     for request_id in ("request-0003", theirs[0].rsplit("/", 1)[1].split(".")[1]):
         result = invoke(org, env, monkeypatch, queued, FunctionContext(request_id))
-        assert result["trigger"] == "fanout" and len(result["report"]["keys"]) == 3
+        assert result["trigger"] == "fanout" and len(result["report"]["keys"]) == 4
         added.extend(result["report"]["keys"])
 
     after = {key: org.management.obs.object(REPORTS, key)["body"] for key in org.management.obs.keys(REPORTS)}
     assert {key: after[key] for key in before} == before  # every earlier object as it was
-    assert sorted(set(after) - set(before)) == sorted(added) and len(set(added)) == 6
+    assert sorted(set(after) - set(before)) == sorted(added) and len(set(added)) == 8
     assert all(f"/coordinator-0001/{victim.domain_id}." in key for key in added)  # found by run id
 
 

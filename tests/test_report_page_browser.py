@@ -1,7 +1,7 @@
 """The auditor's page in a real browser (issue 22 item 4): headless Chromium renders the page the
 handler wrote, at 1280x800 and at a phone's 390x844, and the page never scrolls sideways (wide
 tables scroll inside their box) and a failed run's banner is on the first screen. A screenshot
-of each is kept under dist/ (a build artifact, git-ignored).
+of each, and the page, are kept under dist/ (build artifacts, git-ignored).
 
 Skipped, saying why, only where no Chromium is installed; in CI (CI=true) a missing browser
 FAILS: .ci/run installs Chromium from the OS packages (`apt-get install chromium`)."""
@@ -48,6 +48,7 @@ def rendered(cloud, key: str, browser: Browser, tmp_path: pathlib.Path, name: st
     path = tmp_path / f"{name}.html"
     path.write_bytes(stored["body"])
     DIST.mkdir(exist_ok=True)
+    (DIST / f"{name}.html").write_bytes(stored["body"])  # the page itself, to open beside its screenshots
     measured = {}
     for width, height in SIZES:
         found, png = browser.measure(str(path), width, height)

@@ -97,7 +97,7 @@ class ReportObjects:
 
 def object_keys(prefix: str, facts: RunFacts) -> Dict[str, str]:
     """`<day>/<run id>.<nonce>.<ext>`: the nonce is new on every call, so an attempt never replaces
-    an earlier one's objects, even a retry that reuses its request id (the run id), and the three
+    an earlier one's objects, even a retry that reuses its request id (the run id), and the four
     objects of one attempt share it. `/` in the run id makes a folder (a member's
     `<run id>/<account>.<request id>`, under its coordinator's day); each part is cut at 256
     characters separately (ids are at most 128, an account id 64), so no id is cut off."""
@@ -243,7 +243,7 @@ def write(
     result: Dict[str, Any],
     results: Sequence[TargetResult],
 ) -> ReportObjects:
-    """Write every object at once, each alone: one that cannot be built or written does not
+    """Write the four objects at once, each alone: one that cannot be built or written does not
     keep the others back. The answer lists the keys written; a failure is in it, never raised."""
     keys = object_keys(prefix, facts)
     problem = result.get("error")
