@@ -8,8 +8,7 @@ test_report_page_browser.py."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import pytest
 from conftest import REGION
@@ -22,11 +21,16 @@ X = "{http://www.w3.org/1999/xhtml}"
 
 
 @pytest.fixture
-def page_key(cloud, env) -> str:
+def reporting(cloud, env) -> None:
     cloud.add_bucket(REPORTS, REGION)
     env.update({"REPORT_BUCKET": REPORTS, "EXCLUDE_BUCKETS": REPORTS})
-    day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
-    return f"cts-autotracker/reports/{day}/req-0001.html"
+
+
+def key_of(result: Dict[str, Any], ext: str) -> str:
+    """The key of the invocation's `ext` object (main's keys carry a nonce: read them from the result)."""
+    keys = result["report"]["keys"]
+    (key,) = [k for k in keys if k.endswith(f".{ext}") and (ext == "ocsf.json") == k.endswith(".ocsf.json")]
+    return key
 
 
 def page_of(cloud, key: str) -> ET.Element:
@@ -49,9 +53,9 @@ def section(root: ET.Element, heading: str) -> List[List[str]]:
     return [[text(cell) for cell in tr] for tr in following.iter(f"{X}tr")][1:]
 
 
-def test_the_page_has_a_viewport_the_version_and_the_outcome_counts(invoke, cloud, page_key) -> None:
+def test_the_page_has_a_viewport_the_version_and_the_outcome_counts(invoke, cloud, reporting) -> None:
     result = invoke({"action": "backfill", "all": True})
-    root = page_of(cloud, page_key)
+    root = page_of(cloud, key_of(result, "html"))
     metas = {m.get("name"): m.get("content") for m in root.iter(f"{X}meta")}
     assert metas.get("viewport") == "width=device-width, initial-scale=1"
     facts = {text(tr[0]): text(tr[1]) for tr in root.iter(f"{X}tr") if len(tr) == 2 and tr[0].tag == f"{X}th"}
@@ -63,10 +67,10 @@ def test_the_page_has_a_viewport_the_version_and_the_outcome_counts(invoke, clou
     assert "@media print" in style
 
 
-def test_created_targets_are_changed_this_run_not_needing_attention(invoke, cloud, page_key) -> None:
+def test_created_targets_are_changed_this_run_not_needing_attention(invoke, cloud, reporting) -> None:
     result = invoke({"action": "backfill", "all": True})
     assert result["summary"]["created"] == 4
-    root = page_of(cloud, page_key)
+    root = page_of(cloud, key_of(result, "html"))
     assert section(root, "Needing attention") == []
     changed = section(root, "Changed this run")
     made = [row for row in changed if len(row) == 6]
@@ -77,12 +81,12 @@ def test_created_targets_are_changed_this_run_not_needing_attention(invoke, clou
     assert all(cloud.domain_id not in cell for row in made for cell in row)
 
 
-def test_compliant_rows_are_collapsed_and_failures_lead_needing_attention(invoke, cloud, page_key) -> None:
-    invoke({"action": "backfill", "all": True})  # trackers now exist
+def test_compliant_rows_are_collapsed_and_failures_lead_needing_attention(invoke, cloud, reporting) -> None:
+    result = invoke({"action": "backfill", "all": True})  # trackers now exist
     cloud.faults.inject(status=403, error_code="CTS.0013", action="CreateTracker", count=None)
     cloud.add_bucket("late-bucket", REGION)
-    invoke({"action": "backfill", "all": True})
-    root = page_of(cloud, page_key)
+    result = invoke({"action": "backfill", "all": True})
+    root = page_of(cloud, key_of(result, "html"))
     attention = [row for row in section(root, "Needing attention") if len(row) == 6]
     assert attention and attention[0][1] == "late-bucket" and attention[0][2] == "failed"
     (details,) = root.iter(f"{X}details")
@@ -91,20 +95,20 @@ def test_compliant_rows_are_collapsed_and_failures_lead_needing_attention(invoke
     assert sum(1 for row in quiet if len(row) == 6 and row[2] == "already_tracked") == 4
 
 
-def test_coverage_bars_are_green_only_at_100_percent(invoke, cloud, page_key) -> None:
-    invoke({"action": "backfill", "all": True})
+def test_coverage_bars_are_green_only_at_100_percent(invoke, cloud, reporting) -> None:
+    result = invoke({"action": "backfill", "all": True})
     cloud.faults.inject(status=403, error_code="CTS.0013", action="CreateTracker", count=None)
     cloud.add_bucket("late-bucket", REGION)  # 4 of 5 covered: 80 %
-    invoke({"action": "backfill", "all": True})
-    root = page_of(cloud, page_key)
+    result = invoke({"action": "backfill", "all": True})
+    root = page_of(cloud, key_of(result, "html"))
     fills = [div.get("class") for div in root.iter(f"{X}div") if "fill" in (div.get("class") or "").split()]
     assert fills == ["fill bad"]
     assert [bar_class(c, 100) for c in (100, 99, 90, 89, 66)] == ["ok", "warn", "warn", "bad", "bad"]
 
 
-def test_the_framework_mapping_is_on_the_page(invoke, cloud, page_key) -> None:
-    invoke({"action": "backfill", "all": True})
-    page = text(page_of(cloud, page_key))
+def test_the_framework_mapping_is_on_the_page(invoke, cloud, reporting) -> None:
+    result = invoke({"action": "backfill", "all": True})
+    page = text(page_of(cloud, key_of(result, "html")))
     for control in ("ISO/IEC 27001:2022 A.8.15", "8.1.4.3", "AU-12", "CIS publishes no benchmark for Huawei Cloud"):
         assert control in page
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, Tuple
 
 import pytest
@@ -35,11 +34,16 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page_key(cloud, env) -> str:
+def reporting(cloud, env) -> None:
     cloud.add_bucket(REPORTS, REGION)
     env.update({"REPORT_BUCKET": REPORTS, "EXCLUDE_BUCKETS": REPORTS, "RAISE_ON_TRANSIENT": "false"})
-    day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
-    return f"cts-autotracker/reports/{day}/req-0001.html"
+
+
+def key_of(result: Dict[str, Any], ext: str) -> str:
+    """The key of the invocation's `ext` object (main's keys carry a nonce: read them from the result)."""
+    keys = result["report"]["keys"]
+    (key,) = [k for k in keys if k.endswith(f".{ext}") and (ext == "ocsf.json") == k.endswith(".ocsf.json")]
+    return key
 
 
 def rendered(cloud, key: str, browser: Browser, tmp_path: pathlib.Path, name: str) -> Dict[Tuple[int, int], Any]:
@@ -59,26 +63,26 @@ def rendered(cloud, key: str, browser: Browser, tmp_path: pathlib.Path, name: st
 
 
 def test_a_busy_page_fits_1280_and_390_pixels_without_scrolling_sideways(
-    invoke, cloud, page_key, browser, tmp_path
+    invoke, cloud, reporting, browser, tmp_path
 ) -> None:
     for n in range(30):  # long names, as OBS allows (up to 63 characters)
         cloud.add_bucket(f"evidence-{n:02d}-" + "long-bucket-name-for-audit-logs-of-the-finance-team"[:52], REGION)
     cloud.faults.inject(status=403, error_code="CTS.0013", action="CreateTracker", count=5)
     result = invoke({"action": "backfill", "all": True})
     assert result["summary"].get("failed") and result["summary"].get("created")
-    measured = rendered(cloud, page_key, browser, tmp_path, "report-page")
+    measured = rendered(cloud, key_of(result, "html"), browser, tmp_path, "report-page")
     for (width, _), found in measured.items():
         assert found["viewport"] is True
         assert found["scrollWidth"] <= width, f"the page is {found['scrollWidth']} px wide at {width} px"
 
 
 def test_a_failed_runs_banner_is_on_the_first_screen_at_1280_and_390_pixels(
-    invoke, cloud, page_key, browser, tmp_path
+    invoke, cloud, reporting, browser, tmp_path
 ) -> None:
     cloud.faults.inject(status=403, action="KeystoneListProjects", count=None)
     result = invoke({"action": "backfill", "all": True})
     assert result["ok"] is False and result["error"]
-    measured = rendered(cloud, page_key, browser, tmp_path, "report-page-failed")
+    measured = rendered(cloud, key_of(result, "html"), browser, tmp_path, "report-page-failed")
     for (width, height), found in measured.items():
         assert found["scrollWidth"] <= width, f"the page is {found['scrollWidth']} px wide at {width} px"
         assert found["bannerTop"] is not None, "no problem banner"
