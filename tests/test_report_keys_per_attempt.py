@@ -21,11 +21,13 @@ def test_two_attempts_with_the_same_request_id_write_distinct_objects(invoke, cl
     cloud.add_bucket("arrived-between-attempts", REGION)  # the retry's report differs from the first
     second = invoke(sample("timer.json"))
     assert first["request_id"] == second["request_id"] == "req-0001"
-    assert len(before) == 3 and len(second["report"]["keys"]) == 3
+    assert len(before) == 4 and len(second["report"]["keys"]) == 4
     assert set(before).isdisjoint(second["report"]["keys"])
     assert sorted(cloud.obs.keys(REPORTS)) == sorted([*before, *second["report"]["keys"]])
     for key, body in before.items():  # the first attempt's evidence, byte for byte
         assert bytes(cloud.obs.object(REPORTS, key)["body"]) == body
     assert b"arrived-between-attempts" not in before[next(k for k in before if k.endswith(".csv"))]
     for result in (first, second):  # a run's objects are found by its request id
-        assert all(re.search(r"/req-0001\.[0-9a-f]{12}\.(json|csv|html)$", key) for key in result["report"]["keys"])
+        assert all(
+            re.search(r"/req-0001\.[0-9a-f]{12}\.(json|csv|html|ocsf\.json)$", key) for key in result["report"]["keys"]
+        )

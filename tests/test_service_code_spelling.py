@@ -29,7 +29,7 @@ def test_a_documented_mixed_case_code_is_kept_as_the_service_spells_it(
     result = invoke(org, env, monkeypatch, {"action": "audit"}, MemberDeployed())
     assert deployed_in.calls_of("ListAccounts")  # the refusal came from Organizations itself
     assert result["ok"] is False and result["error"]["code"] == "Organizations.1002"
-    (key,) = [k for k in result["report"]["keys"] if k.endswith(".json")]
+    (key,) = [k for k in result["report"]["keys"] if k.endswith(".json") and not k.endswith(".ocsf.json")]
     stored = json.loads(deployed_in.obs.object(REPORTS, key)["body"])  # type: ignore[index]
     assert stored["error"]["code"] == "Organizations.1002"
     assert "ORGANIZATIONS" not in json.dumps(result)
