@@ -45,9 +45,11 @@ def reporting(cloud, env) -> Dict[str, str]:
 
 
 def report(cloud, result: Dict[str, Any]) -> Dict[str, str]:
-    """The report's three objects, found by the keys the result names (they carry a nonce)."""
-    keys = {key.rsplit(".", 1)[1]: key for key in result["report"]["keys"]}
-    assert set(keys) == {"json", "csv", "html"}, result["report"]
+    """The report's objects, found by the keys the result names (they carry a nonce)."""
+    keys = {
+        ("ocsf.json" if key.endswith(".ocsf.json") else key.rsplit(".", 1)[1]): key for key in result["report"]["keys"]
+    }
+    assert set(keys) == {"json", "csv", "html", "ocsf.json"}, result["report"]
     return {ext: cloud.obs.object(REPORTS, key)["body"].decode("utf-8") for ext, key in keys.items()}
 
 

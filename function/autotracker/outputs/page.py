@@ -102,11 +102,12 @@ def render(
     problem: Optional[Mapping[str, Any]] = None,
     coverage: Optional[Sequence[Coverage]] = None,
     targets_heading: str = "targets",
-    warnings: Sequence[str] = (),
+    warnings: Sequence[Tuple[str, str]] = (),
     quota: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The page. `coverage` defaults to `coverage_of(rows)`; the organization report passes its own.
-    `warnings` (e.g. a project near its data-tracker quota) stand under the problem banner;
+    `warnings`, (label, text) pairs such as a project near its data-tracker quota, stand under the
+    problem banner;
     `quota` is each project's data trackers in use (`pipeline/quota.py`'s figures)."""
     sections: Dict[str, List[Mapping[str, str]]] = {"attention": [], "changed": [], "rest": []}
     for row in rows:
@@ -125,7 +126,7 @@ def render(
             f'<p class="problem"><strong>The run failed:</strong> {_text(what)}. Nothing below covers the '
             "whole scope: what was not judged is not listed.</p>"
         )
-    parts += [f'<p class="problem"><strong>Warning:</strong> {_text(text)}</p>' for text in warnings]
+    parts += [f'<p class="problem"><strong>{_text(label)}:</strong> {_text(text)}</p>' for label, text in warnings]
     parts.append('<div class="box"><table class="facts">')
     parts += [f'<tr><th class="nw">{_text(k)}</th><td>{_text(v)}</td></tr>' for k, v in facts]
     parts.append("</table></div>")

@@ -194,7 +194,7 @@ def to_html(
     from . import page  # only a report needs it: never on a bucket event's cold path
 
     title = f"cts-autotracker report {facts.time.strftime('%Y-%m-%d %H:%M:%S UTC')}"
-    warnings = [warning(use) for use in quota or () if use.get("warn")]
+    warnings = [("Quota warning", warning(use)) for use in quota or () if use.get("warn")]
     return page.render(
         title=title,
         facts=facts_rows(facts),
