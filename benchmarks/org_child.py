@@ -20,7 +20,7 @@ from typing import Any, Dict
 
 import index  # from the code root the harness puts first on PYTHONPATH
 
-from autotracker.events.fanout import sign  # the coordinator's own signing, from the same code root
+from autotracker.events.fanout import FanoutRequest  # the coordinator's own request, from the same code root
 from benchmarks.common import AK, PROJECT_ID, REGION, SK, member_id, member_project, org_regions, twin_key
 
 ENDPOINTS = ("CTS", "SMN", "IAM", "OBS", "ORGANIZATIONS", "STS", "FGS")
@@ -66,8 +66,8 @@ def timed(event: Dict[str, Any]) -> tuple:
 
 
 def member_sweep(number: int) -> float:
-    request = {"action": "backfill", "all": True, "account_id": member_id(number)}
-    wall, result = timed(sign(request, "bench-run", False, FANOUT_KEY, time.time()))  # as the coordinator queues it
+    request = FanoutRequest.build("backfill", member_id(number), "bench-run", time.time())
+    wall, result = timed(request.signed(FANOUT_KEY).to_payload())  # as the coordinator queues it
     assert result["ok"], result["summary"]
     return wall
 

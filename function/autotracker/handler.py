@@ -73,7 +73,7 @@ def _handle(
 
     try:
         work = read_event(event, source, fanout_key)
-        asked_dry_run = asked_dry_run or bool(work.manual and work.manual.dry_run)
+        asked_dry_run = asked_dry_run or bool(work.request and work.request.dry_run)
         settings = load_settings(values)
         log = RunLog(context, settings.log_level, secrets)
     except EventError as error:
@@ -107,8 +107,8 @@ def _run(
     deadline = Deadline(_remaining_ms(context))
     policy = RetryPolicy(max_attempts=settings.retry_max_attempts, base_delay=settings.retry_base_delay_ms / 1000.0)
     gateway = Gateway(credentials, settings, deadline, policy, reserve=NOTIFY_RESERVE_SECONDS)
-    dry_run = settings.dry_run or bool(work.manual and work.manual.dry_run)
-    audit = bool(work.manual and work.manual.action == "audit")
+    dry_run = settings.dry_run or bool(work.request and work.request.dry_run)
+    audit = bool(work.request and work.request.action == "audit")
     mode = Mode(mutate=not (dry_run or audit), audit=audit)
     own_id = request_id or uuid.uuid4().hex
     scope = AccountScope.of(work, settings, gateway, own_id)

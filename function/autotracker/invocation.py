@@ -43,8 +43,8 @@ class AccountScope:
 
     @classmethod
     def of(cls, work: Work, settings: Settings, gateway: Gateway, own_id: str) -> AccountScope:
-        manual = work.manual
-        named = manual.account_id if manual and manual.account_id else None
+        manual, request = work.manual, work.request
+        named = request.account_id if request and request.account_id else None
         label: Optional[str] = None
         if named:
             label = f"account {named}"

@@ -24,6 +24,14 @@ class Unauthenticated(EventError):
     """An APIG request that shows no authenticated caller (answered 401)."""
 
 
+def describe(item: Any) -> str:
+    """A pydantic error as field and problem, cut short: an unknown field's name is the sender's
+    text, not ours."""
+    location = ".".join(str(part)[:40] for part in item.get("loc") or ())
+    message = str(item.get("msg", "invalid")).removeprefix("Value error, ")[:200]
+    return f"{location}: {message}" if location else message
+
+
 @dataclass(frozen=True)
 class Rejected:
     """One item of a batch that could not be read: a value in the batch, so the rest goes on."""

@@ -21,9 +21,12 @@ import hashlib
 import hmac
 import json
 import re
-from typing import Any, Dict, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, Literal, Optional
 
-from .envelopes import EventError, Unauthenticated
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..settings import ACCOUNT_ID, REGION
+from .envelopes import EventError, Unauthenticated, describe
 
 FANOUT = "fanout"  # the request's field holding the fan-out envelope (and the trigger's name)
 SIGNATURE = "signature"
@@ -32,15 +35,113 @@ CLOCK_SKEW_SECONDS = 300  # a coordinator's clock a little ahead of the member's
 _RUN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}\Z")
 _HEX = re.compile(r"[0-9a-f]{64}\Z")
 _ENVELOPE = {"run_id", "issued", "expires", "new_account", SIGNATURE}
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)  # built on the first fan-out
 
 
-class FanOut(NamedTuple):
-    """A verified fan-out: the run it belongs to, when the coordinator queued it, and whether the
-    account has just joined the organization."""
+class Envelope(BaseModel):
+    """The coordinator's run, when it queued the request, whether the account has just joined
+    the organization, and the signature over all of it ("" until signed)."""
+
+    model_config = _STRICT
 
     run_id: str
-    issued: int
-    new_account: bool
+    issued: int = Field(ge=0)
+    expires: int = Field(ge=0)
+    new_account: bool = False
+    signature: str = ""
+
+    @field_validator("run_id")
+    @classmethod
+    def _run_id(cls, value: str) -> str:
+        if not _RUN_ID.match(value):
+            raise ValueError("run_id must be 1-128 letters, digits or _.:-")
+        return value
+
+
+class FanoutRequest(BaseModel):
+    """One member account's sweep as the coordinator queues it and the member reads it: the one
+    description of the request on both sides."""
+
+    model_config = _STRICT
+
+    action: Literal["backfill", "audit"]
+    account_id: str
+    all: bool = False
+    dry_run: bool = False
+    regions: Optional[List[str]] = Field(default=None, min_length=1, max_length=64)
+    fanout: Envelope
+
+    @field_validator("account_id")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        if not ACCOUNT_ID.match(value):
+            raise ValueError(f"account id {value[:80]!r} must be 1-64 letters or digits")
+        return value
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: Optional[List[str]]) -> Optional[List[str]]:
+        for region in value or []:
+            if not REGION.match(region):
+                raise ValueError(f"{region[:80]!r} is not a region id")
+        return value
+
+    @model_validator(mode="after")
+    def _scope(self) -> "FanoutRequest":
+        if self.action == "backfill" and not self.all:
+            raise ValueError('a fan-out backfill sweeps the whole account: "all": true')
+        return self
+
+    @classmethod
+    def build(
+        cls,
+        action: str,
+        account_id: str,
+        run_id: str,
+        now: float,
+        new_account: bool = False,
+        dry_run: bool = False,
+        regions: Optional[List[str]] = None,
+    ) -> "FanoutRequest":
+        """An unsigned request issued `now`, good for MAX_EVENT_AGE_SECONDS."""
+        issued = int(now)
+        envelope = Envelope(
+            run_id=run_id, issued=issued, expires=issued + MAX_EVENT_AGE_SECONDS, new_account=new_account
+        )
+        return cls.model_validate(
+            {
+                "action": action,
+                "account_id": account_id,
+                "all": action == "backfill",
+                "dry_run": dry_run,
+                "regions": list(regions) if regions else None,
+                FANOUT: envelope,
+            }
+        )
+
+    def to_payload(self) -> Dict[str, Any]:
+        """The request as queued: `all`, `dry_run` and `regions` only when set, the whole envelope
+        (the signature only once signed)."""
+        payload = self.model_dump(exclude_defaults=True, exclude={FANOUT})
+        envelope = self.fanout.model_dump(exclude={SIGNATURE} if not self.fanout.signature else None)
+        return {**payload, FANOUT: envelope}
+
+    def signed(self, key: str) -> "FanoutRequest":
+        """The same request with its signature, keyed with FANOUT_KEY."""
+        envelope = self.fanout.model_copy(update={SIGNATURE: _mac(key, self.to_payload())})
+        return self.model_copy(update={FANOUT: envelope})
+
+    @property
+    def run_id(self) -> str:
+        return self.fanout.run_id
+
+    @property
+    def issued(self) -> int:
+        return self.fanout.issued
+
+    @property
+    def new_account(self) -> bool:
+        return self.fanout.new_account
 
 
 def canonical(event: Dict[str, Any]) -> bytes:
@@ -54,20 +155,10 @@ def _mac(key: str, event: Dict[str, Any]) -> str:
     return hmac.new(key.encode("utf-8"), canonical(event), hashlib.sha256).hexdigest()
 
 
-def sign(request: Dict[str, Any], run_id: str, new_account: bool, key: str, now: float) -> Dict[str, Any]:
-    """`request` (one account's) as the coordinator queues it: with the signed envelope."""
-    issued = int(now)
-    envelope = {"run_id": run_id, "issued": issued, "expires": issued + MAX_EVENT_AGE_SECONDS}
-    envelope["new_account"] = new_account
-    event = {**request, FANOUT: envelope}
-    envelope[SIGNATURE] = _mac(key, event)
-    return event
-
-
-def verify(event: Dict[str, Any], key: str, now: float) -> Tuple[FanOut, Dict[str, Any]]:
-    """The verified fan-out and the request it carries; Unauthenticated when the signature is
-    missing, wrong or expired (nothing is read from the request then), EventError when the
-    envelope is not one."""
+def verify(event: Dict[str, Any], key: str, now: float) -> FanoutRequest:
+    """The verified request; Unauthenticated when the signature is missing, wrong or expired
+    (nothing is read from the request then), EventError when it is not the coordinator's shape.
+    The signature is checked on the event as it came, then the same event becomes the model."""
     envelope = event.get(FANOUT)
     if not isinstance(envelope, dict) or set(envelope) - _ENVELOPE:
         raise EventError(f'"{FANOUT}" holds the coordinator\'s signed envelope: {", ".join(sorted(_ENVELOPE))}')
@@ -77,27 +168,27 @@ def verify(event: Dict[str, Any], key: str, now: float) -> Tuple[FanOut, Dict[st
     if not key:
         raise Unauthenticated("fan-out request refused: FANOUT_KEY is not set, so no signature can be verified")
     try:
-        expected = _mac(key, event)
+        body = canonical(event)
     except (TypeError, ValueError):  # a value JSON cannot encode: not what the coordinator signed
-        expected = ""
+        body = b""
+    expected = hmac.new(key.encode("utf-8"), body, hashlib.sha256).hexdigest() if body else ""
     if not hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii")):
         raise Unauthenticated(
             "fan-out request refused: its signature does not match (not queued by this function's "
             "coordinator, altered since, or signed with another FANOUT_KEY)"
         )
-    issued, expires = _seconds(envelope.get("issued")), _seconds(envelope.get("expires"))
-    if issued is None or expires is None:
-        raise EventError("fan-out request: issued and expires must be Unix seconds")
+    request = parse(event)
+    issued, expires = request.fanout.issued, request.fanout.expires
     if issued > now + CLOCK_SKEW_SECONDS or expires - issued > MAX_EVENT_AGE_SECONDS:
         raise Unauthenticated("fan-out request refused: its validity is not one the coordinator gives")
     if now > expires:
         raise Unauthenticated(f"fan-out request refused: it expired {int(now - expires)} s ago")
-    run_id, new_account = envelope.get("run_id"), envelope.get("new_account", False)
-    if not isinstance(run_id, str) or not _RUN_ID.match(run_id) or not isinstance(new_account, bool):
-        raise EventError("fan-out request: run_id must be 1-128 letters, digits or _.:- and new_account a boolean")
-    request = {name: value for name, value in event.items() if name != FANOUT}
-    return FanOut(run_id, issued, new_account), request
+    return request
 
 
-def _seconds(value: Any) -> Optional[int]:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+def parse(event: Dict[str, Any]) -> FanoutRequest:
+    """The event as the model (strict, unknown fields refused); EventError names the problem."""
+    try:
+        return FanoutRequest.model_validate_json(json.dumps(event))
+    except ValidationError as error:
+        raise EventError("invalid fan-out request: " + "; ".join(describe(item) for item in error.errors())) from None

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..pipeline.rules import PROJECT_ID, bucket_name_problem
 from ..settings import ACCOUNT_ID, REGION
-from .envelopes import EventError
+from .envelopes import EventError, describe
 
 MAX_NAMES = 1000
 
@@ -87,11 +87,4 @@ def parse_manual(event: Dict[str, Any]) -> ManualRequest:
     try:
         return ManualRequest.model_validate(event)
     except ValidationError as error:
-        raise EventError("invalid manual request: " + "; ".join(_describe(item) for item in error.errors())) from None
-
-
-def _describe(item: Any) -> str:
-    """Field and problem, cut short: an unknown field's name is the caller's text, not ours."""
-    location = ".".join(str(part)[:40] for part in item.get("loc") or ())
-    message = str(item.get("msg", "invalid")).removeprefix("Value error, ")[:200]
-    return f"{location}: {message}" if location else message
+        raise EventError("invalid manual request: " + "; ".join(describe(item) for item in error.errors())) from None

@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Tuple, Union
 
 from ..contract import Trigger
 from ..untrusted import UntrustedJsonError, check_depth
 from .envelopes import EventError, unwrap
-from .fanout import FANOUT, FanOut, verify
+from .fanout import FANOUT, FanoutRequest, verify
 
 if TYPE_CHECKING:
     from .config import ConfigEvent
@@ -39,8 +39,13 @@ class Work(NamedTuple):
     config: Optional["ConfigEvent"] = None
     remediation: Optional["RemediationParameters"] = None  # Config's remediation: the resource it names
     caller: Optional[str] = None  # the APIG caller, for the report rate limit
-    fanout: Optional[FanOut] = None  # the coordinator's verified fan-out (FANOUT only)
+    fanout: Optional[FanoutRequest] = None  # the coordinator's verified request (FANOUT only)
     report_id: str = ""  # the same for every delivery and retry of one event: a reader can drop repeats
+
+    @property
+    def request(self) -> Optional[Union["ManualRequest", FanoutRequest]]:
+        """The sweep's request, whoever sent it: a manual or APIG caller, or the coordinator."""
+        return self.fanout if self.fanout is not None else self.manual
 
 
 Reader = Callable[[Dict[str, Any], Optional[str]], Work]  # given FANOUT_KEY, which only the fan-out's reader uses
@@ -84,13 +89,7 @@ def _fanout(event: Dict[str, Any], key: Optional[str]) -> Work:
     so only the coordinator's own request is FANOUT (it may raise for FunctionGraph's retry and
     files its report under the run); a forged, altered or expired one is refused before anything
     in it is read."""
-    from .manual import parse_manual
-
-    fanout, request = verify(event, key or "", time.time())
-    manual = parse_manual(request)
-    if not manual.account_id:
-        raise EventError('a fan-out member sweep names its "account_id"')
-    return Work(Trigger.FANOUT, manual=manual, fanout=fanout)
+    return Work(Trigger.FANOUT, fanout=verify(event, key or "", time.time()))
 
 
 def _manual(event: Dict[str, Any], _key: Optional[str]) -> Work:

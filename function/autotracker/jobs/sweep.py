@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 def perform(run: Run) -> List[TargetResult]:
     """A member account's (`account_id`), the organization's (ORGANIZATION_SWEEP, not for named
     buckets or projects, which are this account's), or this account's."""
-    manual = run.work.manual
-    if manual and manual.account_id:
+    manual, request = run.work.manual, run.work.request
+    if request and request.account_id:
         from ..organization.member import member_sweep
 
-        return member_sweep(run, manual.account_id)
+        return member_sweep(run, request.account_id)
     if run.settings.organization_sweep and not (manual and (manual.buckets or manual.projects)):
         from ..organization.fanout import coordinate
 

@@ -22,7 +22,7 @@ from ..cloud.errors import CloudError, Unjudged
 from ..cloud.gateway import Gateway
 from ..cloud.retry import Deadline
 from ..contract import ErrorCode, ErrorInfo, Outcome, Target, TargetResult, failed, skipped
-from ..events.fanout import sign
+from ..events.fanout import FanoutRequest
 from ..pipeline.execute import START_RESERVE_SECONDS  # no queueing with less left, as for creates
 from ..settings import ACCOUNT_ID, Settings
 from ..untrusted import shown
@@ -62,17 +62,12 @@ def coordinate(run: Run, wanted: Optional[List[Target]], invited: Sequence[Targe
     urn = function_urn(run.settings, run.context, run.environ, run.credentials.project_id)
     manual = run.work.manual
     action = manual.action if manual else "backfill"
-    request: Dict[str, Any] = {"action": action}
-    if action == "backfill":
-        request["all"] = True
-    if run.dry_run:
-        request["dry_run"] = True
-    if manual and manual.regions:
-        request["regions"] = list(manual.regions)
+    regions = manual.regions if manual else None
     now = time.time()  # one date for the run: its members' reports share its day folder
 
     def signed(account_id: str) -> Dict[str, Any]:
-        return sign({**request, "account_id": account_id}, run_id, wanted is not None, key, now)
+        request = FanoutRequest.build(action, account_id, run_id, now, wanted is not None, run.dry_run, regions)
+        return request.signed(key).to_payload()
 
     concurrency = run.settings.sweep_concurrency
     return decided + dispatch(chosen, signed, urn, run.gateway, run.deadline, concurrency, run.dry_run)

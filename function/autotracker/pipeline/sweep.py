@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 def regions(run: Run) -> Tuple[str, ...]:
     """The regions a sweep covers: the request's, else BASELINE_REGIONS or REGION."""
-    manual = run.work.manual
-    return tuple(manual.regions) if manual and manual.regions else run.settings.scope_regions
+    request = run.work.request
+    return tuple(request.regions) if request and request.regions else run.settings.scope_regions
 
 
 def inventory_of(run: Run, gateway: Gateway, default_project_id: str) -> Inventory:
