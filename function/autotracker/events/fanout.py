@@ -13,6 +13,10 @@ when the signature holds and has not expired. The request is
 `fanout.signature` as canonical JSON (keys sorted, no blanks, ASCII): every field is bound,
 so nothing can be added, dropped or changed. `issued` and `expires` are Unix seconds; a request
 is good for at most MAX_EVENT_AGE_SECONDS, the longest FunctionGraph keeps an async event.
+
+Both sides hold it as one type, `FanoutRequest`: the coordinator builds, signs and queues its
+`to_payload()`; the member checks the signature on the JSON as it came, then reads that JSON
+strictly into the same model (a field not listed above, or of another type, is refused).
 """
 
 from __future__ import annotations
