@@ -87,9 +87,11 @@ def grants_for(
     if settings.smn_topic_urn:
         grants.append(Grant(iam_action("smn", "PublishMessage")))
     if settings.report_bucket:
-        grants.append(
-            Grant(iam_action("obs", "PutObject"), report_resource(settings.report_bucket, settings.report_prefix))
-        )
+        reports = report_resource(settings.report_bucket, settings.report_prefix)
+        grants.append(Grant(iam_action("obs", "PutObject"), reports))
+        grants.append(Grant(iam_action("obs", "GetObject"), reports))  # chain pointers, the run's summaries
+        if settings.organization_sweep:  # the organization report lists its run's summaries
+            grants.append(Grant(iam_action("obs", "ListObjects"), bucket_resource(settings.report_bucket)))
     if config_rule:
         grants.append(Grant(iam_action("rms", "UpdatePolicyState")))
     if settings.organization_sweep:

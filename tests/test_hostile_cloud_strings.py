@@ -125,6 +125,8 @@ def reports(cloud: FakeCloud) -> Dict[str, str]:
     day = datetime.now(timezone.utc).strftime("%Y/%m/%d")
     found = {}
     for key in cloud.obs.keys(REPORTS):
+        if "/chains/" in key or key.endswith(".manifest") or "/organization/" in key:
+            continue  # the evidence written with the report (outputs/evidence.py): keys and digests
         assert key.startswith(f"cts-autotracker/reports/{day}/")
         stored = cloud.obs.object(REPORTS, key)
         assert stored is not None

@@ -45,7 +45,7 @@ def test_the_same_request_id_delivered_twice_adds_objects(
     first = invoke(org, env, monkeypatch, event, FunctionContext("member-retried"))
     second = invoke(org, env, monkeypatch, event, FunctionContext("member-retried"))
     assert set(first["report"]["keys"]).isdisjoint(second["report"]["keys"])
-    assert len(org.management.obs.keys(REPORTS)) == 8
+    assert len([k for k in org.management.obs.keys(REPORTS) if k.endswith((".csv", ".html"))]) == 4
 
 
 class NoRequestId(FunctionContext):
@@ -61,4 +61,5 @@ def test_without_a_request_id_the_same_event_never_reuses_a_key(
     for _ in range(2):
         result = invoke(org, env, monkeypatch, {"action": "audit"}, NoRequestId())
         keys.append(set(result["report"]["keys"]))
-    assert keys[0].isdisjoint(keys[1]) and len(org.management.obs.keys(REPORTS)) == 8
+    forms = [k for k in org.management.obs.keys(REPORTS) if k.endswith((".json", ".csv", ".html"))]
+    assert keys[0].isdisjoint(keys[1]) and len(forms) == 8

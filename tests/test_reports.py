@@ -61,8 +61,14 @@ def stored(cloud, key: str) -> Dict[str, Any]:
 def test_a_sweep_writes_json_csv_and_html_and_the_message_names_them(invoke, cloud, reporting) -> None:
     result = invoke({"action": "backfill", "all": True})
     assert result["ok"] is True
-    assert result["report"] == {"bucket": REPORTS, "keys": list(reporting.values()), "error": None}
-    assert cloud.obs.keys(REPORTS) == sorted(reporting.values())
+    (manifest,) = result["report"]["evidence"]  # outputs/evidence.py
+    assert result["report"] == {
+        "bucket": REPORTS,
+        "keys": list(reporting.values()),
+        "evidence": [manifest],
+        "error": None,
+    }
+    assert report_forms(cloud.obs.keys(REPORTS)) == sorted(reporting.values())
     assert stored(cloud, reporting["json"])["content_type"] == "application/json"
     assert stored(cloud, reporting["csv"])["content_type"] == "text/csv; charset=utf-8"
     assert stored(cloud, reporting["html"])["content_type"] == "text/html; charset=utf-8"
@@ -73,7 +79,8 @@ def test_a_sweep_writes_json_csv_and_html_and_the_message_names_them(invoke, clo
     text = json.loads(cloud.smn.messages[-1]["message_structure"])["email"]
     assert f"Report objects (bucket {REPORTS}):" in text
     assert all(f"  {key}" in text.splitlines() for key in reporting.values())
-    assert [c.action for c in cloud.calls_of("PutObject")] == ["PutObject"] * 4
+    puts = [c.path.lstrip("/") for c in cloud.calls_of("PutObject")]  # the forms, their manifest, the chain's pointer
+    assert sorted(report_forms(puts)) == sorted(reporting.values()) and len(puts) == 6
 
 
 def test_the_csv_parses_back_to_the_results_targets(invoke, cloud, reporting) -> None:
@@ -134,7 +141,7 @@ def test_an_event_writes_no_report_and_a_config_period_does(invoke, cloud, repor
         "evaluation_hash": "h",
     }
     result = invoke(event)
-    assert result["report"]["keys"] == list(reporting.values()) and len(cloud.obs.keys(REPORTS)) == 4
+    assert result["report"]["keys"] == list(reporting.values()) and len(report_forms(cloud.obs.keys(REPORTS))) == 4
 
 
 def test_a_report_that_cannot_be_written_is_said_in_the_result(invoke, cloud, env) -> None:
@@ -146,14 +153,15 @@ def test_a_report_that_cannot_be_written_is_said_in_the_result(invoke, cloud, en
     assert "Report objects" not in text
 
 
-def test_the_report_grant_is_write_only_on_the_prefix(env) -> None:
+def test_the_report_grants_are_only_on_the_prefix(env) -> None:
     from autotracker.settings import load_settings, read_environment
     from deployer.policy import grants_for
 
     env.update({"REPORT_BUCKET": REPORTS, "REPORT_PREFIX": "evidence/cts"})
     grants = [g for g in grants_for(load_settings(read_environment(env))) if REPORTS in (g.resource or "")]
-    assert [(g.action, g.resource) for g in grants] == [
-        ("obs:object:PutObject", f"obs:*:*:object:{REPORTS}/evidence/cts/*")
+    assert [(g.action, g.resource) for g in grants] == [  # GetObject: the evidence chain's pointer
+        ("obs:object:GetObject", f"obs:*:*:object:{REPORTS}/evidence/cts/*"),
+        ("obs:object:PutObject", f"obs:*:*:object:{REPORTS}/evidence/cts/*"),
     ]
 
 
@@ -196,3 +204,9 @@ def test_the_runtimes_logger_is_used_when_there_is_one(invoke, cloud, caplog) ->
     lines = [json.loads(text) for text in context.logger.lines]
     assert [line["event"] for line in lines] == ["invocation", "target"]
     assert all(re.fullmatch(r"[\x20-\x7e]+", text) for text in context.logger.lines)  # one printable line each
+
+
+def report_forms(keys: Any) -> List[str]:
+    """The report's own objects: not the evidence written with it (manifests, chain pointers,
+    organization summaries; outputs/evidence.py)."""
+    return [key for key in keys if key.endswith((".json", ".csv", ".html")) and "/organization/" not in key]

@@ -40,6 +40,8 @@ ACTIONS = {
     "async_invoke_function": "functiongraph:function:invokeAsync",
     "update_policy_state": "rms:policyStates:update",
     "put_object_invoker": "obs:object:PutObject",  # the auditor's report, with its Content-Type
+    "list_objects": "obs:bucket:ListBucket",  # the organization run's summaries
+    "get_object": "obs:object:GetObject",  # a chain's pointer, a run's summaries
     "get_caller_identity": None,  # "当前API调用无需身份策略权限": STS's own page, GetCallerIdentity
 }
 

@@ -105,3 +105,27 @@ class ObsBackend:
     def keys(self, bucket: str) -> list[str]:
         with self._lock:
             return sorted(key for name, key in self._objects if name == bucket)
+
+    def list_objects(
+        self, bucket: str, prefix: str, marker: str, max_keys: int
+    ) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
+        """(key, object) after `marker` under `prefix`, in key order, at most `max_keys`, and
+        whether more follow (OBS's IsTruncated)."""
+        with self._lock:
+            if bucket not in self._buckets:
+                raise ServiceError(404, "NoSuchBucket", "The specified bucket does not exist.")
+            found = sorted(
+                (key, dict(record))
+                for (name, key), record in self._objects.items()
+                if name == bucket and key.startswith(prefix) and key > marker
+            )
+        return found[:max_keys], len(found) > max_keys
+
+    def change_object(self, bucket: str, key: str, body: bytes) -> None:
+        """Tests: alter a stored object in place (what tampering looks like)."""
+        with self._lock:
+            self._objects[(bucket, key)]["body"] = bytes(body)
+
+    def remove_object(self, bucket: str, key: str) -> None:
+        with self._lock:
+            del self._objects[(bucket, key)]

@@ -1,5 +1,8 @@
 """OBS wire layer: ListBuckets (`GET /`), GetBucketLocation (`GET /?location` on a bucket's
-host), GetBucketMetadata (`HEAD /` on a bucket's host) and OBS's XML error bodies.
+host), GetBucketMetadata (`HEAD /` on a bucket's host), ListObjects (`GET /` on a bucket's host:
+`prefix`, `marker`, `max-keys` at most 1000, `<ListBucketResult>` with `IsTruncated` and
+`NextMarker`), GetObject (`GET /{key}`: the body, its Content-Type and ETag; `NoSuchKey`)
+and OBS's XML error bodies.
 
 ListBuckets answers `<Location>` per bucket only when asked with `x-obs-location: true`, as the
 OBS API does (the official SDKs' `isQueryLocation`); `huaweicloudsdkobs` does not ask by itself.
@@ -119,3 +122,42 @@ class ObsResponses:
         key = unquote(params["key"])
         etag = self.backend.put_object(bucket, key, request.body, request.headers.get("content-type"))
         return Response(200, b"", {**_ids(), "ETag": etag})
+
+    def list_objects(self, request: Request, params: dict[str, str]) -> Response:
+        """`<ListBucketResult>`: Name, Prefix, Marker, MaxKeys, IsTruncated, NextMarker (when
+        truncated) and one `<Contents>` (Key, LastModified, ETag, Size, StorageClass) per object."""
+        bucket = bucket_of_host(request.host) or ""
+        query = dict(request.query)
+        prefix, marker = query.get("prefix", ""), query.get("marker", "")
+        try:
+            max_keys = int(query.get("max-keys", "1000"))
+        except ValueError:
+            raise ServiceError(400, "InvalidArgument", "max-keys must be an integer.") from None
+        if not 1 <= max_keys <= 1000:
+            max_keys = 1000  # OBS answers at most 1,000 keys per page
+        found, truncated = self.backend.list_objects(bucket, prefix, marker, max_keys)
+        parts = [
+            f'{_XML_HEAD}<ListBucketResult xmlns="{XMLNS}"><Name>{escape(bucket)}</Name>',
+            f"<Prefix>{escape(prefix)}</Prefix><Marker>{escape(marker)}</Marker><MaxKeys>{max_keys}</MaxKeys>",
+            f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>",
+        ]
+        if truncated and found:
+            parts.append(f"<NextMarker>{escape(found[-1][0])}</NextMarker>")
+        parts.extend(
+            f"<Contents><Key>{escape(key)}</Key><LastModified>{record['last_modified']}</LastModified>"
+            f"<ETag>{escape(record['etag'])}</ETag><Size>{len(record['body'])}</Size>"
+            "<StorageClass>STANDARD</StorageClass></Contents>"
+            for key, record in found
+        )
+        parts.append("</ListBucketResult>")
+        return xml_response(200, "".join(parts))
+
+    def get_object(self, request: Request, params: dict[str, str]) -> Response:
+        bucket = bucket_of_host(request.host) or ""
+        if not self.backend.exists(bucket):
+            raise ServiceError(404, "NoSuchBucket", "The specified bucket does not exist.")
+        found = self.backend.object(bucket, unquote(params["key"]))
+        if found is None:
+            raise ServiceError(404, "NoSuchKey", "The specified key does not exist.")
+        headers = {**_ids(), "Content-Type": found["content_type"], "ETag": found["etag"]}
+        return Response(200, found["body"], headers)

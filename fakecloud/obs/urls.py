@@ -1,7 +1,8 @@
 """OBS paths -> handlers. OBS tells its operations apart by host and query, not path: `GET /`
 on a bucket's host with `?location` is GetBucketLocation, `HEAD /` on a bucket's host is
 GetBucketMetadata, `GET /` on the service host is ListBuckets, and `PUT /{key}` on a bucket's
-host is PutObject. Root routes cannot clash with the `/v{n}/...` routes of the other services;
+host is PutObject, `GET /{key}` on a bucket's host is GetObject and `GET /` on a bucket's host
+without `?location` is ListObjects. Root routes cannot clash with the `/v{n}/...` routes of the other services;
 on another service's real-form host they are a 404."""
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def register(router: Router, backend: ObsBackend, domain_id: str) -> None:
     router.add("GET", "/", "obs", "GetBucketLocation", handlers.get_bucket_location, when=_bucket_location)
     router.add("HEAD", "/", "obs", "GetBucketMetadata", handlers.get_bucket_metadata, when=_on_bucket)
     router.add("GET", "/", "obs", "ListBuckets", handlers.list_buckets, when=_on_service)
+    router.add("GET", "/", "obs", "ListObjects", handlers.list_objects, when=_on_bucket)
+    router.add("GET", "/{key+}", "obs", "GetObject", handlers.get_object, when=_on_bucket)
     router.add("PUT", "/{key+}", "obs", "PutObject", handlers.put_object, when=_on_bucket)
 
 

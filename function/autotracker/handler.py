@@ -131,16 +131,18 @@ def _run(
     job = import_module(f"{__package__}.jobs.{source.job}")
     problem: Optional[ErrorInfo] = None
     transient_problem = False
+    report = None
     try:
         if settings.per_account_bucket:  # TRACE_BUCKET names `{account_id}`: the account it acts in
             run = run._replace(settings=settings.for_account(scope.account()))
-        results: List[TargetResult] = job.perform(run)
+        own_report = getattr(job, "perform_with_report", lambda _run: None)(run)  # a job writing its own
+        results: List[TargetResult] = own_report[0] if own_report else job.perform(run)
+        report = own_report[1] if own_report else None
     except Unjudged as error:  # an inventory or the organization could not be read
         results, problem = list(error.results), ErrorInfo(error.code, str(error))
         transient_problem = error.transient
     function = context_text(context, "getFunctionName") or environ.get("RUNTIME_FUNC_NAME") or None
     quota = run.quota.figures()
-    report = None
     if settings.report_bucket is not None and job.leaves_report(run):
         from .outputs.reports import report_standing_alone
 

@@ -1,9 +1,9 @@
-"""OBS: the bucket listing (with each bucket's location), HEAD bucket, and writing report objects;
-OBS's XML answers and errors."""
+"""OBS: the bucket listing (with each bucket's location), HEAD bucket, writing report objects and
+reading them back (ListObjects under a prefix, GetObject); OBS's XML answers and errors."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from huaweicloudsdkcore.exceptions.exception_handler import DefaultExceptionHandler
 from huaweicloudsdkcore.exceptions.exceptions import (
@@ -52,6 +52,17 @@ def bucket_listing(content: bytes) -> List[Dict[str, Optional[str]]]:
         if name:
             buckets.append({"name": name, "location": (bucket.findtext(namespace + "Location") or "").strip() or None})
     return buckets
+
+
+def object_listing(content: bytes) -> Tuple[List[str], Optional[str]]:
+    """`<ListBucketResult>`'s keys, and the marker of the next page (None on the last)."""
+    root = _xml_root(content)
+    namespace = _namespace(root)
+    keys = [(c.findtext(namespace + "Key") or "") for c in root.iter(namespace + "Contents")]
+    keys = [key for key in keys if key]
+    truncated = (root.findtext(namespace + "IsTruncated") or "").strip().lower() == "true"
+    following = (root.findtext(namespace + "NextMarker") or "").strip() or (keys[-1] if keys else "")
+    return keys, (following if truncated and following else None)
 
 
 class ObsErrorHandler(DefaultExceptionHandler):
@@ -145,6 +156,44 @@ class Obs(Core):
             return client.put_object_invoker(request).add_header("Content-Type", content_type).invoke()
 
         self._call(call, retry_on=nothing_sent)
+
+    def list_keys(self, region: str, bucket: str, prefix: str) -> List[str]:
+        """Every key under `prefix` (ListObjects, 1,000 a page, in key order). Read with the
+        standard library, as the bucket listing is."""
+        from huaweicloudsdkobs.v1.model.list_objects_request import ListObjectsRequest
+        from huaweicloudsdkobs.v1.obs_client import ObsClient
+
+        client = self._obs(region)
+        keys: List[str] = []
+        marker: Optional[str] = None
+        while True:
+            request = ListObjectsRequest(bucket_name=bucket, prefix=prefix, max_keys=1000)
+            if marker:
+                request.marker = marker
+            invoker = raw_invoker(client, ObsClient._list_objects_http_info(request), "huaweicloudsdkobs.v1")
+            response = self._call(invoker.invoke)
+            try:
+                page, marker = object_listing(response.content)
+            except ValueError as error:
+                message = f"OBS ListObjects answered unreadable XML: {error}"
+                raise CloudError(ErrorCode.INVALID_RESPONSE, message) from None
+            keys.extend(page)
+            if marker is None or not page:
+                return keys
+
+    def get_object(self, region: str, bucket: str, key: str) -> Optional[bytes]:
+        """An object's bytes (GetObject), or None when there is no such key."""
+        from huaweicloudsdkobs.v1.model.get_object_request import GetObjectRequest
+        from huaweicloudsdkobs.v1.obs_client import ObsClient
+
+        info = ObsClient._get_object_http_info(GetObjectRequest(bucket_name=bucket, object_key=key))
+        invoker = raw_invoker(self._obs(region), info, "huaweicloudsdkobs.v1")
+        try:
+            return bytes(self._call(invoker.invoke).content or b"")
+        except CloudError as error:
+            if error.code == "NoSuchKey":
+                return None
+            raise
 
     def _obs(self, region: str) -> Any:
         from huaweicloudsdkobs.v1.obs_client import ObsClient

@@ -50,6 +50,8 @@ SERVICES: Tuple[Service, ...] = (
             "ListBuckets": "obs:bucket:ListAllMyBuckets",
             "GetBucketMetadata": "obs:bucket:HeadBucket",
             "PutObject": "obs:object:PutObject",
+            "ListObjects": "obs:bucket:ListBucket",  # the report prefix only (deployer/policy.py)
+            "GetObject": "obs:object:GetObject",
         },
     ),
     Service(

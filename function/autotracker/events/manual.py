@@ -5,8 +5,11 @@
     {"action": "audit"}
     ... any of them with "dry_run": true and/or "regions": ["ap-southeast-1"]
     ... and, in an organization, "account_id": "<member account id>" to act in that account
-    (only one the organization checks admit now). A run id is never the caller's to give: only
-    the coordinator's signed fan-out (`fanout.py`) files a sweep under an organization run.
+    (only one the organization checks admit now).
+    {"action": "report", "run_id": "<the coordinator's request id>"}: write (again) that
+    organization run's report (organization/report.py), in the management account only.
+    Otherwise a run id is never the caller's to give: only the coordinator's signed fan-out
+    (`fanout.py`) files a sweep under an organization run.
 
 Anything else is refused with a message naming the problem.
 """
@@ -25,18 +28,20 @@ MAX_NAMES = 1000
 class ManualRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    action: Literal["backfill", "audit"]
+    action: Literal["backfill", "audit", "report"]
     buckets: List[str] = Field(default_factory=list, max_length=MAX_NAMES)
     projects: List[str] = Field(default_factory=list, max_length=MAX_NAMES)
     all: bool = False
     dry_run: bool = False
     regions: Optional[List[str]] = Field(default=None, min_length=1, max_length=64)
     account_id: Optional[str] = None
+    run_id: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9_.:-]{1,128}$")
 
     @model_validator(mode="before")
     @classmethod
     def _no_run(cls, value: Any) -> Any:
-        if isinstance(value, dict) and ("run_id" in value or "new_account" in value):
+        report = isinstance(value, dict) and value.get("action") == "report"
+        if isinstance(value, dict) and (("run_id" in value and not report) or "new_account" in value):
             raise ValueError(
                 "run_id and new_account are carried only by the coordinator's signed fan-out; "
                 'to sweep one account of the organization, send "account_id" alone'
@@ -77,6 +82,11 @@ class ManualRequest(BaseModel):
 
     @model_validator(mode="after")
     def _scope(self) -> "ManualRequest":
+        if self.action == "report":
+            others = self.buckets or self.projects or self.all or self.dry_run or self.regions or self.account_id
+            if self.run_id is None or others:
+                raise ValueError('report takes "run_id" (the organization run\'s id) and nothing else')
+            return self
         named = bool(self.buckets or self.projects)
         if self.action == "backfill" and named == self.all:
             raise ValueError('backfill needs either "buckets"/"projects" or "all": true (not both)')

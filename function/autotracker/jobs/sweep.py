@@ -3,13 +3,25 @@ account, or of the whole organization (queued per account)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from ..contract import TargetResult
 from ..pipeline.sweep import account_sweep
 
 if TYPE_CHECKING:
     from ..invocation import Run
+    from ..outputs.reports import ReportObjects
+
+
+def perform_with_report(run: Run) -> Optional[Tuple[List[TargetResult], Optional[ReportObjects]]]:
+    """`{"action": "report", "run_id": R}`: the organization report it wrote, with one result per
+    account (organization/report.py); None for every other request."""
+    manual = run.work.manual
+    if not (manual and manual.action == "report" and manual.run_id):
+        return None
+    from ..organization.report import perform_report
+
+    return perform_report(run, manual.run_id)
 
 
 def perform(run: Run) -> List[TargetResult]:
@@ -27,6 +39,7 @@ def perform(run: Run) -> List[TargetResult]:
     return account_sweep(run, run.gateway, run.credentials.project_id or "")
 
 
-def leaves_report(run: Run) -> bool:  # noqa: ARG001 - every job answers
-    """A sweep leaves an auditor's report (when REPORT_BUCKET is set)."""
-    return True
+def leaves_report(run: Run) -> bool:
+    """A sweep leaves an auditor's report (when REPORT_BUCKET is set); the report request's report
+    is the organization's."""
+    return not (run.work.manual and run.work.manual.action == "report")

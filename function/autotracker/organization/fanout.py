@@ -70,7 +70,16 @@ def coordinate(run: Run, wanted: Optional[List[Target]], invited: Sequence[Targe
         return request.signed(key).to_payload()
 
     concurrency = run.settings.sweep_concurrency
-    return decided + dispatch(chosen, signed, urn, run.gateway, run.deadline, concurrency, run.dry_run)
+    results = decided + dispatch(chosen, signed, urn, run.gateway, run.deadline, concurrency, run.dry_run)
+    if wanted is None and run.settings.report_bucket:  # a whole run: its organization report's expected list
+        from .report import open_run
+
+        try:
+            open_run(run, accounts, results)
+        except CloudError as error:  # the sweeps are queued; say what the report will lack
+            message = f"the organization report's expected-accounts list was not written: {error.code} {error.message}"
+            results.append(TargetResult(None, Outcome.FAILED, message, error=error.info(message)))
+    return results
 
 
 def new_accounts(run: Run, wanted: List[Wanted]) -> Dict[Target, TargetResult]:

@@ -1,8 +1,10 @@
 """The auditor's report: every sweep's result written to OBS as JSON, CSV, one HTML page and OCSF findings.
 
 Keys: `REPORT_PREFIX` + `yyyy/mm/dd/<run id>.<nonce>.{json,csv,html,ocsf.json}` (UTC); a member
-sweep's `yyyy/mm/dd/<run id>/<account id>.<request id>.<nonce>.{json,csv,html,ocsf.json}`. The
-JSON is the full result; the CSV has one row per target; the HTML is one self-contained page
+sweep's `yyyy/mm/dd/<run id>/<account id>.<request id>.<nonce>.{json,csv,html,ocsf.json}` (and its
+summary for the organization report, organization/report.py). Each run's `.manifest` lists what it
+wrote with SHA-256 digests, chained per account and for the organization (evidence.py). The JSON
+is the full result; the CSV has one row per target; the HTML is one self-contained page
 (outputs/page.py); `.ocsf.json` is the targets as OCSF Compliance Findings (outputs/ocsf.py). A
 failed run says so first in every form: the JSON's `error`, the CSV's first row, a banner atop
 the page, a FAIL finding first. Every string from the cloud or an event is untrusted: escaped
@@ -90,9 +92,11 @@ class ReportObjects:
     keys: Tuple[str, ...]
     error: Optional[ErrorInfo] = None
     account: Optional[str] = None  # whom the report is about ("account <id>"), for the message
+    evidence: Tuple[str, ...] = ()  # written with it: the manifest, a member's summary (evidence.py)
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"bucket": self.bucket, "keys": list(self.keys), "error": self.error.to_dict() if self.error else None}
+        error = self.error.to_dict() if self.error else None
+        return {"bucket": self.bucket, "keys": list(self.keys), "evidence": list(self.evidence), "error": error}
 
 
 def object_keys(prefix: str, facts: RunFacts) -> Dict[str, str]:
@@ -242,11 +246,15 @@ def write(
     facts: RunFacts,
     result: Dict[str, Any],
     results: Sequence[TargetResult],
+    extra: Optional[Dict[str, bytes]] = None,
 ) -> ReportObjects:
     """Write the four objects at once, each alone: one that cannot be built or written does not
-    keep the others back. The answer lists the keys written; a failure is in it, never raised."""
+    keep the others back; then `extra` (key -> JSON, a member's summary for its organization
+    run) and the manifest of all that was written (evidence.py). The answer lists the keys
+    written; a failure is in it, never raised."""
     keys = object_keys(prefix, facts)
     problem = result.get("error")
+    bodies: Dict[str, bytes] = {}
     builders = {
         # the run's failure first: a reader of the JSON sees it before the facts and the results
         "json": lambda: json.dumps({"error": problem, "run": facts.to_dict(), **result}, indent=1, default=str),
@@ -259,6 +267,7 @@ def write(
         try:
             body = builders[ext]().encode("utf-8", "replace")  # a lone surrogate never stops a report
             gateway.put_object(region, bucket, keys[ext], body, TYPES[ext])
+            bodies[keys[ext]] = body
         except CloudError as error:
             return error.info(f"{keys[ext]}: {error.code} {error.message}")
         except Exception as error:  # noqa: BLE001 - a bug in one form must not take the others down
@@ -270,12 +279,64 @@ def write(
         outcomes = dict(zip(keys, pool.map(put, list(keys))))
     written = tuple(keys[ext] for ext, failure in outcomes.items() if failure is None)
     failures = [failure for failure in outcomes.values() if failure is not None]
-    if not failures:
-        return ReportObjects(bucket, written, account=facts.account)
-    first = failures[0]
-    what = "; ".join(failure.message for failure in failures)
+    evidence, unsealed = seal_written(
+        gateway, region, bucket, prefix, chain_of(facts), keys["json"], bodies, extra or {}
+    )
+    if not failures and not unsealed:
+        return ReportObjects(bucket, written, account=facts.account, evidence=evidence)
+    first = (failures + unsealed)[0]
+    what = "; ".join(failure.message for failure in failures + unsealed)
     message = f"writing the report failed ({len(failures)} of {len(keys)} objects not written): {what}"
-    return ReportObjects(bucket, written, ErrorInfo(first.code, message, first.request_id), facts.account)
+    if not failures:
+        message = f"writing the report's evidence failed (the report's objects were written): {what}"
+    info = ErrorInfo(first.code, message, first.request_id)
+    return ReportObjects(bucket, written, info, facts.account, evidence)
+
+
+def chain_of(facts: RunFacts) -> str:
+    """The hash chain a report's manifest joins: its account's, or the organization's."""
+    return "organization" if facts.account == "organization" else f"account-{facts.account_id or 'unknown'}"
+
+
+def seal_written(
+    gateway: Gateway,
+    region: str,
+    bucket: str,
+    prefix: str,
+    chain: str,
+    stem_key: str,
+    bodies: Dict[str, bytes],
+    extra: Dict[str, bytes],
+) -> Tuple[Tuple[str, ...], List[ErrorInfo]]:
+    """Write `extra`, then the manifest of every object written (evidence.py): the keys written and
+    the failures, never raised. Nothing written, nothing sealed."""
+    from . import evidence
+
+    written: List[str] = []
+    failures: List[ErrorInfo] = []
+    for key, body in extra.items():
+        try:
+            gateway.put_object(region, bucket, key, body, evidence.JSON_TYPE)
+            bodies[key] = body
+            written.append(key)
+        except CloudError as error:
+            failures.append(error.info(f"{key}: {error.code} {error.message}"))
+    if not bodies:
+        return tuple(written), failures
+    key = evidence.manifest_key(stem_key)
+    try:
+        evidence.seal(
+            lambda name: gateway.get_object(region, bucket, name),
+            lambda name, body, kind: gateway.put_object(region, bucket, name, body, kind),
+            prefix,
+            chain,
+            key,
+            bodies,
+        )
+        written.append(key)
+    except CloudError as error:
+        failures.append(error.info(f"{key}: {error.code} {error.message}"))
+    return tuple(written), failures
 
 
 def report_standing_alone(
@@ -302,11 +363,14 @@ def _write_report(
         except Unjudged:
             account_id = None
         account = f"account {account_id}" if account_id else None
-    run_id, filed = run.own_id, None
+    run_id, filed, extra = run.own_id, None, None
     fanout = run.work.fanout  # verified: the coordinator's run, and its day, so a run's members share a folder
     if fanout is not None and account_id:  # side by side in the coordinator's folder (the key adds a nonce)
         run_id = f"{fanout.run_id}/{account_id}.{run.own_id}"
         filed = datetime.fromtimestamp(fanout.issued, timezone.utc)
+        from ..organization.report import member_summary
+
+        extra = member_summary(run, fanout.run_id, account_id, secrets.token_hex(6), results, problem)
     facts = RunFacts(
         datetime.now(timezone.utc),
         str(run.work.trigger),
@@ -326,4 +390,4 @@ def _write_report(
     answer = summary.to_dict()
     answer.pop("notification")
     bucket, prefix = run.settings.report_bucket or "", run.settings.report_prefix
-    return write(run.gateway, run.settings.region, bucket, prefix, facts, answer, results)
+    return write(run.gateway, run.settings.region, bucket, prefix, facts, answer, results, extra)
