@@ -16,6 +16,9 @@
    ceil(accounts/concurrency) async invocations + the report, each one latency), and one member
    sweep versus the single-account sweep of an identical account (medians of interleaved runs).
 6. Package: zip size and cold import time from the unzipped artifact.
+8. Organization report: `{"action": "report"}` over a run of N accounts (one summary each)
+   versus the same OBS reads through the gateway alone (the expected list, ListObjects pages,
+   one GET per summary at the same concurrency), and its peak RSS (benchmarks/org_report_child.py).
 7. Judging one bucket (a Config resource evaluation) in an account of N buckets, every call
    delayed: versus the same calls through the SDK alone (`config_child`, interleaved medians)
    and versus the ideal 2 x latency (HEAD bucket, the region's project and its ListTrackers at
@@ -352,6 +355,31 @@ def coordinator_memory(accounts: int, code: str) -> List[Row]:
     return [(label, f"{report['rss_mb']:.0f} MB RSS", f"{report['wall']:.1f} s at c=32, no latency", "-")]
 
 
+def organization_report(sizes: List[int], concurrency: int, code: str) -> List[Row]:
+    rows: List[Row] = []
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([code, str(ROOT)])}
+    for accounts in sizes:
+        with fake_server(0, 0.0) as url:
+            out = subprocess.run(
+                [sys.executable, "-m", "benchmarks.org_report_child", url, str(accounts), str(concurrency)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        found = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append(
+            (
+                f"organization report, {accounts:,} accounts (c={concurrency}, no latency)",
+                f"{found['wall']:.2f} s, peak {found['rss_mb']:.0f} MB RSS",
+                f"{found['floor']:.2f} s (its OBS reads alone)",
+                ratio(found["wall"], found["floor"]),
+            )
+        )
+    return rows
+
+
 def package(runs: int) -> List[Row]:
     script = ROOT / "scripts" / "package.py"
     if not script.exists():
@@ -412,6 +440,7 @@ def main() -> int:
         rows += organization(accounts, 3, 20, latency=0.05, concurrency=8, runs=1 if args.quick else 3, code=code)
         if not args.quick:
             rows += coordinator_memory(10_000, code)
+        rows += organization_report([100] if args.quick else [1000, 10_000], concurrency=8, code=code)
     rows += package(runs)
     header = ("measure", "cts-autotracker", "floor / baseline (same run)", "ratio")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
