@@ -42,7 +42,11 @@ def email(cloud: FakeCloud) -> str:
 
 
 def report_json(cloud: FakeCloud) -> Dict[str, Any]:
-    (key,) = [key for key in cloud.obs.keys(REPORTS) if key.endswith(".json") and not key.endswith(".ocsf.json") and "/organization/" not in key]
+    (key,) = [
+        key
+        for key in cloud.obs.keys(REPORTS)
+        if key.endswith(".json") and not key.endswith(".ocsf.json") and "/organization/" not in key
+    ]
     found = cloud.obs.object(REPORTS, key)
     assert found is not None
     return dict(json.loads(found["body"]))
