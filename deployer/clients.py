@@ -55,7 +55,7 @@ def account_from_env(environ: Mapping[str, str]) -> Account:
     if missing:
         raise DeployError(
             "missing " + ", ".join(missing) + " (access key, secret key, the region's project id and the "
-            "account id: see README 'Deployment')"
+            "account id: see docs/deployment.md)"
         )
     return Account(
         ak=environ["CLOUD_SDK_AK"],

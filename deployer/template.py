@@ -361,7 +361,7 @@ class TimerTrigger(_Strict):
 
 class ApigTrigger(_Strict):
     """An HTTPS API in an existing API Gateway group that calls the function synchronously with a
-    manual request (README "Who may call the APIG trigger"). IAM authentication only: the API can
+    manual request (docs/security.md, "Who may call the APIG trigger"). IAM authentication only: the API can
     create trackers, so an anonymous (NONE) or app-key (APP) API is refused here."""
 
     type: Literal["APIG"]
@@ -464,7 +464,7 @@ class OnFailure(_Strict):
 
 
 class AsyncInvoke(_Strict):
-    """FunctionGraph async-invoke settings: retried when the handler raises (see README)."""
+    """FunctionGraph async-invoke settings: retried when the handler raises (docs/results.md)."""
 
     max_async_retry_attempts: int = Field(default=2, ge=0, le=3)
     max_async_event_age_in_seconds: int = Field(default=3600, ge=1, le=86400)

@@ -15,7 +15,7 @@ from typing import Dict, NamedTuple, Optional
 from fakecloud import FakeCloud, FakeOrganization
 
 AGENCY = "cts_autotracker_member"  # MEMBER_AGENCY_NAME, the deployer's default
-TRACE_BUCKET = "trace-{account_id}"  # each account's own transfer bucket, as the README advises
+TRACE_BUCKET = "trace-{account_id}"  # each account's own transfer bucket, as docs/organization.md advises
 
 
 class Member(NamedTuple):

@@ -4,7 +4,7 @@
 Without credentials it runs against the built-in fake cloud, served on a
 localhost port, through the real handler and SDK. With CLOUD_SDK_AK and
 CLOUD_SDK_SK set it calls the real cloud with your environment (REGION,
-TRACE_BUCKET, ... as in the README) and defaults to DRY_RUN=true unless you
+TRACE_BUCKET, ... as in docs/configuration.md) and defaults to DRY_RUN=true unless you
 set DRY_RUN yourself.
 
 It prints one table per event (with --organization, one per account of a

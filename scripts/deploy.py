@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Apply template.yaml to the cloud (or --plan it, or --emit-terraform it). See README "Deployment".
+"""Apply template.yaml to the cloud (or --plan it, or --emit-terraform it). See docs/deployment.md.
 
 The options: `--help`, from deployer/arguments.py (the same with and without a venv).
 """

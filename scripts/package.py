@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the FunctionGraph deployment zip and print its size. See README "Deployment".
+"""Build the FunctionGraph deployment zip and print its size. See docs/deployment.md.
 
 The options: `--help`, from deployer/arguments.py (the same with and without a venv).
 """

@@ -127,7 +127,7 @@ def test_a_malformed_remediation_is_refused_and_creates_nothing(invoke, cloud, e
 
 
 def test_a_transient_failure_is_answered_not_raised(invoke, cloud) -> None:
-    """Config waits for the remediation's answer (README): it is not retried by FunctionGraph, so a
+    """Config waits for the remediation's answer (docs/config-rule.md): it is not retried by FunctionGraph, so a
     failure is in the answer, never an exception."""
     cloud.faults.inject(status=503, action="CreateTracker", count=None)
     result = invoke(top_level("photos-2026"))

@@ -1,4 +1,4 @@
-"""The README's tables of outcomes and error codes are the contract's enums, no more, no less."""
+"""The documented tables of outcomes and error codes (docs/results.md) are the contract's enums, no more, no less."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Set
 
 from autotracker.contract import ErrorCode, Outcome
 
-README = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+RESULTS = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "results.md").read_text(encoding="utf-8")
 
 
 def first_column(heading: str) -> Set[str]:
-    section = README.split(heading, 1)[1].split("\n#", 1)[0]
+    section = RESULTS.split(heading, 1)[1].split("\n#", 1)[0]
     return set(re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE))
 
 

@@ -352,7 +352,7 @@ def test_missing_credentials_are_named(deployer: Deployer) -> None:
     assert deployer.run("--plan") == 1
     assert deployer.output.strip() == (
         "error: missing CLOUD_SDK_SK, CLOUD_SDK_DOMAIN_ID (access key, secret key, the region's project id "
-        "and the account id: see README 'Deployment')"
+        "and the account id: see docs/deployment.md)"
     )
     assert deployer.cloud.calls == []
 

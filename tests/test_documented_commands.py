@@ -2,7 +2,7 @@
 real `--help`.
 
 Where commands are named: the messages of the function and the deployer (their string
-literals, docstrings left out), the README files and template.yaml. A `scripts/NAME` mention must
+literals, docstrings left out), the README files, docs/**/*.md and template.yaml. A `scripts/NAME` mention must
 name a script that exists; the flags after it (up to the next mention or the end of the message,
 line or code span) must be in that script's `--help`. A flag named alone (`--plan` in a sentence,
 or a code span made of flags and placeholders only) must be a flag of one of the scripts. A code
@@ -27,7 +27,9 @@ SCRIPTS = sorted(
     p.name for p in (ROOT / "scripts").iterdir() if p.suffix in (".sh", ".py") and not p.name.startswith("_")
 )
 MESSAGE_SOURCES = ("function", "deployer", "scripts")
-DOCUMENTS = ("README.md", "benchmarks/README.md", "fakecloud/README.md", "template.yaml")
+DOCUMENTS = ("README.md", "benchmarks/README.md", "fakecloud/README.md", "template.yaml") + tuple(
+    p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "docs").rglob("*.md"))
+)
 
 # `scripts/NAME` (any name: it must exist), or a script's bare name (`deploy.py --plan`)
 MENTION = re.compile(

@@ -37,7 +37,7 @@ def test_a_publish_smn_refused_with_a_code_spelled_internal_error_is_retried_on_
 
 
 def test_an_unreadable_answer_is_named_by_a_documented_code_of_the_contract(invoke, cloud, env) -> None:
-    """`InvalidResponse` is one of the function's own codes: in ErrorCode (so in the README's
+    """`InvalidResponse` is one of the function's own codes: in ErrorCode (so in docs/results.md's
     table, which a test holds to the enum) and with a next step for the message."""
     env["RAISE_ON_TRANSIENT"] = "false"
     cloud.faults.rewrite(lambda text: "<ListAllMyBucketsResult><Buckets><Bucket>", "ListBuckets")

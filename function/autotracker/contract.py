@@ -1,8 +1,8 @@
 """The function's public contract as types: outcomes, target kinds, our own error codes, and
 the per-target result that flows to the invocation's JSON and report.
 
-Enums are string-valued, so the JSON is the plain strings the README documents (a test holds
-the README's tables to these enums).
+Enums are string-valued, so the JSON is the plain strings docs/results.md documents (a test holds
+its tables to these enums).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class Trigger(_Text):
 
 # FunctionGraph retries these (Config invokes its rule functions asynchronously too; the
 # coordinator queues FANOUT with AsyncInvokeFunction). MANUAL and APIG callers wait for the answer,
-# and so does Config's remediation (it counts attempts and reports a failed execution: README).
+# and so does Config's remediation (it counts attempts and reports a failed execution: docs/config-rule.md).
 ASYNC_TRIGGERS = frozenset({Trigger.CTS, Trigger.EVENTGRID, Trigger.TIMER, Trigger.CONFIG, Trigger.FANOUT})
 
 

@@ -1,6 +1,6 @@
 """Configuration: FunctionGraph environment variables, validated once, every problem named.
 
-The variable names are the public contract (README, template.yaml). Validation
+The variable names are the public contract (docs/configuration.md, template.yaml). Validation
 happens before any cloud call so that a bad configuration creates nothing.
 """
 

@@ -1,4 +1,4 @@
-"""A coordinator's signed fan-out request, made as README "Organizations" specifies it and
+"""A coordinator's signed fan-out request, made as docs/organization.md specifies it and
 independently of the function's code: what a test needs to send a genuine-looking (or expired,
 or wrongly keyed) member sweep through `index.handler`."""
 

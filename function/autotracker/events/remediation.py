@@ -4,7 +4,7 @@ The remediation configuration the deployer writes (deployer/remediation.py) name
 `resource_parameter.resource_id = "resource_id"` (Config fills in the noncompliant resource's id)
 and the static `resource_type` (`buckets` or `projects`; none on the periodic assignment, whose
 noncompliant record is the account). Config's documentation gives the configuration, not the
-body a FunctionGraph target receives, so both plausible shapes are read (README: "Config
+body a FunctionGraph target receives, so both plausible shapes are read (docs/config-rule.md: "Config
 remediation"):
 
     {"resource_id": "<bucket or project id>", "resource_type": "buckets", ...}
