@@ -1,5 +1,5 @@
 """The fan-out request is one type on both sides: what the coordinator builds and signs is what
-the member verifies and reads back, byte for byte as README "Organizations" specifies it."""
+the member verifies and reads back, byte for byte as docs/organization.md specifies it."""
 
 from __future__ import annotations
 
