@@ -19,8 +19,9 @@ What a function with a given set of variables can call, and nothing else:
   this function's own invocations (`functiongraph:function:invokeAsync` on this function).
   STS GetCallerIdentity needs no permission. The member agency (`member_grants`) holds the tracker
   work alone: no SMN, no Organizations, no FunctionGraph.
-- with `REPORT_BUCKET`: writing objects under `REPORT_PREFIX` in that bucket, nothing else
-  (`obs:object:PutObject` on `obs:*:*:object:<bucket>/<prefix>*`);
+- with `REPORT_BUCKET`: writing and reading objects under `REPORT_PREFIX` in that bucket
+  (`obs:object:PutObject`, `obs:object:GetObject` on `obs:*:*:object:<bucket>/<prefix>*`), and
+  with `ORGANIZATION_SWEEP` listing that bucket (`obs:bucket:ListBucket`), nothing else;
 - with the template's `config_rule` section: reporting compliance to Config
   (`rms:policyStates:update`).
 

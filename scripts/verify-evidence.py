@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check that no report object was changed or removed since its run wrote it. See README "Reports".
+"""Check that no report object was changed or removed since its run wrote it. See docs/reports-and-evidence.md.
 
 usage: scripts/verify-evidence.py DIRECTORY [--prefix P]
        scripts/verify-evidence.py --bucket BUCKET [--prefix P] [--region R]
