@@ -86,12 +86,6 @@ MESSAGES_FILE = DIST / "demo-messages.txt"  # every SMN message in full (email f
 LOG_FILE = DIST / "demo-log.jsonl"  # the function's JSON log lines, one per line, as FunctionGraph keeps them
 REPORTS_DIR = DIST / "reports"  # the report objects of REPORT_BUCKET, to open locally
 
-# The organization report (issue 22) is built on a parallel branch. If its design needs a request
-# after the members ran (e.g. lambda run_id: {"action": "report", "run_id": run_id}), set it here:
-# the demo then invokes it in the management account and shows its table; its files reach
-# dist/reports/ with every other report object, and the demo names them.
-ORGANIZATION_REPORT_REQUEST: Optional[Callable[[str], Dict[str, Any]]] = None
-
 
 class DemoContext:
     """A FunctionGraph-like context; credentials come from the environment (CLOUD_SDK_*), the
@@ -319,8 +313,8 @@ def run_organization(events: Events) -> int:
             played[str(queued.payload.get("account_id"))] = handle(queued.payload, queued.request_id)
         _show_accounts(org, coordinator, played)
         run_id = coordinator.get("request_id") or ""
-        if ORGANIZATION_REPORT_REQUEST is not None and played:
-            report = handle(ORGANIZATION_REPORT_REQUEST(run_id), f"{run_id}-report")
+        if played:  # every member has reported: the management account assembles the organization report
+            report = handle({"action": "report", "run_id": run_id}, f"{run_id}-report")
             _show("the organization report", report)
             return [*played.values(), report]
         return list(played.values())
@@ -409,7 +403,7 @@ def _files(reports: List[pathlib.Path], organization: bool = False) -> None:
         page = max(pages, key=lambda path: (-len(path.parts), str(path)))
         print(f"  open in a browser: {page.relative_to(ROOT)}")
     if organization:
-        named = [path for path in reports if "organization" in path.name]
+        named = [path for path in reports if "organization" in path.parts and path.name.startswith("report.")]
         print(
             "  the organization report: " + ", ".join(str(path.relative_to(ROOT)) for path in named)
             if named

@@ -52,7 +52,7 @@ def test_the_organization_demo_shows_every_accounts_outcome() -> None:
     assert answer.returncode == 0, answer.stderr[-2000:]
     out = answer.stdout
 
-    coordinator, *members = answers()
+    coordinator, *members, organization = answers()
     assert coordinator["trigger"] == "timer" and coordinator["summary"] == {"dispatched": 4, "skipped": 1}
     assert "=== timer.json: timer trigger, 4 dispatched, 1 skipped (ok) ===" in out
     by_account = {m["results"][0]["target"]["account_id"]: m for m in members}
@@ -80,7 +80,16 @@ def test_the_organization_demo_shows_every_accounts_outcome() -> None:
     run = DIST / "reports" / "cts-autotracker" / "reports"
     pages = {path.name.split(".")[0] for path in run.glob("*/*/*/demo-01-timer/*.html")}
     assert pages == {MANAGEMENT, MEMBERS["alpha"], MEMBERS["team-payments"], MEMBERS["delta"]}
-    assert "the organization report:" in out
+    # the management account assembles the organization report once every member has reported
+    report = {entry["target"]["account_id"]: entry for entry in organization["results"]}
+    assert set(report) == {MANAGEMENT, *MEMBERS.values()}
+    assert report[MEMBERS["gamma"]]["outcome"] == "skipped" and "suspended" in report[MEMBERS["gamma"]]["reason"]
+    assert report[MEMBERS["delta"]]["error"]["code"] == "AgencyUnavailable"
+    assert all(report[a]["outcome"] == "judged" for a in (MANAGEMENT, MEMBERS["alpha"], MEMBERS["team-payments"]))
+    assert "=== the organization report: manual trigger, 3 judged, 1 skipped, 1 failed (ok: false) ===" in out
+    written = [path.name for path in run.glob("organization/demo-01-timer/report.*")]
+    assert {name.rsplit(".", 1)[1] for name in written} >= {"json", "csv", "html", "manifest"}
+    assert "the organization report: dist/reports/" in out
     assert not JSON_LINE.search(out + answer.stderr)
 
 
