@@ -9,8 +9,8 @@ import json
 import pathlib
 from typing import Any, Dict
 
-from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION
 from helpers.config import account_policy_resource
+from helpers.world import NEW_PROJECT_ID, PROJECT_ID, REGION
 
 from fakecloud import FakeCloud
 

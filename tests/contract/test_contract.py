@@ -18,7 +18,7 @@ import fc_helpers as h
 import index
 import pytest
 import responses
-from conftest import AK, PROJECT_ID, REGION, SK, TOKEN, TRACE_BUCKET, FakeContext, bucket_event, make_cloud
+from helpers.world import AK, PROJECT_ID, REGION, SK, TOKEN, TRACE_BUCKET, FakeContext, bucket_event, make_cloud
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcts.v3 import CreateTrackerRequest, CtsClient, ListQuotasRequest
 from huaweicloudsdkiam.v3 import IamClient, KeystoneListProjectsRequest
@@ -183,7 +183,7 @@ ENV = {
 @pytest.fixture
 def docs_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[responses.RequestsMock]:
     """The function's environment, and an HTTP boundary that answers only what a test registers."""
-    from conftest import index_env_names
+    from helpers.world import index_env_names
 
     for name in [*index_env_names(), "CLOUD_SDK_AK", "CLOUD_SDK_SK"]:
         monkeypatch.delenv(name, raising=False)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from fc_helpers import REGION
+from fc_organization import AK, PROJECT, SK, TOKEN, build, org, organizations  # noqa: F401 - the `org` fixture too
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ServiceResponseException
 from huaweicloudsdkfunctiongraph.v2 import AsyncInvokeFunctionRequest, FunctionGraphClient
 from huaweicloudsdkorganizations.v1 import ListAccountsRequest
-from test_fake_organization import AK, PROJECT, SK, TOKEN, build, org, organizations  # noqa: F401 - the fixtures too
 
 from fakecloud import FakeOrganization
 

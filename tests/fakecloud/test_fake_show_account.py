@@ -5,9 +5,9 @@ answers it, 404 for an id the organization does not hold, only for the managemen
 from __future__ import annotations
 
 import pytest
+from fc_organization import org, organizations  # noqa: F401 - the `org` fixture too
 from huaweicloudsdkcore.exceptions.exceptions import ServiceResponseException
 from huaweicloudsdkorganizations.v1 import ShowAccountRequest
-from test_fake_organization import org, organizations  # noqa: F401 - the fixture too
 
 from fakecloud import FakeOrganization
 

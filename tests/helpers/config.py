@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from conftest import PROJECT_ID, REGION
-
 from fakecloud import FakeCloud
+from helpers.world import PROJECT_ID, REGION
 
 HASH, TIME = "f0e1d2c3b4a5", 1764052800000  # the event's evaluation identifiers, echoed in each state
 URN = f"urn:fss:{REGION}:{PROJECT_ID}:function:default:cts-autotracker:latest"

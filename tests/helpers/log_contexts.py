@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, List
 
-from conftest import FakeContext
+from helpers.world import FakeContext
 
 
 class RuntimeLogger:

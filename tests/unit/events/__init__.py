@@ -1,0 +1,1 @@
+"""Unit tests of autotracker.events, one file per module (test_<module>.py)."""

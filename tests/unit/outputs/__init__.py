@@ -1,0 +1,1 @@
+"""Unit tests of autotracker.outputs, one file per module (test_<module>.py)."""
