@@ -23,7 +23,7 @@
    delayed: versus the same calls through the SDK alone (`config_child`, interleaved medians)
    and versus the ideal 2 x latency (HEAD bucket, the region's project and its ListTrackers at
    once, then UpdatePolicyState). Its HTTP calls (4) are counted by the fake in
-   tests/test_config_rule_judging.py.
+   tests/flows/test_config_rule_judging.py.
 """
 
 from __future__ import annotations

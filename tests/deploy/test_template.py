@@ -25,7 +25,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 RAW = yaml.safe_load((ROOT / "template.yaml").read_text())
 TEMPLATE = load_template(ROOT / "template.yaml")
 
-# SDK client method -> IAM action it needs (tests/test_policy.py holds the grants against the calls)
+# SDK client method -> IAM action it needs (tests/deploy/test_policy.py holds the grants against the calls)
 ACTIONS = {
     "create_tracker": "cts:tracker:create",
     "list_trackers": "cts:tracker:list",

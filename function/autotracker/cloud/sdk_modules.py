@@ -8,7 +8,7 @@ the same. The function needs a handful. `install()` puts a light stand-in for bo
 answers the client's `getattr(model_package, "ListTrackersResponse")` by importing that one
 module (the SDK's layout: class `ListTrackersResponse` in `model/list_trackers_response.py`).
 
-Pinned to the SDK's layout on purpose: `tests/test_sdk_modules.py` loads every class the gateway
+Pinned to the SDK's layout on purpose: `tests/unit/cloud/test_sdk_modules.py` loads every class the gateway
 and the SDK's deserializer ask for through these stand-ins, so an SDK that moves a module fails
 the suite, not the function.
 """
