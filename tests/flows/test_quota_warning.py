@@ -12,8 +12,8 @@ import logging
 from typing import Any, Dict, List
 
 import pytest
-from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET
 from helpers.config import account_record, config_event
+from helpers.world import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET
 
 from autotracker.contract import ErrorCode
 

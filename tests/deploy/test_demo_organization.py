@@ -11,7 +11,7 @@ import re
 import subprocess
 from typing import Any, Dict, List
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 MANAGEMENT = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
 MEMBERS = {  # as scripts/_demo_org.py builds them

@@ -9,7 +9,7 @@ import json
 from typing import Any, Dict, List
 
 import pytest
-from conftest import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET
+from helpers.world import NEW_PROJECT_ID, PROJECT_ID, REGION, TRACE_BUCKET
 
 from autotracker.contract import ErrorCode
 
