@@ -26,7 +26,6 @@ WAITING = frozenset(
         "cloud/obs",
         "cloud/organizations",
         "cloud/records",
-        "cloud/retry",
         "cloud/rms",
         "cloud/services",
         "cloud/smn",
@@ -34,7 +33,6 @@ WAITING = frozenset(
         "events/apig",
         "events/config",
         "events/cts",
-        "events/envelopes",
         "events/fanout",
         "events/manual",
         "events/remediation",
@@ -55,14 +53,10 @@ WAITING = frozenset(
         "pipeline/baseline",
         "pipeline/intents",
         "pipeline/inventory",
-        "pipeline/naming",
         "pipeline/plan",
         "pipeline/quota",
-        "pipeline/rules",
         "pipeline/sweep",
         "settings",
-        "untrusted",
-        "version",
     }
 )
 
