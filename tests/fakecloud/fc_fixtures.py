@@ -1,8 +1,7 @@
 """Fixtures for the fake's own tests, star-imported by each test module.
 
-Not a conftest.py: the top-level tests import names with `from conftest import ...`, and a second
-conftest module would shadow theirs. Module-level fixtures also take precedence over the
-top-level `cloud` fixture.
+Star-imported rather than a conftest.py (the older way, kept: module-level fixtures take
+precedence over the top-level `cloud` fixture). No test imports from another test module.
 """
 
 from __future__ import annotations

@@ -176,7 +176,7 @@ def test_a_config_periodic_evaluation_reports_the_quota(invoke, cloud, assignmen
 
 def test_an_event_counts_no_quota(invoke, cloud) -> None:
     """An event lists no project (create first, look only on a conflict): no figures, not zeros."""
-    from conftest import bucket_event
+    from helpers.world import bucket_event
 
     result = invoke(bucket_event("photos-2026"))
     assert result["ok"] is True and result["quota"] == []

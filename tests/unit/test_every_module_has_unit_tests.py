@@ -18,7 +18,6 @@ WAITING = frozenset(
     {
         "cloud/clients",
         "cloud/cts",
-        "cloud/errors",
         "cloud/functiongraph",
         "cloud/gateway",
         "cloud/iam",
@@ -31,10 +30,8 @@ WAITING = frozenset(
         "events/apig",
         "events/config",
         "events/cts",
-        "events/manual",
         "events/remediation",
         "events/sources",
-        "events/timer",
         "handler",
         "invocation",
         "jobs/config_rule",
