@@ -23,7 +23,6 @@ WAITING = frozenset(
         "cloud/iam",
         "cloud/obs",
         "cloud/organizations",
-        "cloud/records",
         "cloud/rms",
         "cloud/smn",
         "cloud/sts",
@@ -45,7 +44,6 @@ WAITING = frozenset(
         "pipeline/baseline",
         "pipeline/inventory",
         "pipeline/plan",
-        "pipeline/quota",
         "pipeline/sweep",
     }
 )
