@@ -39,8 +39,6 @@ WAITING = frozenset(
         "organization/fanout",
         "organization/member",
         "outputs/logs",
-        "outputs/notify",
-        "outputs/reports",
         "pipeline/baseline",
         "pipeline/inventory",
         "pipeline/plan",
