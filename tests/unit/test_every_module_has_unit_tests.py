@@ -17,15 +17,11 @@ UNIT = ROOT / "tests" / "unit"
 WAITING = frozenset(
     {
         "cloud/clients",
-        "cloud/cts",
         "cloud/functiongraph",
         "cloud/gateway",
         "cloud/iam",
-        "cloud/obs",
         "cloud/organizations",
         "cloud/rms",
-        "cloud/smn",
-        "cloud/sts",
         "events/config",
         "events/cts",
         "events/sources",
