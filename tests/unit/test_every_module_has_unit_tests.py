@@ -23,8 +23,6 @@ WAITING = frozenset(
         "cloud/organizations",
         "cloud/rms",
         "events/config",
-        "events/cts",
-        "events/sources",
         "handler",
         "invocation",
         "jobs/config_rule",
