@@ -35,7 +35,6 @@ WAITING = frozenset(
         "outputs/logs",
         "pipeline/baseline",
         "pipeline/inventory",
-        "pipeline/plan",
         "pipeline/sweep",
     }
 )
