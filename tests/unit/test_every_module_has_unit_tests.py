@@ -33,6 +33,8 @@ WAITING = frozenset(
         "organization/fanout",
         "organization/member",
         "outputs/logs",
+        "outputs/ocsf",
+        "outputs/page",
         "pipeline/baseline",
         "pipeline/inventory",
         "pipeline/sweep",

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import Any, Dict, List
 
 import pytest
-from conftest import REGION
+from helpers.world import REGION
 
 from autotracker.outputs.page import bar_class
 from autotracker.version import __version__

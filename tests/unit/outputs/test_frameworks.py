@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT, bucket_event
+from helpers.world import ROOT, bucket_event
 
 from autotracker.contract import Kind
 from autotracker.outputs import frameworks

@@ -13,8 +13,8 @@ import pathlib
 from typing import Any, Dict, Iterator, Tuple
 
 import pytest
-from conftest import REGION, ROOT
 from helpers.browser import Browser, find_chromium
+from helpers.world import REGION, ROOT
 
 REPORTS = "audit-reports"
 SIZES = ((1280, 800), (390, 844))

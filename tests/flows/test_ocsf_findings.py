@@ -12,7 +12,7 @@ import sys
 from typing import Any, Dict, List
 
 import pytest
-from conftest import REGION
+from helpers.world import REGION
 
 REPORTS = "audit-reports"
 
