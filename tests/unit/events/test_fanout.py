@@ -1,53 +1,105 @@
-"""events/fanout.py: what the coordinator signs is exactly what a member verifies; anything else is refused."""
+"""The fan-out request is one type on both sides: what the coordinator builds and signs is what
+the member verifies and reads back, byte for byte as docs/organization.md specifies it."""
 
 from __future__ import annotations
 
-import copy
+import json
+from typing import Any, Callable, Dict
 
 import pytest
+from helpers.fanout import FANOUT_KEY, signed_fanout
 
 from autotracker.events.envelopes import EventError, Unauthenticated
-from autotracker.events.fanout import FANOUT, MAX_EVENT_AGE_SECONDS, SIGNATURE, sign, verify
+from autotracker.events.fanout import MAX_EVENT_AGE_SECONDS, FanoutRequest, verify
 
-KEY = "fanout-key-0123456789abcdefghijklmnopqrstuv"
-NOW = 1_764_000_000.0
-REQUEST = {"action": "backfill", "all": True, "account_id": "a" * 32}
+NOW = 1_790_000_000.0
 
 
-def test_a_signed_request_verifies_to_its_run_and_the_request_alone() -> None:
-    fanout, request = verify(sign(REQUEST, "run-1", False, KEY, NOW), KEY, NOW + 60)
-    assert (fanout.run_id, fanout.issued, fanout.new_account) == ("run-1", int(NOW), False)
-    assert request == REQUEST
+def built(**options: Any) -> FanoutRequest:
+    values: Dict[str, Any] = {"action": "backfill", "account_id": "acc001", "run_id": "run-1", "now": NOW}
+    return FanoutRequest.build(**{**values, **options})
 
 
-def test_an_altered_request_or_another_key_is_unauthenticated() -> None:
-    event = sign(REQUEST, "run-1", False, KEY, NOW)
-    altered = copy.deepcopy(event)
-    altered["account_id"] = "b" * 32
-    with pytest.raises(Unauthenticated, match="does not match"):
-        verify(altered, KEY, NOW)
-    with pytest.raises(Unauthenticated, match="does not match"):
-        verify(event, KEY + "x", NOW)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"action": "audit"},
+        {"dry_run": True, "regions": ["ap-southeast-1", "eu-west-101"]},
+        {"new_account": True},
+    ],
+    ids=["backfill", "audit", "dry-run-regions", "new-account"],
+)
+def test_build_payload_verify_gives_back_the_same_request(options: Dict[str, Any]) -> None:
+    request = built(**options).signed(FANOUT_KEY)
+    payload = json.loads(json.dumps(request.to_payload()))  # as FunctionGraph delivers it
+    assert verify(payload, FANOUT_KEY, NOW + 60) == request
+    assert request.run_id == "run-1" and request.issued == int(NOW)
+    assert request.fanout.expires == int(NOW) + MAX_EVENT_AGE_SECONDS
 
 
-def test_an_unsigned_request_or_one_without_a_key_to_check_it_is_unauthenticated() -> None:
-    event = sign(REQUEST, "run-1", False, KEY, NOW)
-    unsigned = copy.deepcopy(event)
-    del unsigned[FANOUT][SIGNATURE]
+@pytest.mark.parametrize("action", ["backfill", "audit"])
+def test_the_payload_and_signature_are_the_readmes(action: str) -> None:
+    """The spec's independent signer (tests/helpers/fanout.py) gives the same bytes and signature."""
+    request = built(action=action, new_account=True).signed(FANOUT_KEY)
+    wire = {"action": action, "account_id": "acc001", **({"all": True} if action == "backfill" else {})}
+    expected = signed_fanout(wire, run_id="run-1", issued=int(NOW), new_account=True)
+    assert request.to_payload() == expected
+
+
+def test_an_unsigned_request_carries_no_signature_and_is_refused() -> None:
+    payload = built().to_payload()
+    assert "signature" not in payload["fanout"]
     with pytest.raises(Unauthenticated, match="unsigned"):
-        verify(unsigned, KEY, NOW)
-    with pytest.raises(Unauthenticated, match="FANOUT_KEY is not set"):
-        verify(event, "", NOW)
+        verify(payload, FANOUT_KEY, NOW)
+
+
+def resigned(change: Callable[[Dict[str, Any]], None]) -> Dict[str, Any]:
+    """A genuine request changed, then signed again with the right key: only the shape can refuse it."""
+    payload = built().to_payload()
+    change(payload)
+    payload["fanout"].pop("signature", None)
+    return signed_fanout(
+        {k: v for k, v in payload.items() if k != "fanout"},
+        run_id=payload["fanout"]["run_id"],
+        issued=payload["fanout"]["issued"],
+        new_account=payload["fanout"]["new_account"],
+    )
+
+
+SHAPES: Dict[str, Callable[[Dict[str, Any]], None]] = {
+    "unknown field": lambda p: p.update(buckets=["b"]),
+    "no account": lambda p: p.pop("account_id"),
+    "bad account": lambda p: p.update(account_id="../x"),
+    "backfill without all": lambda p: p.pop("all"),
+    "action unknown": lambda p: p.update(action="delete"),
+    "string for a boolean": lambda p: p.update(dry_run="true"),
+    "bad region": lambda p: p.update(regions=["not a region"]),
+    "bad run id": lambda p: p["fanout"].update(run_id="run 1"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_signed_request_of_another_shape_is_refused(shape: str) -> None:
+    with pytest.raises(EventError, match="invalid fan-out request") as raised:
+        verify(resigned(SHAPES[shape]), FANOUT_KEY, NOW)
+    assert not isinstance(raised.value, Unauthenticated)
+
+
+def test_an_altered_field_breaks_the_signature() -> None:
+    payload = built().signed(FANOUT_KEY).to_payload()
+    payload["account_id"] = "acc002"
+    with pytest.raises(Unauthenticated, match="does not match"):
+        verify(payload, FANOUT_KEY, NOW)
 
 
 def test_an_expired_request_is_refused() -> None:
-    event = sign(REQUEST, "run-1", False, KEY, NOW)
+    payload = built().signed(FANOUT_KEY).to_payload()
     with pytest.raises(Unauthenticated, match="expired"):
-        verify(event, KEY, NOW + MAX_EVENT_AGE_SECONDS + 1)
+        verify(payload, FANOUT_KEY, NOW + MAX_EVENT_AGE_SECONDS + 1)
 
 
-def test_an_envelope_with_unknown_fields_is_not_a_fanout() -> None:
-    event = sign(REQUEST, "run-1", False, KEY, NOW)
-    event[FANOUT]["extra"] = 1
-    with pytest.raises(EventError):
-        verify(event, KEY, NOW)
+def test_the_model_is_frozen() -> None:
+    request = built()
+    with pytest.raises(ValueError):
+        request.account_id = "acc002"  # type: ignore[misc]
