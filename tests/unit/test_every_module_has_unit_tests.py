@@ -32,6 +32,8 @@ WAITING = frozenset(
         "organization/accounts",
         "organization/fanout",
         "organization/member",
+        "organization/report",
+        "outputs/evidence",
         "outputs/logs",
         "outputs/ocsf",
         "outputs/page",

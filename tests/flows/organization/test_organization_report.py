@@ -2,7 +2,6 @@
 `{"action": "report", "run_id": R}` (or by the next coordinator run), and evidence whose
 tampering scripts/verify-evidence.py names."""
 
-# ruff: noqa: F811 - the fixtures imported from the module they are shared with are parameters here
 from __future__ import annotations
 
 import csv
@@ -15,12 +14,12 @@ from typing import Any, Dict, List
 from xml.etree import ElementTree
 
 import pytest
-from test_org_scope import invoke
-from test_organization import REGION, FunctionContext, env, member, org, run  # noqa: F401 - the fixtures too
+from helpers.organization import FunctionContext, invoke, member
+from helpers.world import REGION
 
 from fakecloud import FakeOrganization
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 REPORTS = "org-reports"
 PREFIX = "cts-autotracker/reports/"
 
@@ -203,7 +202,7 @@ def test_a_second_run_names_the_first_runs_manifest_and_removing_it_is_named(
 
 
 def test_the_fake_lists_objects_a_page_at_a_time_and_the_gateway_reads_every_page(reporting: FakeOrganization) -> None:
-    from conftest import AK, SK, TOKEN
+    from helpers.world import AK, SK, TOKEN
 
     from autotracker.cloud.credentials import Credentials
     from autotracker.cloud.gateway import Gateway
