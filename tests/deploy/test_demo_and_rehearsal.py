@@ -22,6 +22,7 @@ def run(*argv: str, cwd: pathlib.Path = ROOT, extra: Optional[Dict[str, str]] = 
 
 
 # ----- the demo on a bad argument ------------------------------------------------------------
+@pytest.mark.xdist_group("demo-dist")  # the demo writes dist/ in the checkout: one worker runs every demo
 def test_the_demo_names_a_missing_file_a_directory_and_invalid_json_in_one_line_each(tmp_path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('{"trigger": ')

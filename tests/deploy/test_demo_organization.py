@@ -11,6 +11,8 @@ import re
 import subprocess
 from typing import Any, Dict, List
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 MANAGEMENT = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
@@ -47,6 +49,7 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.xdist_group("demo-dist")  # the demo writes dist/ in the checkout: one worker runs every demo
 def test_the_organization_demo_shows_every_accounts_outcome() -> None:
     answer = demo("--organization")
     assert answer.returncode == 0, answer.stderr[-2000:]
@@ -93,6 +96,7 @@ def test_the_organization_demo_shows_every_accounts_outcome() -> None:
     assert not JSON_LINE.search(out + answer.stderr)
 
 
+@pytest.mark.xdist_group("demo-dist")  # the demo writes dist/ in the checkout: one worker runs every demo
 def test_the_default_demo_prints_tables_not_log_lines_and_no_reason_is_cut() -> None:
     answer = demo()
     assert answer.returncode == 0, answer.stderr[-2000:]
@@ -120,6 +124,7 @@ def test_the_default_demo_prints_tables_not_log_lines_and_no_reason_is_cut() -> 
     assert "<html" in page.read_text() and f"open in a browser: {page.relative_to(ROOT)}" in out
 
 
+@pytest.mark.xdist_group("demo-dist")  # the demo writes dist/ in the checkout: one worker runs every demo
 def test_verbose_prints_the_functions_json_log_lines() -> None:
     answer = demo("--verbose", "events/timer.json")
     assert answer.returncode == 0, answer.stderr[-2000:]

@@ -46,6 +46,7 @@ def test_a_python_script_without_a_venv_prints_its_usage_and_installs_nothing(na
     assert not (tmp_path / ".venv").exists()
 
 
+@pytest.mark.xdist_group("demo-dist")  # the demo writes dist/ in the checkout: one worker runs every demo
 def test_the_demo_prints_tables_names_its_json_file_and_explains_an_audits_ok_false() -> None:
     answer = run(ROOT / "scripts" / "demo.sh")
     assert answer.returncode == 0, answer.stderr[-2000:]
