@@ -11,7 +11,7 @@ import unicodedata
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import pytest
-from test_documented_commands import ROOT, _document, problems
+from helpers.commands import ROOT, _document, problems
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
