@@ -26,7 +26,6 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from html import escape
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from ..cloud.errors import CloudError
@@ -46,6 +45,7 @@ CSV_COLUMNS = ("account_id", "name", "status", "error_code", "region") + COUNTS 
 RUN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}\Z")
 COVERED = (Outcome.ALREADY_TRACKED, Outcome.CREATED, Outcome.UPDATED)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTA_FIELDS = ("project_id", "region", "used", "limit", "free", "percent", "warn_percent", "left_out_count")
 
 
 def run_folder(prefix: str, run_id: str) -> str:
@@ -88,9 +88,12 @@ def member_summary(
     nonce: str,
     results: Sequence[TargetResult],
     problem: Optional[ErrorInfo],
+    quota: Sequence[Dict[str, Any]] = (),
 ) -> Dict[str, bytes]:
     """A member attempt's summary object (key -> JSON): `failed` when the account could not be
-    swept (the invocation's problem, or the account's own failed result, e.g. AgencyUnavailable)."""
+    swept (the invocation's problem, or the account's own failed result, e.g. AgencyUnavailable).
+    `quota` carries the projects at or above QUOTA_WARN_PERCENT (pipeline/quota.py's figures), so
+    the organization report shows them without reading the member reports."""
     account_failure = next(
         (r for r in results if r.target and r.target.kind == Kind.ACCOUNT and r.outcome == Outcome.FAILED), None
     )
@@ -108,6 +111,7 @@ def member_summary(
         "error": {"code": str(error.code), "message": error.message} if error else None,
         **total,
         "regions": regions,
+        "quota": [{name: use.get(name) for name in QUOTA_FIELDS} for use in quota if use.get("warn")],
     }
     key = f"{run_folder(run.settings.report_prefix, run_id)}accounts/{account_id}.{run.own_id}.{nonce}.json"
     return {key: _json(summary)}
@@ -223,6 +227,19 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
+def _quota(account_id: str, found: Any) -> List[Dict[str, Any]]:
+    """The account's projects at or above QUOTA_WARN_PERCENT, as its summary gave them (untrusted)."""
+    kept = []
+    for use in found if isinstance(found, list) else []:
+        if isinstance(use, dict) and use.get("project_id"):
+            entry: Dict[str, Any] = {"project_id": shown(str(use["project_id"]), 64)}
+            entry["region"] = shown(str(use.get("region") or ""), 64) or None
+            entry.update({name: _count(use.get(name)) for name in QUOTA_FIELDS[2:]})
+            entry.update(account_id=account_id, warn=True)
+            kept.append(entry)
+    return kept
+
+
 def build(run_id: str, entries: Sequence[Dict[str, Any]], summaries: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
     """The report's JSON from the expected list and each account's latest summary (untrusted
     strings cut and kept printable)."""
@@ -251,6 +268,7 @@ def build(run_id: str, entries: Sequence[Dict[str, Any]], summaries: Dict[str, D
             for r in (regions if isinstance(regions, list) else [])
             if isinstance(r, dict)
         ]
+        row["quota"] = _quota(account_id, (summary or {}).get("quota"))
         accounts.append(row)
     reported = [a for a in accounts if a["status"] == REPORTED]
     totals: Dict[str, int] = {name: sum(a[name] for a in reported) for name in COUNTS}
@@ -279,67 +297,131 @@ def to_csv(report: Dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
+def _status(account: Dict[str, Any]) -> str:
+    """PASS only when the account reported and everything in its scope is covered; an account not
+    swept by design (e.g. suspended) is SKIPPED; failed, not reported or partly covered is FAIL."""
+    if account["status"] == REPORTED:
+        covered = account["buckets_covered"] + account["projects_covered"]
+        return "PASS" if covered == account["buckets_in_scope"] + account["projects_in_scope"] else "FAIL"
+    return "FAIL" if account["status"] in (FAILED, NOT_REPORTED) else "SKIPPED"
+
+
+def _ordered(report: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Failures first (failed, not reported, partly covered), then the rest, by account id."""
+    return sorted(report["accounts"], key=lambda a: (_status(a) != "FAIL", a["status"] == REPORTED, a["account_id"]))
+
+
+def rows(report: Dict[str, Any]) -> List[Dict[str, str]]:
+    """One row per account in `reports.COLUMNS` shape (kind `account`, an explicit status), as
+    outputs/page.py and outputs/ocsf.py take them."""
+    out = []
+    for account in _ordered(report):
+        error = account["error"] or {}
+        covered = account["buckets_covered"] + account["projects_covered"]
+        total = account["buckets_in_scope"] + account["projects_in_scope"]
+        if error:
+            reason = str(error.get("message") or "")
+        elif account["status"] == REPORTED:
+            reason = f"{covered} of {total} targets covered"
+        elif account["status"] == NOT_REPORTED:
+            reason = "no summary under the run: the account's sweep never reported"
+        else:
+            reason = f"not swept: the account is {account['status']}"
+        row = {"account": account["account_id"], "region": "", "project": "", "kind": str(Kind.ACCOUNT)}
+        row.update(name=account["account_id"], account_name=account["name"] or "", outcome=account["status"])
+        row.update(tracker="", error_code=str(error.get("code") or ""), reason=reason, status=_status(account))
+        out.append(row)
+    return out
+
+
+def _time(report: Dict[str, Any]) -> datetime:
+    try:
+        return datetime.strptime(str(report["time"]), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return datetime.now(timezone.utc)
+
+
 def _share(covered: int, total: int) -> str:
-    return f"{covered}/{total}" if total else "-"
+    return f"{covered} of {total}" if total else "none in scope"
 
 
 def to_html(report: Dict[str, Any]) -> str:
-    """A self-contained page: the totals, then an account x region matrix of coverage (buckets and
-    projects covered/in scope), failed and not reported accounts first. The auditor page style of
-    outputs/ replaces this body when it lands; this function is the boundary."""
-    accounts = sorted(report["accounts"], key=lambda a: (a["status"] == REPORTED, a["status"], a["account_id"]))
-    regions = sorted({r["region"] for a in accounts for r in a["regions"]})
+    """The auditor's page (outputs/page.py): accounts not covered as a banner first, the facts with
+    the version and totals, an account x region coverage matrix and the accounts, failures first,
+    and the projects at or above the data-tracker quota warning."""
+    from ..outputs import page  # only a report needs it
+
     totals = report["totals"]
-    text = lambda value: escape(printable(str(value)))  # noqa: E731 - untrusted text as character data
-    parts = [
-        "<!DOCTYPE html>",
-        '<html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8" />',
-        '<meta name="viewport" content="width=device-width, initial-scale=1" />',
-        f"<title>cts-autotracker organization report {text(report['run_id'])}</title>",
-        "<style>body{font-family:sans-serif;margin:1em}.box{overflow-x:auto}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}.failed,.not_reported{color:#b00020}</style>",
-        "</head><body>",
-        f"<h1>Organization report, run {text(report['run_id'])}</h1>",
-        f"<p>{text(report['time'])}, cts-autotracker {text(report['version'])}: "
-        f"{totals['accounts_reported']} accounts reported, {totals['accounts_failed']} failed, "
-        f"{totals['accounts_not_reported']} not reported; buckets "
-        f"{_share(totals['buckets_covered'], totals['buckets_in_scope'])}, projects "
-        f"{_share(totals['projects_covered'], totals['projects_in_scope'])} covered.</p>",
-        '<div class="box"><table><tr><th>Account</th><th>Status</th>'
-        + "".join(f"<th>{text(region)}</th>" for region in regions)
-        + "</tr>",
-    ]
-    for account in accounts:
-        by_region = {r["region"]: r for r in account["regions"]}
-        status = account["status"]
-        error = account["error"]
-        why = f" ({text(error['code'])}: {text(error['message'])})" if error else ""
-        cells = []
-        for region in regions:
-            found = by_region.get(region)
-            cells.append(
-                "<td>"
-                + (
-                    f"buckets {_share(found['buckets_covered'], found['buckets_in_scope'])}, projects "
-                    f"{_share(found['projects_covered'], found['projects_in_scope'])}"
-                    if found
-                    else "-"
-                )
-                + "</td>"
-            )
-        name = f" {text(account['name'])}" if account["name"] else ""
-        parts.append(
-            f"<tr><td>{text(account['account_id'])}{name}</td>"
-            f'<td class="{text(status)}">{text(status)}{why}</td>' + "".join(cells) + "</tr>"
+    accounts = _ordered(report)
+    warnings = []
+    failed, missing = totals["accounts_failed"], totals["accounts_not_reported"]
+    if failed or missing:
+        named = ", ".join(
+            f"{a['account_id']} ({a['status']}{': ' + a['error']['code'] if a['error'] else ''})"
+            for a in accounts
+            if a["status"] in (FAILED, NOT_REPORTED)
         )
-    parts += ["</table></div>", "</body></html>", ""]
-    return "\n".join(parts)
+        text = (
+            f"{failed} account(s) failed and {missing} not reported: their coverage is unknown and not in "
+            f"the totals: {named}"
+        )
+        warnings.append(("Accounts not covered", text if len(text) <= 2000 else text[:2000] + " …"))
+    quota = [use for account in accounts for use in account.get("quota") or ()]
+    if quota:
+        where = len({use["account_id"] for use in quota})
+        warnings.append(
+            ("Quota warning", f"{len(quota)} project(s) in {where} account(s) at or above the data-tracker warning")
+        )
+    coverage: List[Tuple[str, str, int, int]] = []
+    for account in accounts:
+        label = account["account_id"] + (f" ({account['name']})" if account["name"] else "")
+        for region in account["regions"]:
+            covered = region["buckets_covered"] + region["projects_covered"]
+            coverage.append(
+                (label, region["region"], covered, region["buckets_in_scope"] + region["projects_in_scope"])
+            )
+        if not account["regions"]:
+            coverage.append((label, f"no coverage: {account['status']}", 0, 0))
+    facts = [
+        ("Time", _time(report).strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("Version", f"cts-autotracker {report['version']}"),
+        ("Run id", report["run_id"]),
+        (
+            "Accounts",
+            f"{len(accounts)} in scope: {totals['accounts_reported']} reported, {failed} failed, "
+            f"{missing} not reported",
+        ),
+        (
+            "Buckets covered",
+            _share(totals["buckets_covered"], totals["buckets_in_scope"]) + " (accounts that reported)",
+        ),
+        (
+            "Projects covered",
+            _share(totals["projects_covered"], totals["projects_in_scope"]) + " (accounts that reported)",
+        ),
+    ]
+    return page.render(
+        title=f"cts-autotracker organization report, run {report['run_id']}",
+        facts=facts,
+        rows=rows(report),
+        coverage=coverage,
+        targets_heading="accounts",
+        warnings=warnings,
+        quota=quota,
+    )
+
+
+def to_ocsf(report: Dict[str, Any], region: str) -> str:
+    """One OCSF Compliance Finding per account (outputs/ocsf.py), its id stable across runs."""
+    from ..outputs import ocsf
+
+    return ocsf.to_json(ocsf.findings(rows(report), time=_time(report), run_id=report["run_id"], region=region))
 
 
 def write(
     gateway: Gateway, bucket: str, region: str, folder: str, own_id: str, report: Dict[str, Any]
 ) -> ReportObjects:
-    """The report's three objects and their manifest in the organization's chain."""
+    """The report's four objects (JSON, CSV, HTML, OCSF) and their manifest in the organization's chain."""
     from ..outputs.evidence import JSON_TYPE
     from ..outputs.reports import TYPES, ReportObjects, seal_written
 
@@ -349,6 +431,7 @@ def write(
     for ext, render in (("json", lambda: json.dumps(report, indent=1)), ("csv", lambda: to_csv(report))):
         bodies[f"{stem}.{ext}"] = render().encode("utf-8", "replace")
     bodies[f"{stem}.html"] = to_html(report).encode("utf-8", "replace")
+    bodies[f"{stem}.ocsf.json"] = to_ocsf(report, region).encode("utf-8", "replace")
     written: List[str] = []
     for key, body in bodies.items():
         try:

@@ -182,7 +182,10 @@ def _coverage(coverage: Sequence[Coverage]) -> List[str]:
         if acct and acct != account:
             lines.append(f'<tr class="group"><th colspan="5">account {_text(acct)}</th></tr>')
         account = acct
-        share = 100.0 * covered / total if total else 100.0
+        if not total:  # nothing judged here (e.g. an account that failed): no bar, never a green one
+            lines.append(f'<tr><td class="nw">{_text(region)}</td><td>-</td><td>-</td><td>-</td><td></td></tr>')
+            continue
+        share = 100.0 * covered / total
         lines.append(
             f'<tr><td class="nw">{_text(region)}</td><td>{covered}</td><td>{total}</td><td>{share:.1f}%</td>'
             f'<td><div class="bar"><div class="fill {bar_class(covered, total)}" style="width:{share:.1f}%">'

@@ -370,7 +370,8 @@ def _write_report(
         filed = datetime.fromtimestamp(fanout.issued, timezone.utc)
         from ..organization.report import member_summary
 
-        extra = member_summary(run, fanout.run_id, account_id, secrets.token_hex(6), results, problem)
+        quota = run.quota.figures()
+        extra = member_summary(run, fanout.run_id, account_id, secrets.token_hex(6), results, problem, quota)
     facts = RunFacts(
         datetime.now(timezone.utc),
         str(run.work.trigger),
