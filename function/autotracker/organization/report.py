@@ -45,6 +45,7 @@ CSV_COLUMNS = ("account_id", "name", "status", "error_code", "region") + COUNTS 
 RUN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}\Z")
 COVERED = (Outcome.ALREADY_TRACKED, Outcome.CREATED, Outcome.UPDATED)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BANNER_NAMES = 10  # accounts the HTML page's banner names; all of them are listed below it
 QUOTA_FIELDS = ("project_id", "region", "used", "limit", "free", "percent", "warn_percent", "left_out_count")
 
 
@@ -355,17 +356,15 @@ def to_html(report: Dict[str, Any]) -> str:
     accounts = _ordered(report)
     warnings = []
     failed, missing = totals["accounts_failed"], totals["accounts_not_reported"]
-    if failed or missing:
+    if failed or missing:  # a banner first, short enough for a phone's first screen at 10,000 accounts
+        down = [a for a in accounts if a["status"] in (FAILED, NOT_REPORTED)]
         named = ", ".join(
             f"{a['account_id']} ({a['status']}{': ' + a['error']['code'] if a['error'] else ''})"
-            for a in accounts
-            if a["status"] in (FAILED, NOT_REPORTED)
+            for a in down[:BANNER_NAMES]
         )
-        text = (
-            f"{failed} account(s) failed and {missing} not reported: their coverage is unknown and not in "
-            f"the totals: {named}"
-        )
-        warnings.append(("Accounts not covered", text if len(text) <= 2000 else text[:2000] + " …"))
+        more = f" and {len(down) - BANNER_NAMES} more (listed below)" if len(down) > BANNER_NAMES else ""
+        text = f"{failed} failed and {missing} not reported; their coverage is unknown and not in the totals: "
+        warnings.append(("Accounts not covered", text + named + more))
     quota = [use for account in accounts for use in account.get("quota") or ()]
     if quota:
         where = len({use["account_id"] for use in quota})
