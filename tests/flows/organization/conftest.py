@@ -10,6 +10,7 @@ from typing import Any, Dict, Iterator
 
 import index
 import pytest
+from helpers.org_report import REPORTS
 from helpers.organization import FUNCTION, URN, FunctionContext, member, org_env
 from helpers.world import REGION, index_env_names, make_cloud
 
@@ -60,3 +61,12 @@ def run(org: FakeOrganization, env: Dict[str, str], monkeypatch: pytest.MonkeyPa
         return first, members
 
     yield invoke
+
+
+@pytest.fixture
+def reporting(org: FakeOrganization, env: Dict[str, str]) -> FakeOrganization:
+    """The management account's REPORT_BUCKET for the organization report (kept out of the sweeps)."""
+    org.management.add_bucket(REPORTS, REGION)
+    env["REPORT_BUCKET"] = REPORTS
+    env["EXCLUDE_BUCKETS"] = REPORTS
+    return org

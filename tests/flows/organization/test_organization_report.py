@@ -8,48 +8,27 @@ import csv
 import io
 import json
 import pathlib
-import subprocess
-import sys
 from typing import Any, Dict, List
 from xml.etree import ElementTree
 
 import pytest
-from helpers.organization import FunctionContext, invoke, member
+from helpers.org_report import (
+    PREFIX,
+    REPORTS,
+    an_organization_run,
+    dump,
+    objects,
+    verify,
+)
+from helpers.organization import FunctionContext, invoke
 from helpers.world import REGION
 
 from fakecloud import FakeOrganization
-
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-REPORTS = "org-reports"
-PREFIX = "cts-autotracker/reports/"
-
-
-@pytest.fixture
-def reporting(org: FakeOrganization, env: Dict[str, str]) -> FakeOrganization:
-    org.management.add_bucket(REPORTS, REGION)
-    env["REPORT_BUCKET"] = REPORTS
-    env["EXCLUDE_BUCKETS"] = REPORTS
-    return org
-
-
-def objects(org: FakeOrganization) -> Dict[str, bytes]:
-    return {key: org.management.obs.object(REPORTS, key)["body"] for key in org.management.obs.keys(REPORTS)}  # type: ignore[index]
 
 
 def report_of(answer: Dict[str, Any], org: FakeOrganization, ext: str) -> bytes:
     (key,) = [k for k in answer["report"]["keys"] if k.endswith(f"report.rep-1.{ext}")]
     return objects(org)[key]
-
-
-def an_organization_run(org: FakeOrganization, run: Any, env: Dict[str, str], monkeypatch: Any) -> Dict[str, Any]:
-    """Coordinator, every member played from the queue, then the report request: its answer."""
-    broken = member(org, "delta", agency=None)
-    member(org, "omega", status="suspended")
-    org.members()[0].faults.inject(status=403, action="CreateTracker", count=None)  # a reported account's failures
-    coordinator, members = run({"action": "backfill", "all": True})
-    assert coordinator["ok"] is True and len(members) == 5
-    assert members[broken.domain_id]["results"][0]["error"]["code"] == "AgencyUnavailable"
-    return invoke(org, env, monkeypatch, {"action": "report", "run_id": "coordinator-0001"}, FunctionContext("rep-1"))
 
 
 def test_the_report_request_writes_the_organizations_report_in_three_forms(
@@ -141,18 +120,6 @@ def test_the_report_request_is_refused_outside_organization_mode_and_for_an_unkn
 
 
 # ----- evidence that shows tampering -----------------------------------------------------------
-def verify(directory: pathlib.Path) -> subprocess.CompletedProcess:
-    script = ROOT / "scripts" / "verify-evidence.py"
-    return subprocess.run([sys.executable, str(script), str(directory)], capture_output=True, text=True, timeout=120)
-
-
-def dump(found: Dict[str, bytes], directory: pathlib.Path) -> None:
-    for key, body in found.items():
-        path = directory / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-
-
 def test_the_manifests_chain_the_runs_and_verify_evidence_names_one_changed_byte(
     reporting: FakeOrganization, run: Any, env: Dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
 ) -> None:

@@ -4,7 +4,6 @@ account failed or never reported), it is also written as `<stem>.ocsf.json` (one
 account, valid OCSF) sealed in the organization's manifest, and it shows the projects at or above
 the data-tracker quota warning that the members' summaries carry (issue 23 item 3)."""
 
-# ruff: noqa: F811 - the fixtures imported from the module they are shared with are parameters here
 from __future__ import annotations
 
 import copy
@@ -17,13 +16,18 @@ from xml.etree import ElementTree
 
 import pytest
 from helpers.browser import Browser, find_chromium
-from test_org_report import PREFIX, REPORTS, an_organization_run, dump, objects, reporting, verify  # noqa: F401
-from test_org_scope import invoke
-from test_organization import REGION, FunctionContext, env, member, org, run  # noqa: F401 - the fixtures too
+from helpers.org_report import (
+    an_organization_run,
+    dump,
+    objects,
+    verify,
+)
+from helpers.organization import FunctionContext, invoke
+from helpers.world import REGION
 
 from fakecloud import FakeOrganization
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 RUN = "coordinator-0001"
 
 
