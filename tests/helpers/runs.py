@@ -14,7 +14,9 @@ from autotracker.invocation import AccountScope, Run
 from autotracker.pipeline.plan import Mode
 from autotracker.pipeline.quota import QuotaBook
 from autotracker.settings import load_settings, read_environment
-from helpers.world import FakeContext
+from fakecloud import FakeOrganization
+from helpers.organization import FUNCTION, member
+from helpers.world import REGION, FakeContext, make_cloud
 
 
 def make_run(event: Any, environ: Mapping[str, str], context: Optional[Any] = None, own_id: str = "req-0001") -> Run:
@@ -52,3 +54,15 @@ def make_run(event: Any, environ: Mapping[str, str], context: Optional[Any] = No
         scope,
         QuotaBook(),
     )
+
+
+def organization() -> FakeOrganization:
+    """A management account running the function (the tests' account, its per-account trace
+    bucket, the function) and three active members, alpha, beta and gamma, each with the agency."""
+    management = make_cloud()
+    management.add_bucket(f"trace-{management.domain_id}", REGION)
+    management.add_function(FUNCTION)
+    org = FakeOrganization(management)
+    for name in ("alpha", "beta", "gamma"):
+        member(org, name)
+    return org
