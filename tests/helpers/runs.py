@@ -19,10 +19,11 @@ from helpers.organization import FUNCTION, member
 from helpers.world import REGION, FakeContext, make_cloud
 
 
-def make_run(event: Any, environ: Mapping[str, str], context: Optional[Any] = None, own_id: str = "req-0001") -> Run:
+def make_run(event: Any, environ: Mapping[str, str], context: Optional[Any] = None) -> Run:
     """The Run the handler would build for `event`. When TRACE_BUCKET names `{account_id}` and
     the event names no account, call it inside the fake's `mock()` (the own account is asked of STS)."""
     context = context or FakeContext()
+    own_id = str(context.getRequestID())  # the request id, as the handler takes it
     source = source_of(event)
     values = read_environment(environ, getattr(context, "getUserData", None))
     work = read_event(event, source, values.get("FANOUT_KEY"))
