@@ -98,7 +98,8 @@ def test_an_id_that_is_not_an_account_id_is_never_dispatched_and_shown_tamed() -
     chosen, decided = choose([hostile], _settings(), run_id="r")
     (result,) = decided
     assert chosen == [] and result.error is not None and result.error.code == ErrorCode.OUT_OF_SCOPE
-    assert "\x1b" not in result.reason and len(result.target.account_id or "") <= 80  # type: ignore[union-attr]
+    assert result.target is not None and len(result.target.account_id or "") <= 80
+    assert "\x1b" not in result.reason
 
 
 def test_new_accounts_narrow_to_those_traced_by_id_or_name_each_once() -> None:
