@@ -12,23 +12,18 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from datetime import datetime, timezone
 from importlib import import_module
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .cloud.credentials import Credentials, CredentialsError, context_text, resolve_credentials
 from .cloud.errors import Unjudged
-from .cloud.gateway import Gateway
-from .cloud.retry import Deadline, RetryPolicy
 from .contract import ASYNC_TRIGGERS, NOTHING_DONE, ErrorCode, ErrorInfo, InvocationResult, TargetResult, Trigger
 from .events.envelopes import EventError, Unauthenticated
 from .events.sources import Source, Work, read_event, source_of
-from .invocation import AccountScope, Run
+from .invocation import start
 from .outputs.logs import RunLog, finish, log_problem
 from .outputs.notify import Heading, notify
-from .pipeline.plan import Mode
-from .pipeline.quota import QuotaBook
 from .settings import ConfigurationError, Settings, lenient_flag, load_settings, read_environment
 
 NOTIFY_RESERVE_SECONDS = 3.0
@@ -104,30 +99,18 @@ def _run(
     request_id: Optional[str],
     started: float,
 ) -> Tuple[Dict[str, Any], Optional[str]]:
-    deadline = Deadline(_remaining_ms(context))
-    policy = RetryPolicy(max_attempts=settings.retry_max_attempts, base_delay=settings.retry_base_delay_ms / 1000.0)
-    gateway = Gateway(credentials, settings, deadline, policy, reserve=NOTIFY_RESERVE_SECONDS)
-    dry_run = settings.dry_run or bool(work.request and work.request.dry_run)
-    audit = bool(work.request and work.request.action == "audit")
-    mode = Mode(mutate=not (dry_run or audit), audit=audit)
-    own_id = request_id or uuid.uuid4().hex
-    scope = AccountScope.of(work, settings, gateway, own_id)
-    run = Run(
+    run = start(
         source,
         work,
         context,
         environ,
         settings,
         credentials,
-        gateway,
-        deadline,
-        mode,
-        dry_run,
         request_id,
-        own_id,
-        scope,
-        QuotaBook(),
+        _remaining_ms(context),
+        NOTIFY_RESERVE_SECONDS,
     )
+    scope = run.scope
     job = import_module(f"{__package__}.jobs.{source.job}")
     problem: Optional[ErrorInfo] = None
     transient_problem = False
@@ -155,7 +138,7 @@ def _run(
         time=datetime.now(timezone.utc),
         request_id=request_id,
         report_id=work.report_id,
-        dry_run=dry_run,
+        dry_run=run.dry_run,
         problem=problem.message if problem else None,
         problem_code=problem.code if problem else None,
         report_bucket=report.bucket if report else None,
@@ -164,7 +147,7 @@ def _run(
         quota=quota,
     )
     notification = notify(run, heading, results, problem, log)
-    result = InvocationResult(work.trigger, dry_run, results, notification, problem, request_id, report, quota)
+    result = InvocationResult(work.trigger, run.dry_run, results, notification, problem, request_id, report, quota)
     return finish(result, log, started), _retry_reason(work, settings, result, transient_problem)
 
 

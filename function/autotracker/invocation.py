@@ -9,12 +9,13 @@ the organization run it belongs to.
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, List, Mapping, NamedTuple, Optional, Union
 
 from .cloud.errors import CloudError, Unjudged
 from .cloud.gateway import Gateway
-from .cloud.retry import Deadline
+from .cloud.retry import Deadline, RetryPolicy
 from .pipeline.plan import Mode
 from .pipeline.quota import QuotaBook
 from .settings import Settings
@@ -93,3 +94,44 @@ class Run(NamedTuple):
     own_id: str  # FunctionGraph's request id, else a random one: never the event's hash, which repeats
     scope: AccountScope
     quota: QuotaBook  # the data-tracker quota figures the job saw, for the outputs
+
+
+def start(
+    source: Source,
+    work: Work,
+    context: Any,
+    environ: Mapping[str, str],
+    settings: Settings,
+    credentials: Credentials,
+    request_id: Optional[str],
+    remaining_ms: Optional[float],
+    reserve: float,
+) -> Run:
+    """The invocation's Run: its deadline, the gateway with its retry policy and `reserve` seconds
+    kept for the report, the mode (a dry run or an audit changes nothing), its own id and account
+    scope, an empty quota book. TRACE_BUCKET's `{account_id}` is filled in by the caller, which
+    may have to ask STS."""
+    deadline = Deadline(remaining_ms)
+    policy = RetryPolicy(max_attempts=settings.retry_max_attempts, base_delay=settings.retry_base_delay_ms / 1000.0)
+    gateway = Gateway(credentials, settings, deadline, policy, reserve=reserve)
+    dry_run = settings.dry_run or bool(work.request and work.request.dry_run)
+    audit = bool(work.request and work.request.action == "audit")
+    mode = Mode(mutate=not (dry_run or audit), audit=audit)
+    own_id = request_id or uuid.uuid4().hex
+    scope = AccountScope.of(work, settings, gateway, own_id)
+    return Run(
+        source,
+        work,
+        context,
+        environ,
+        settings,
+        credentials,
+        gateway,
+        deadline,
+        mode,
+        dry_run,
+        request_id,
+        own_id,
+        scope,
+        QuotaBook(),
+    )

@@ -1,5 +1,5 @@
-"""One invocation's `Run`, put together from an event, an environment and a context the way
-handler.py puts it together, for the unit tests of the jobs and of the organization's modules:
+"""One invocation's `Run`, put together from an event, an environment and a context with
+invocation.start, as handler.py does, for the unit tests of the jobs and of the organization's modules:
 they call a job's `perform` (or a module's function) with it and look at the fake cloud."""
 
 from __future__ import annotations
@@ -7,12 +7,9 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from autotracker.cloud.credentials import resolve_credentials
-from autotracker.cloud.gateway import Gateway
-from autotracker.cloud.retry import Deadline, RetryPolicy
 from autotracker.events.sources import read_event, source_of
-from autotracker.invocation import AccountScope, Run
-from autotracker.pipeline.plan import Mode
-from autotracker.pipeline.quota import QuotaBook
+from autotracker.handler import NOTIFY_RESERVE_SECONDS
+from autotracker.invocation import Run, start
 from autotracker.settings import load_settings, read_environment
 from fakecloud import FakeOrganization
 from helpers.organization import FUNCTION, member
@@ -29,32 +26,11 @@ def make_run(event: Any, environ: Mapping[str, str], context: Optional[Any] = No
     work = read_event(event, source, values.get("FANOUT_KEY"))
     settings = load_settings(values)
     credentials = resolve_credentials(context, environ)
-    deadline = Deadline(float(context.getRemainingTimeInMilliSeconds()))
-    policy = RetryPolicy(max_attempts=settings.retry_max_attempts, base_delay=settings.retry_base_delay_ms / 1000.0)
-    gateway = Gateway(credentials, settings, deadline, policy)
-    dry_run = settings.dry_run or bool(work.request and work.request.dry_run)
-    audit = bool(work.request and work.request.action == "audit")
-    scope = AccountScope.of(work, settings, gateway, own_id)
+    remaining = float(context.getRemainingTimeInMilliSeconds())
+    run = start(source, work, context, environ, settings, credentials, own_id, remaining, NOTIFY_RESERVE_SECONDS)
     if settings.per_account_bucket:
-        settings = settings.for_account(scope.account())
-    assert source is not None
-    mode = Mode(mutate=not (dry_run or audit), audit=audit)
-    return Run(
-        source,
-        work,
-        context,
-        environ,
-        settings,
-        credentials,
-        gateway,
-        deadline,
-        mode,
-        dry_run,
-        own_id,
-        own_id,
-        scope,
-        QuotaBook(),
-    )
+        run = run._replace(settings=settings.for_account(run.scope.account()))
+    return run
 
 
 def organization() -> FakeOrganization:

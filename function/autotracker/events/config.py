@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..pipeline.rules import DATA_EVENTS, bucket_name_problem
 from ..settings import ACCOUNT_ID, REGION
-from .envelopes import EventError
+from .envelopes import EventError, describe
 
 RULE_PARAMETERS = ("data_events", "regions", "resource_type")
 BUCKETS = ("obs", "buckets")  # (provider, type) as Config names them
@@ -171,9 +171,4 @@ def parse_config(event: Dict[str, Any]) -> ConfigEvent:
     try:
         return ConfigEvent.model_validate(event)
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            where = ".".join(str(part)[:40] for part in item.get("loc") or ())
-            message = str(item.get("msg", "invalid")).removeprefix("Value error, ")[:200]
-            problems.append(f"{where}: {message}" if where else message)
-        raise EventError("invalid Config rule event: " + "; ".join(problems)) from None
+        raise EventError("invalid Config rule event: " + "; ".join(describe(item) for item in error.errors())) from None

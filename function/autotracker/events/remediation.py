@@ -23,7 +23,7 @@ from typing import Any, Dict, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..pipeline.rules import PROJECT_ID, bucket_name_problem
-from .envelopes import EventError
+from .envelopes import EventError, describe
 from .fanout import FANOUT
 
 PARAMETERS = ("resource_id", "resource_type")
@@ -83,9 +83,6 @@ def parse_remediation(event: Dict[str, Any]) -> RemediationParameters:
     try:
         return RemediationParameters.model_validate(values)
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            where = ".".join(str(part)[:40] for part in item.get("loc") or ())
-            message = str(item.get("msg", "invalid")).removeprefix("Value error, ")[:200]
-            problems.append(f"{where}: {message}" if where else message)
-        raise EventError("invalid Config remediation: " + "; ".join(problems)) from None
+        raise EventError(
+            "invalid Config remediation: " + "; ".join(describe(item) for item in error.errors())
+        ) from None
